@@ -1,0 +1,110 @@
+# bulkrun - see README.md.  `make`, `make test`, `make demo`, `make install`.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+DESTDIR	?=
+BUILD	?= build
+SAN	?=
+CC	?= cc
+
+PKGS	 = libcurl libcjson libcrypto
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes
+CFLAGS	?= -O2 -g
+ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	   $(CFLAGS) $(SAN) -pthread -Isrc \
+	   $$(pkg-config --cflags $(PKGS) libmicrohttpd 2>/dev/null)
+LDLIBS_BR  = $$(pkg-config --libs $(PKGS)) -lcsv -lm -pthread
+LDLIBS_SIM = $$(pkg-config --libs libmicrohttpd libcjson libcrypto) -lm -pthread
+LDLIBS_T   = $$(pkg-config --libs criterion)
+
+LIBSRC	= $(filter-out src/main.c,$(wildcard src/*.c))
+LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/catalog_data.o
+SIMSRC	= $(wildcard src/sim/*.c)
+SIMOBJ	= $(SIMSRC:src/sim/%.c=$(BUILD)/obj/sim/%.o)
+UNITSRC	= $(wildcard tests/test_*.c)
+UNITOBJ	= $(UNITSRC:tests/%.c=$(BUILD)/obj/tests/%.o)
+E2ESRC	= $(wildcard tests/e2e/*.c)
+E2EOBJ	= $(E2ESRC:tests/e2e/%.c=$(BUILD)/obj/e2e/%.o)
+HDRS	= $(wildcard src/*.h src/sim/*.h tests/e2e/*.h)
+
+.PHONY: all deps test unit e2e check-asan check-tsan demo install clean
+
+all: $(BUILD)/bulkrun $(BUILD)/bulkrun-sim
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/sim/%.o: src/sim/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/e2e/%.o: tests/e2e/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/catalog_data.c: src/catalog.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh br_catalog_json src/catalog.json $@
+
+$(BUILD)/obj/catalog_data.o: $(BUILD)/gen/catalog_data.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/bulkrun: $(BUILD)/obj/main.o $(LIBOBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_BR)
+
+$(BUILD)/bulkrun-sim: $(SIMOBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_SIM)
+
+$(BUILD)/unit-tests: $(UNITOBJ) $(LIBOBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_T) $(LDLIBS_BR)
+
+$(BUILD)/e2e-tests: $(E2EOBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_T) $$(pkg-config --libs libcjson) -lcsv
+
+# Criterion's own runner forks a process per test; -j2 matches the machine.
+CRITERION_FLAGS ?= --jobs 2
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(CRITERION_FLAGS)
+
+e2e: all $(BUILD)/e2e-tests
+	BULKRUN=$(BUILD)/bulkrun BULKRUN_SIM=$(BUILD)/bulkrun-sim \
+	    BULKRUN_TESTDATA=tests/data $(BUILD)/e2e-tests $(CRITERION_FLAGS)
+
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all
+check-asan:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" CFLAGS="-O1 -g" \
+	    unit e2e
+
+check-tsan:
+	TSAN_OPTIONS=halt_on_error=1 \
+	    $(MAKE) BUILD=build/tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" \
+	    e2e
+
+test: deps
+	$(MAKE) unit e2e
+	$(MAKE) check-asan
+	$(MAKE) check-tsan
+
+demo: deps all
+	scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/bulkrun $(BUILD)/bulkrun-sim $(DESTDIR)$(BINDIR)/
+
+clean:
+	rm -rf build

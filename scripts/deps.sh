@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the Debian packages bulkrun needs when pkg-config (or the header,
+# for libcsv, which ships no .pc file) cannot find them.  Idempotent.
+set -eu
+
+missing=""
+need() {	# need PACKAGE CHECK...
+	pkg=$1; shift
+	if ! "$@" >/dev/null 2>&1; then
+		missing="$missing $pkg"
+	fi
+}
+
+have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+
+need pkg-config            command -v pkg-config
+need libcurl4-openssl-dev  have_pc libcurl
+need libcjson-dev          have_pc libcjson
+need libcriterion-dev      have_pc criterion
+need libmicrohttpd-dev     have_pc libmicrohttpd
+need libssl-dev            have_pc libcrypto
+need libcsv-dev            test -f /usr/include/csv.h
+need openssl               command -v openssl
+need make                  command -v make
+need gcc                   command -v gcc
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "deps: need root (or sudo) to install:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! $SUDO apt-get install -y -q $missing; then
+	$SUDO apt-get update -q
+	$SUDO apt-get install -y -q $missing
+fi

@@ -1,0 +1,193 @@
+/*
+ * catalog.h - operations as data, and the checking of rows against them.
+ *
+ * The built-in catalog is src/catalog.json, turned into a C string at build
+ * time; --catalog FILE adds operations in the same format.  The format:
+ *
+ * {
+ *   "services": {
+ *     "css": { "endpoint": "https://css.{region}.myhuaweicloud.com" }, ...
+ *   },
+ *   "operations": [
+ *     {
+ *       "name": "css.restart_cluster",
+ *       "service": "css",
+ *       "summary": "Restart a CSS cluster (interrupts service)",
+ *       "method": "POST",
+ *       "path": "/v1.0/{project_id}/clusters/{cluster_id}/restart",
+ *       "success": [200],
+ *       "response": ["jobId"],     -- top-level fields of a successful
+ *                                     answer copied to the report
+ *       "params": [
+ *         { "name": "project_id", "in": "path", "type": "string",
+ *           "required": true, "min_length": 1, "max_length": 64,
+ *           "description": "...", "example": "..." },
+ *         { "name": "workspace", "in": "header", "type": "string" },
+ *         { "name": "date_from", "in": "body", "type": "epoch_ms",
+ *           "min": 1 },
+ *         { "name": "source_task.task_num", "in": "body",
+ *           "type": "integer" },
+ *         { "name": "sasl_mechanism", "in": "body", "type": "enum",
+ *           "enum": ["PLAIN", "SCRAM-SHA-512"] }
+ *       ]
+ *     }
+ *   ]
+ * }
+ *
+ * "in" is path, header, query or body; "header"/"query" may give the wire
+ * name when it differs from "name".  Body names with dots nest.  Types:
+ * string, integer (32-bit), long (64-bit), boolean, enum, epoch_ms (a long
+ * that also takes date expressions, see datetime.h), number (double).
+ * "min"/"max" bound numbers, "min_length"/"max_length" bound strings in
+ * characters (UTF-8 code points).
+ */
+#ifndef BR_CATALOG_H
+#define BR_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "manifest.h"
+
+enum br_ploc { BR_IN_PATH = 1, BR_IN_HEADER, BR_IN_QUERY, BR_IN_BODY };
+
+enum br_ptype {
+	BR_T_STRING = 1, BR_T_INTEGER, BR_T_LONG, BR_T_BOOLEAN, BR_T_ENUM,
+	BR_T_EPOCH_MS, BR_T_NUMBER
+};
+
+struct br_param {
+	char		*name;		/* as in manifests; dots nest (body) */
+	char		*wire;		/* header or query name; == name else */
+	enum br_ploc	 in;
+	enum br_ptype	 type;
+	int		 required;
+	int		 has_min, has_max;
+	int64_t		 min, max;	/* numbers */
+	long		 min_length;	/* -1: none */
+	long		 max_length;	/* -1: none */
+	char		**enums;
+	size_t		 nenums;
+	char		*description;	/* may be NULL */
+	char		*example;	/* may be NULL */
+};
+
+struct br_op {
+	char		*name;
+	char		*service;
+	char		*summary;
+	char		*method;	/* GET, PUT, POST, PATCH, DELETE */
+	char		*path;		/* template with {name} */
+	struct br_param	*params;
+	size_t		 nparams;
+	int		*success;	/* HTTP statuses meaning success */
+	size_t		 nsuccess;
+	char		**response;	/* fields kept for the report */
+	size_t		 nresponse;
+};
+
+struct br_service {
+	char		*name;
+	char		*endpoint;	/* pattern with {region} */
+};
+
+struct br_catalog {
+	struct br_op		*ops;
+	size_t			 nops;
+	struct br_service	*services;
+	size_t			 nservices;
+};
+
+/* Loads the built-in catalog into an empty (zeroed) catalog. */
+int	br_catalog_load_builtin(struct br_catalog *c, struct br_err *err);
+/* Adds the operations and services of FILE; an operation or service of
+ * the same name replaces the earlier one.  Errors name FILE and, where
+ * possible, the line ("cat.json:12: operation 'x': unknown type 'int'"). */
+int	br_catalog_load_file(struct br_catalog *c, const char *path,
+	    struct br_err *err);
+/* Same, from a string; name is used in messages. */
+int	br_catalog_load_string(struct br_catalog *c, const char *text,
+	    size_t len, const char *name, struct br_err *err);
+void	br_catalog_release(struct br_catalog *c);
+
+const struct br_op	*br_catalog_find(const struct br_catalog *c,
+			    const char *name);
+/* The operation name nearest to name (edit distance, case-insensitive),
+ * or NULL when nothing is reasonably close. */
+const char		*br_catalog_suggest(const struct br_catalog *c,
+			    const char *name);
+const struct br_service	*br_catalog_service(const struct br_catalog *c,
+			    const char *name);
+const char		*br_ptype_name(enum br_ptype t);
+const char		*br_ploc_name(enum br_ploc l);
+
+/* "bulkrun ops": one line per operation; "bulkrun ops NAME": parameters,
+ * types, limits, where they go, success codes, an example CSV header and
+ * row.  Writes to f. */
+void	br_catalog_print_list(const struct br_catalog *c, void *f);
+int	br_catalog_print_op(const struct br_catalog *c, const char *name,
+	    void *f, struct br_err *err);
+
+/* ---- checking a row ---- */
+
+/* A checked value, normalised for the wire: integers in decimal, booleans
+ * "true"/"false", epoch_ms in decimal milliseconds, strings as given. */
+struct br_arg {
+	const struct br_param	*param;
+	char			*value;
+};
+
+/* A row bound to its operation.  region and endpoint come from the row's
+ * own "region"/"endpoint" columns (NULL when not given). */
+struct br_bound {
+	const struct br_op	*op;
+	struct br_arg		*args;
+	size_t			 nargs;
+	char			*region;
+	char			*endpoint;
+};
+
+/* One thing wrong with a row.  reason is the suffix of the report's
+ * INPUT.<reason> code: NO_OP, UNKNOWN_OP, MISSING, TYPE, RANGE, LENGTH,
+ * ENUM, CONTROL, FORMAT.  msg has no location ("'task_num' must be an
+ * integer, got 'three'"). */
+struct br_problem {
+	char	reason[16];
+	char	msg[512];
+};
+
+struct br_problems {
+	struct br_problem	*v;
+	size_t			 n, _cap;
+};
+
+struct br_set {			/* one --set NAME=VALUE */
+	const char	*name;
+	const char	*value;
+};
+
+struct br_bind_opts {
+	const char		*default_op;	/* --op, or NULL */
+	const struct br_set	*sets;
+	size_t			 nsets;
+	int64_t			 now_ms;	/* for now, today, ... */
+	const char		*tz;		/* --tz (IANA name) or NULL: local */
+};
+
+/* Checks row against its operation (column "op", else opts->default_op)
+ * and fills b.  Names match case-insensitively.  --set values fill
+ * parameters the row leaves empty.  Columns that are no parameter of the
+ * operation (and are not op/region/endpoint) are ignored here.  Every
+ * problem of the row is appended to probs (none are dropped).  Returns 0
+ * when the row is good, BR_EINPUT when probs got at least one entry,
+ * BR_ENOMEM.  b must be released with br_bound_release() either way. */
+int	br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
+	    const struct br_bind_opts *opts, struct br_bound *b,
+	    struct br_problems *probs);
+void	br_bound_release(struct br_bound *b);
+const char	*br_bound_get(const struct br_bound *b, const char *name);
+void	br_problems_clear(struct br_problems *p);
+void	br_problems_release(struct br_problems *p);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * cli.h - the command line becomes a struct br_opts.  Nothing here runs
+ * anything; main.c acts on the result.
+ */
+#ifndef BR_CLI_H
+#define BR_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "retry.h"
+
+enum br_cmd { BR_CMD_NONE = 0, BR_CMD_RUN, BR_CMD_VALIDATE, BR_CMD_OPS,
+	BR_CMD_HELP, BR_CMD_VERSION };
+
+#define BR_MAX_LIST	64	/* --set, --endpoint, --catalog, --rate S=R */
+
+struct br_svc_rate {
+	const char	*service;
+	double		 rate;		/* per second, 0: unlimited */
+};
+
+struct br_opts {
+	enum br_cmd	 cmd;
+	const char	*manifest;	/* run/validate; ops: NAME or NULL */
+	int		 jobs;
+	double		 rate;		/* per second; 0: unlimited */
+	struct br_svc_rate svc_rates[BR_MAX_LIST];
+	size_t		 nsvc_rates;
+	double		 burst;
+	struct br_retry_policy retry;
+	int64_t		 timeout_ms, connect_timeout_ms;
+	long		 max_failures;	/* -1: none */
+	double		 max_failures_pct;	/* -1: none */
+	long		 canary;
+	long		 shard_k, shard_n;	/* 0/0: no sharding */
+	int		 dry_run;
+	int		 skip_invalid;
+	const char	*report;
+	int		 progress;	/* 0 auto, 1 always, -1 never */
+	int		 quiet;
+	const char	*op;
+	struct br_set	 sets[BR_MAX_LIST];
+	size_t		 nsets;
+	int		 delimiter;	/* 0: detect */
+	const char	*catalogs[BR_MAX_LIST];
+	size_t		 ncatalogs;
+	const char	*endpoint_all;
+	const char	*ep_names[BR_MAX_LIST];
+	const char	*ep_urls[BR_MAX_LIST];
+	size_t		 neps;
+	const char	*region;
+	const char	*tz;
+	const char	*token_file;
+	const char	*cacert;
+	int		 insecure;
+	uint64_t	 seed;		/* jitter; 0: from the clock */
+	char		*_owned[BR_MAX_LIST * 3];	/* split copies */
+	size_t		 _nowned;
+};
+
+/* Parses argv (argv[0] is the program).  Returns 0, or 2 after printing
+ * "bulkrun: <problem>" and a hint to stderr. */
+int	br_cli_parse(struct br_opts *o, int argc, char **argv);
+void	br_cli_release(struct br_opts *o);
+void	br_cli_usage(const char *cmd, void *f);
+
+/* "500ms", "30s", "2m", "1h", "1.5s", bare seconds.  0 or -1. */
+int	br_duration_parse(const char *s, int64_t *ms);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * bulkrun - runs many cloud API operations from a manifest.
+ * main: commands, signals, exit status.  Only main exits.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "http.h"
+#include "sched.h"
+#include "version.h"
+
+static void
+on_signal(int sig)
+{
+	br_sched_signal = sig;
+	br_sched_signals++;
+}
+
+static int
+load_catalog(struct br_catalog *cat, const struct br_opts *o)
+{
+	struct br_err err = { 0 };
+	size_t i;
+
+	if (br_catalog_load_builtin(cat, &err) != 0) {
+		fprintf(stderr, "bulkrun: built-in catalog: %s\n", err.msg);
+		return 2;
+	}
+	for (i = 0; i < o->ncatalogs; i++)
+		if (br_catalog_load_file(cat, o->catalogs[i], &err) != 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 2;
+		}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct br_catalog cat = { 0 };
+	struct br_opts o;
+	struct br_err err = { 0 };
+	struct sigaction sa;
+	int rc;
+
+	if ((rc = br_cli_parse(&o, argc, argv)) != 0) {
+		br_cli_release(&o);
+		return rc;
+	}
+	switch (o.cmd) {
+	case BR_CMD_HELP:
+		br_cli_usage(o.manifest, stdout);
+		br_cli_release(&o);
+		return 0;
+	case BR_CMD_VERSION:
+		printf("bulkrun %s\n", BR_VERSION);
+		br_cli_release(&o);
+		return 0;
+	default:
+		break;
+	}
+	if ((rc = load_catalog(&cat, &o)) != 0)
+		goto out;
+
+	switch (o.cmd) {
+	case BR_CMD_OPS:
+		if (o.manifest == NULL)
+			br_catalog_print_list(&cat, stdout);
+		else if (br_catalog_print_op(&cat, o.manifest, stdout,
+		    &err) != 0) {
+			fprintf(stderr, "bulkrun: %s\n", err.msg);
+			rc = 2;
+		}
+		break;
+	case BR_CMD_VALIDATE:
+		rc = br_sched_validate(&o, &cat);
+		break;
+	case BR_CMD_RUN:
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		if (br_http_global_init() != 0) {
+			fprintf(stderr, "bulkrun: cannot initialise libcurl\n");
+			rc = 2;
+			break;
+		}
+		rc = br_sched_run(&o, &cat);
+		br_http_global_cleanup();
+		break;
+	default:
+		rc = 2;
+		break;
+	}
+out:
+	br_catalog_release(&cat);
+	br_cli_release(&o);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * report.h - writes one result line per manifest row, flushed as each row
+ * finishes.  CSV (in the manifest's dialect) or JSON Lines.  Knows no curl.
+ *
+ * CSV columns: the manifest's own columns in their order (a column whose
+ * name, compared case-insensitively, clashes with an added column is
+ * renamed "input.NAME"; a manifest column "op" is the report's op column
+ * and is not repeated), then: row, line, op, outcome, http_status,
+ * error_code, error_msg, attempts, elapsed_ms, started_at, finished_at,
+ * request_id, response.  Text that came from the network (error_code,
+ * error_msg, request_id, response) and starts with = + - @ TAB or CR gets
+ * a leading '.  Cells are quoted when they hold the delimiter, a quote,
+ * CR or LF, or begin or end with a blank.
+ *
+ * JSON Lines: {"row":..,"line":..,"op":..,"outcome":..,"http_status":..,
+ * "error_code":..,"error_msg":..,"attempts":..,"elapsed_ms":..,
+ * "started_at":..,"finished_at":..,"request_id":..,"response":{..},
+ * "input":{..}} with null for empty fields and input nested on dots.
+ */
+#ifndef BR_REPORT_H
+#define BR_REPORT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "manifest.h"
+#include "result.h"
+
+enum br_rformat { BR_RF_CSV = 1, BR_RF_JSONL };
+
+struct br_report_opts {
+	enum br_rformat	 format;
+	int		 delimiter;	/* CSV: ',' ';' or '\t' */
+	int		 bom;		/* CSV: start with a UTF-8 BOM */
+};
+
+struct br_report;
+
+/* The format a path asks for: .jsonl/.ndjson/.json -> JSONL, else CSV. */
+enum br_rformat	br_report_format_for(const char *path);
+
+/* Creates path (and its directory reports/ when missing) and writes the
+ * CSV header.  columns are the manifest's column names (for JSON
+ * manifests, every key seen in any row, in order of first appearance).
+ * "-" writes to standard output. */
+int	br_report_open(struct br_report **rp, const char *path,
+	    const struct br_report_opts *opts, const char *const *columns,
+	    size_t ncolumns, struct br_err *err);
+/* Writes the line of row (values matched to columns by name) and flushes.
+ * op may be NULL (no operation known). 0 or BR_EIO. */
+int	br_report_write(struct br_report *rp, const struct br_row *row,
+	    const char *op, const struct br_result *res, struct br_err *err);
+/* Flushes, checks ferror and fclose. 0 or BR_EIO. Frees rp. */
+int	br_report_close(struct br_report *rp, struct br_err *err);
+const char *br_report_path(const struct br_report *rp);
+
+/* Escapes one CSV cell into a new string (quoting as above; network
+ * != 0 applies the formula guard). */
+char	*br_csv_cell(const char *s, size_t len, int delimiter, int network);
+
+#endif

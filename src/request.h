@@ -1,0 +1,71 @@
+/*
+ * request.h - a bound row becomes a plain HTTP request: method, URL,
+ * headers, body.  Knows the catalog, knows nothing of curl.
+ */
+#ifndef BR_REQUEST_H
+#define BR_REQUEST_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "err.h"
+
+struct br_header {
+	char	*name;
+	char	*value;
+	int	 secret;	/* masked as *** wherever it is printed */
+};
+
+struct br_request {
+	char		 method[8];
+	char		*url;		/* scheme://host[:port]/path?query */
+	struct br_header *headers;
+	size_t		 nheaders;
+	char		*body;		/* NULL: no body */
+	size_t		 bodylen;
+};
+
+/* Where requests go: --endpoint URL, --endpoint SERVICE=URL, --region. */
+struct br_endpoint_map {
+	const char	*all;		/* --endpoint URL, or NULL */
+	const char *const *svc_names;	/* --endpoint SERVICE=URL pairs */
+	const char *const *svc_urls;
+	size_t		 nsvc;
+	const char	*region;	/* --region, or NULL */
+};
+
+/* The base URL (scheme://host[:port][/prefix], no trailing slash) for op
+ * of b: the row's endpoint column, else --endpoint SERVICE=URL, else
+ * --endpoint URL, else the service's pattern with the row's region or
+ * --region.  Returns a new string, or NULL with err set ("no endpoint
+ * for service 'css': give --endpoint or --region"). */
+char	*br_request_base_url(const struct br_catalog *c,
+	    const struct br_bound *b, const struct br_endpoint_map *map,
+	    struct br_err *err);
+
+/*
+ * Builds the request for b against base_url into req (zeroed by caller).
+ * Path parameters are percent-encoded per segment (only A-Z a-z 0-9 - . _ ~
+ * stay), so "/", "?", "#", "%" and ".." cannot leave the segment.  Query
+ * parameters are encoded the same way.  Body parameters become a JSON
+ * object built with cJSON, nested on dots, typed as the catalog says;
+ * when there is a body, "Content-Type: application/json" is added.
+ * Header parameters are added as given (their values were checked for
+ * control characters by br_catalog_bind).  0 or BR_E*.
+ */
+int	br_request_build(const struct br_bound *b, const char *base_url,
+	    struct br_request *req, struct br_err *err);
+
+/* Adds a header (copies name and value). 0 or BR_ENOMEM. */
+int	br_request_add_header(struct br_request *req, const char *name,
+	    const char *value, int secret);
+/* Writes the request for --dry-run: "METHOD URL", one "Name: value" line
+ * per header (secret ones as ***), the body, a blank line. */
+void	br_request_print(const struct br_request *req, void *f);
+void	br_request_release(struct br_request *req);
+
+/* Percent-encodes s (len bytes) keeping only A-Z a-z 0-9 - . _ ~; returns
+ * a new string or NULL. */
+char	*br_pct_encode(const char *s, size_t len);
+
+#endif

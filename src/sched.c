@@ -1,0 +1,977 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "datetime.h"
+#include "http.h"
+#include "manifest.h"
+#include "pool.h"
+#include "progress.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "request.h"
+#include "result.h"
+#include "retry.h"
+#include "sched.h"
+
+volatile sig_atomic_t br_sched_signal;
+volatile sig_atomic_t br_sched_signals;
+
+#define MAX_COLUMNS	4096	/* distinct keys of a JSON manifest */
+#define TICK_MS		200	/* longest wait before looking at signals */
+
+/* One row on its way; there are --jobs of them, reused. */
+struct job {
+	struct br_pool_job	 pj;		/* the pool's link */
+	struct br_row		 row;
+	struct br_bound		 b;
+	struct br_request	 req;
+	struct br_response	 resp;		/* written by a worker */
+	struct br_result	 res;
+	int			 svc;		/* limiter index, -1: none */
+	int			 attempts;
+	int			 canary;	/* one of the first N rows */
+	int64_t			 first_mono;	/* first attempt */
+	int64_t			 started_ms;	/* epoch, first attempt */
+	int64_t			 due_mono;	/* retry time */
+	struct job		*next_free;
+};
+
+/* Pass one's findings. */
+struct survey {
+	long		 rows;		/* rows of this shard */
+	long		 invalid;
+	char		**columns;	/* JSON: every key seen */
+	size_t		 ncolumns;
+};
+
+struct run {
+	const struct br_opts	*o;
+	const struct br_catalog	*cat;
+	struct br_manifest	*m;
+	struct br_report	*rep;
+	struct br_pool		*pool;
+	struct br_bind_opts	 bo;
+	struct br_endpoint_map	 ep;
+	struct br_problems	 probs;
+	struct br_http_opts	 hopts;
+	char			*token;
+
+	struct job		*jobs;
+	struct job		*free;		/* free list */
+	struct job		**heap;		/* waiting to retry, by due */
+	size_t			 nheap;
+	struct job		*pending;	/* read, not yet sent */
+	int			 inflight;	/* in the pool */
+	int			 eof;
+
+	struct br_ratelimit	 global;
+	struct br_ratelimit	 svc[BR_MAX_LIST];
+
+	struct br_stats		 stats;
+	uint64_t		 rng;
+	long			 started;	/* rows sent at least once */
+	long			 canary_done;
+	long			 failures;
+	long			 fail_limit;	/* -1: none */
+	const char		*halt;		/* SKIPPED.<why>, or NULL */
+	int			 io_error;
+};
+
+/* ---- small helpers ---- */
+
+static void
+print_problems(const char *file, const struct br_row *row,
+    const struct br_problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		fprintf(stderr, "%s:%ld: %s\n", file, row->line, p->v[i].msg);
+}
+
+static int
+bind_row(struct run *r, struct br_row *row, struct br_bound *b)
+{
+	char *base;
+	struct br_err err = { 0 };
+	struct br_problem *np;
+
+	br_problems_clear(&r->probs);
+	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
+		return BR_EINPUT;
+	/* an operation with nowhere to go is a problem of the row, too */
+	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) == NULL) {
+		if (r->probs.n == r->probs._cap) {
+			size_t cap = r->probs._cap ? r->probs._cap * 2 : 4;
+			if ((np = realloc(r->probs.v, cap * sizeof(*np))) ==
+			    NULL)
+				return BR_ENOMEM;
+			r->probs.v = np;
+			r->probs._cap = cap;
+		}
+		np = &r->probs.v[r->probs.n++];
+		snprintf(np->reason, sizeof(np->reason), "ENDPOINT");
+		snprintf(np->msg, sizeof(np->msg), "%.500s", err.msg);
+		return BR_EINPUT;
+	}
+	free(base);
+	return 0;
+}
+
+static int
+in_shard(const struct br_opts *o, long num)
+{
+	return o->shard_n == 0 || (num - 1) % o->shard_n == o->shard_k - 1;
+}
+
+static int
+add_column(struct survey *s, const char *name)
+{
+	char **nc, *d;
+	size_t i;
+
+	for (i = 0; i < s->ncolumns; i++)
+		if (strcasecmp(s->columns[i], name) == 0)
+			return 0;
+	if (s->ncolumns == MAX_COLUMNS)
+		return 0;	/* carried in JSONL input, not as a column */
+	if ((d = strdup(name)) == NULL ||
+	    (nc = realloc(s->columns, (s->ncolumns + 1) * sizeof(*nc))) ==
+	    NULL) {
+		free(d);
+		return BR_ENOMEM;
+	}
+	s->columns = nc;
+	s->columns[s->ncolumns++] = d;
+	return 0;
+}
+
+static void
+survey_release(struct survey *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncolumns; i++)
+		free(s->columns[i]);
+	free(s->columns);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+has_op_column(const struct br_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < br_manifest_ncolumns(m); i++)
+		if (strcasecmp(br_manifest_column(m, i), "op") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Pass one: reads every row of the shard, checks it, prints its problems.
+ * Returns 0, or 2 when the manifest cannot be read.
+ */
+static int
+survey(struct run *r, struct survey *s, int print)
+{
+	struct br_row row = { 0 };
+	struct br_bound b;
+	struct br_err err = { 0 };
+	const char *name = br_manifest_name(r->m);
+	size_t i;
+	int rc, json = br_manifest_format(r->m) != BR_MF_CSV;
+
+	if (!json && r->o->op == NULL && !has_op_column(r->m)) {
+		fprintf(stderr, "%s:1: no 'op' column, and no --op given: "
+		    "name the operation of each row\n", name);
+		return 2;
+	}
+	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+		if (!in_shard(r->o, row.num))
+			continue;
+		s->rows++;
+		memset(&b, 0, sizeof(b));
+		rc = bind_row(r, &row, &b);
+		br_bound_release(&b);
+		if (rc == BR_ENOMEM)
+			break;
+		if (rc != 0) {
+			s->invalid++;
+			if (print)
+				print_problems(name, &row, &r->probs);
+		}
+		for (i = 0; json && i < row.nfields; i++)
+			if (add_column(s, row.fields[i].name) != 0) {
+				rc = BR_ENOMEM;
+				break;
+			}
+		if (rc == BR_ENOMEM)
+			break;
+	}
+	br_row_release(&row);
+	if (rc == BR_ENOMEM) {
+		fprintf(stderr, "bulkrun: out of memory\n");
+		return 2;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	if (br_manifest_rewind(r->m, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
+static int
+read_token(struct run *r)
+{
+	const char *env = getenv("BULKRUN_AUTH_TOKEN");
+	char buf[16384], eb[128];
+	size_t n;
+	FILE *f;
+
+	if (r->o->token_file != NULL) {
+		if ((f = fopen(r->o->token_file, "r")) == NULL) {
+			strerror_r(errno, eb, sizeof(eb));
+			fprintf(stderr, "bulkrun: cannot read token file "
+			    "'%s': %s\n", r->o->token_file, eb);
+			return 2;
+		}
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+	} else if (env != NULL && *env != '\0') {
+		snprintf(buf, sizeof(buf), "%s", env);
+	} else
+		return 0;
+	n = strlen(buf);
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	if (n == 0 || strpbrk(buf, "\r\n") != NULL) {
+		fprintf(stderr, "bulkrun: the token %s is empty or spans "
+		    "lines\n", r->o->token_file ? "file" : "variable");
+		return 2;
+	}
+	if ((r->token = strdup(buf)) == NULL)
+		return 2;
+	return 0;
+}
+
+static int
+open_manifest(struct run *r)
+{
+	struct br_manifest_opts mo = { r->o->delimiter, 0 };
+	struct br_err err = { 0 };
+
+	if (br_manifest_open(&r->m, r->o->manifest, &mo, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
+static void
+setup(struct run *r, const struct br_opts *o, const struct br_catalog *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->cat = c;
+	r->bo.default_op = o->op;
+	r->bo.sets = o->sets;
+	r->bo.nsets = o->nsets;
+	r->bo.now_ms = br_now_ms();
+	r->bo.tz = o->tz;
+	r->ep.all = o->endpoint_all;
+	r->ep.svc_names = o->ep_names;
+	r->ep.svc_urls = o->ep_urls;
+	r->ep.nsvc = o->neps;
+	r->ep.region = o->region;
+	r->fail_limit = -1;
+}
+
+static void
+teardown(struct run *r)
+{
+	if (r->m != NULL)
+		br_manifest_close(r->m);
+	br_problems_release(&r->probs);
+	if (r->token != NULL) {
+		memset(r->token, 0, strlen(r->token));
+		free(r->token);
+	}
+}
+
+int
+br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
+{
+	struct run r;
+	struct survey s = { 0 };
+	int rc;
+
+	setup(&r, o, c);
+	if ((rc = open_manifest(&r)) == 0 && (rc = survey(&r, &s, 1)) == 0) {
+		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
+		    br_manifest_name(r.m), s.rows, s.invalid);
+		rc = s.invalid > 0 ? 2 : 0;
+	}
+	survey_release(&s);
+	teardown(&r);
+	return rc;
+}
+
+/* ---- pass two ---- */
+
+static int
+build_request(struct run *r, struct job *j, struct br_err *err)
+{
+	char *base;
+	int rc;
+
+	if ((base = br_request_base_url(r->cat, &j->b, &r->ep, err)) == NULL)
+		return BR_EINPUT;
+	rc = br_request_build(&j->b, base, &j->req, err);
+	free(base);
+	if (rc == 0 && r->token != NULL)
+		rc = br_request_add_header(&j->req, "X-Auth-Token", r->token,
+		    1);
+	return rc;
+}
+
+static const char *
+problems_code(const struct br_problems *p, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "INPUT.%s", p->n > 0 ? p->v[0].reason : "BAD");
+	return buf;
+}
+
+static char *
+problems_text(const struct br_problems *p)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < p->n; i++)
+		len += strlen(p->v[i].msg) + 2;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < p->n; i++) {
+		if (i > 0)
+			strcat(s, "; ");
+		strcat(s, p->v[i].msg);
+	}
+	return s;
+}
+
+static void
+write_row(struct run *r, const struct br_row *row, const char *op,
+    struct br_result *res)
+{
+	struct br_err err = { 0 };
+
+	br_stats_add(&r->stats, res);
+	if (res->outcome == BR_OUT_FAILED)
+		r->failures++;
+	if (r->rep != NULL && !r->io_error &&
+	    br_report_write(r->rep, row, op, res, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		r->io_error = 1;	/* stop: we cannot account for rows */
+	}
+}
+
+static const char *
+op_name_of(const struct br_row *row, const struct br_opts *o)
+{
+	struct br_field *f = br_row_find(row, "op");
+
+	return f != NULL && f->value != NULL && f->value[0] != '\0' ?
+	    f->value : o->op;
+}
+
+/* Writes a row that is not sent: invalid, skipped or cancelled. */
+static void
+write_unsent(struct run *r, const struct br_row *row, const char *opname,
+    enum br_outcome out, const char *code, const char *msg)
+{
+	struct br_result res = { 0 };
+
+	if (br_result_set(&res, out, code, msg) == 0)
+		write_row(r, row, opname, &res);
+	br_result_release(&res);
+}
+
+static void
+job_reset(struct job *j)
+{
+	br_bound_release(&j->b);
+	br_request_release(&j->req);
+	br_response_release(&j->resp);
+	br_result_release(&j->res);
+	memset(&j->b, 0, sizeof(j->b));
+	memset(&j->req, 0, sizeof(j->req));
+	memset(&j->res, 0, sizeof(j->res));
+	j->attempts = 0;
+	j->canary = 0;
+	j->svc = -1;
+}
+
+static void
+job_free(struct run *r, struct job *j)
+{
+	job_reset(j);
+	j->next_free = r->free;
+	r->free = j;
+}
+
+static const char *
+skip_message(const char *why)
+{
+	if (strcmp(why, "SKIPPED.CANARY") == 0)
+		return "not started: a canary row failed";
+	if (strcmp(why, "SKIPPED.AUTH") == 0)
+		return "not started: the credentials were refused";
+	if (strcmp(why, "CANCELLED") == 0)
+		return "not started: interrupted";
+	return "not started: --max-failures was exceeded";
+}
+
+/*
+ * Reads rows until one is to be sent (it goes to r->pending) or the
+ * manifest ends.  Rows of other shards are passed over; invalid rows (with
+ * --skip-invalid) and rows after a halt are written at once.
+ */
+static int
+read_next(struct run *r)
+{
+	struct br_err err = { 0 };
+	struct job *j = r->free;
+	char code[32], *msg;
+	const char *why;
+	int rc;
+
+	while (j != NULL && !r->eof) {
+		rc = br_manifest_next(r->m, &j->row, &err);
+		if (rc == 0) {
+			r->eof = 1;
+			break;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			r->eof = 1;
+			r->io_error = 1;
+			break;
+		}
+		if (!in_shard(r->o, j->row.num))
+			continue;
+		why = br_sched_signal ? "CANCELLED" : r->halt;
+		job_reset(j);
+		rc = bind_row(r, &j->row, &j->b);
+		if (rc == BR_ENOMEM) {
+			r->io_error = 1;
+			break;
+		}
+		if (rc != 0) {
+			msg = problems_text(&r->probs);
+			write_unsent(r, &j->row, op_name_of(&j->row, r->o),
+			    BR_OUT_INVALID, problems_code(&r->probs, code,
+			    sizeof(code)), msg ? msg : "invalid row");
+			free(msg);
+			continue;
+		}
+		if (why != NULL) {
+			write_unsent(r, &j->row, j->b.op->name,
+			    strcmp(why, "CANCELLED") == 0 ? BR_OUT_CANCELLED :
+			    BR_OUT_SKIPPED, why, skip_message(why));
+			continue;
+		}
+		if (build_request(r, j, &err) != 0) {
+			write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
+			    "INPUT.REQUEST", err.msg);
+			br_err_clear(&err);
+			continue;
+		}
+		r->free = j->next_free;
+		j->canary = r->started < r->o->canary;
+		r->started++;
+		r->pending = j;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+svc_index(struct run *r, const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < r->o->nsvc_rates; i++)
+		if (strcasecmp(r->o->svc_rates[i].service, service) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Takes the tokens j needs; 0, or the ms to wait. */
+static int64_t
+take_tokens(struct run *r, struct job *j, int64_t now)
+{
+	int64_t w1, w2 = 0;
+
+	w1 = br_ratelimit_peek(&r->global, now);
+	if (j->svc >= 0)
+		w2 = br_ratelimit_peek(&r->svc[j->svc], now);
+	if (w1 > 0 || w2 > 0)
+		return w1 > w2 ? w1 : w2;
+	(void)br_ratelimit_take(&r->global, now);
+	if (j->svc >= 0)
+		(void)br_ratelimit_take(&r->svc[j->svc], now);
+	return 0;
+}
+
+/* ---- the retry heap, ordered by due time ---- */
+
+static void
+heap_push(struct run *r, struct job *j)
+{
+	size_t i = r->nheap++, p;
+
+	r->heap[i] = j;
+	while (i > 0) {
+		p = (i - 1) / 2;
+		if (r->heap[p]->due_mono <= r->heap[i]->due_mono)
+			break;
+		r->heap[i] = r->heap[p];
+		r->heap[p] = j;
+		i = p;
+	}
+}
+
+static struct job *
+heap_pop(struct run *r)
+{
+	struct job *top = r->heap[0], *t;
+	size_t i = 0, c;
+
+	r->heap[0] = r->heap[--r->nheap];
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= r->nheap)
+			break;
+		if (c + 1 < r->nheap &&
+		    r->heap[c + 1]->due_mono < r->heap[c]->due_mono)
+			c++;
+		if (r->heap[i]->due_mono <= r->heap[c]->due_mono)
+			break;
+		t = r->heap[i];
+		r->heap[i] = r->heap[c];
+		r->heap[c] = t;
+		i = c;
+	}
+	return top;
+}
+
+static void
+submit(struct run *r, struct job *j, int64_t now)
+{
+	if (j->attempts == 0) {
+		j->first_mono = now;
+		j->started_ms = br_now_ms();
+	}
+	j->attempts++;
+	br_response_release(&j->resp);
+	r->inflight++;
+	br_pool_submit(r->pool, &j->pj);
+}
+
+static int
+is_auth_failure(const struct br_result *res)
+{
+	const char *c = res->error_code;
+
+	if (res->http_status == 401)
+		return 1;
+	/* the gateway's authentication codes: APIG.0301 to APIG.0307 */
+	return c != NULL && strncmp(c, "APIG.030", 8) == 0 && c[8] >= '1' &&
+	    c[8] <= '7' && c[9] == '\0';
+}
+
+static void
+finish(struct run *r, struct job *j, int64_t now)
+{
+	j->res.attempts = j->attempts;
+	j->res.elapsed_ms = now - j->first_mono;
+	j->res.started_ms = j->started_ms;
+	j->res.finished_ms = br_now_ms();
+	write_row(r, &j->row, j->b.op->name, &j->res);
+	if (j->canary) {
+		r->canary_done++;
+		if (j->res.outcome != BR_OUT_SUCCEEDED && r->halt == NULL)
+			r->halt = "SKIPPED.CANARY";
+	}
+	if (r->fail_limit >= 0 && r->failures > r->fail_limit &&
+	    r->halt == NULL)
+		r->halt = "SKIPPED.HALTED";
+	job_free(r, j);
+}
+
+/* A job came back from a worker. */
+static void
+collected(struct run *r, struct job *j, int64_t now)
+{
+	int64_t delay, ra;
+
+	r->inflight--;
+	br_result_release(&j->res);
+	memset(&j->res, 0, sizeof(j->res));
+	if (br_result_from_response(j->b.op, &j->resp, &j->res) != 0)
+		(void)br_result_set(&j->res, BR_OUT_FAILED, "NET.OTHER",
+		    "out of memory");
+	if (j->res.http_status == 429 || br_retry_is_throttle(
+	    j->res.error_code))
+		r->stats.throttled++;
+	if (j->res.outcome == BR_OUT_FAILED && is_auth_failure(&j->res)) {
+		if (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0)
+			fprintf(stderr, "bulkrun: credentials refused (%s): "
+			    "stopping the run\n", j->res.error_code ?
+			    j->res.error_code : "401");
+		r->halt = "SKIPPED.AUTH";
+	} else if (j->res.outcome == BR_OUT_FAILED &&
+	    j->attempts <= r->o->retry.retries && !br_sched_signal &&
+	    (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0) &&
+	    br_retry_wanted(&r->o->retry, j->resp.net != BR_NET_OK,
+	    j->res.http_status, j->res.error_code)) {
+		delay = br_retry_backoff(&r->o->retry, j->attempts, &r->rng);
+		ra = br_retry_after_ms(j->resp.retry_after, br_now_ms());
+		if (ra > r->o->retry.max_ms)
+			ra = r->o->retry.max_ms;
+		if (ra > delay)
+			delay = ra;
+		j->due_mono = now + delay;
+		heap_push(r, j);
+		return;
+	}
+	finish(r, j, now);
+}
+
+static void *
+worker_new(void *arg)
+{
+	struct run *r = arg;
+
+	return br_http_new(&r->hopts);
+}
+
+static void
+worker_free(void *wctx)
+{
+	br_http_free(wctx);
+}
+
+static void
+worker_run(struct br_pool_job *pj, void *wctx, void *arg)
+{
+	struct job *j = (struct job *)pj;
+
+	(void)arg;
+	if (wctx == NULL || br_http_send(wctx, &j->req, &j->resp) != 0) {
+		j->resp.net = BR_NET_OTHER;
+		snprintf(j->resp.net_msg, sizeof(j->resp.net_msg),
+		    "out of memory");
+	}
+}
+
+/* How many may be in flight now: 1 during the canary rows, none while
+ * the last canary row has not come back. */
+static int
+slots(struct run *r)
+{
+	if (r->started <= r->o->canary && r->canary_done < r->started)
+		return 0;
+	if (r->started < r->o->canary)
+		return 1;
+	return r->o->jobs;
+}
+
+static int
+execute(struct run *r)
+{
+	struct br_pool_job *pj;
+	struct job *j;
+	int64_t now, wait, w;
+	int i, stopping;
+
+	r->hopts.timeout_ms = r->o->timeout_ms;
+	r->hopts.connect_timeout_ms = r->o->connect_timeout_ms;
+	r->hopts.cacert = r->o->cacert;
+	r->hopts.insecure = r->o->insecure;
+	r->jobs = calloc((size_t)r->o->jobs, sizeof(*r->jobs));
+	r->heap = calloc((size_t)r->o->jobs, sizeof(*r->heap));
+	if (r->jobs == NULL || r->heap == NULL)
+		return -1;
+	for (i = r->o->jobs - 1; i >= 0; i--) {
+		r->jobs[i].svc = -1;
+		r->jobs[i].next_free = r->free;
+		r->free = &r->jobs[i];
+	}
+	now = br_mono_ms();
+	br_ratelimit_init(&r->global, r->o->rate, r->o->burst, now);
+	for (i = 0; i < (int)r->o->nsvc_rates; i++)
+		br_ratelimit_init(&r->svc[i], r->o->svc_rates[i].rate,
+		    r->o->burst, now);
+	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
+	    0x9e3779b97f4a7c15ULL;
+	if ((r->pool = br_pool_new(r->o->jobs, worker_run, worker_new,
+	    worker_free, r)) == NULL)
+		return -1;
+
+	for (;;) {
+		now = br_mono_ms();
+		wait = TICK_MS;
+		stopping = br_sched_signal || r->io_error ||
+		    (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0);
+		if (stopping && r->pending != NULL) {
+			/* read but never sent */
+			j = r->pending;
+			r->pending = NULL;
+			r->started--;
+			write_unsent(r, &j->row, j->b.op->name,
+			    br_sched_signal ? BR_OUT_CANCELLED :
+			    BR_OUT_SKIPPED, br_sched_signal ? "CANCELLED" :
+			    r->halt, skip_message(br_sched_signal ?
+			    "CANCELLED" : r->halt));
+			job_free(r, j);
+		}
+		while (stopping && r->nheap > 0) {
+			/* waiting retries end with their last answer */
+			j = heap_pop(r);
+			finish(r, j, now);
+		}
+		while (!stopping && r->inflight < slots(r)) {
+			if (r->nheap > 0 && r->heap[0]->due_mono <= now)
+				j = r->heap[0];
+			else if (r->pending != NULL ||
+			    (r->halt == NULL && read_next(r)))
+				j = r->pending;
+			else {
+				if (r->nheap > 0 &&
+				    r->heap[0]->due_mono - now < wait)
+					wait = r->heap[0]->due_mono - now;
+				break;
+			}
+			if (j->svc < 0 && j->attempts == 0)
+				j->svc = svc_index(r, j->b.op->service);
+			if ((w = take_tokens(r, j, now)) > 0) {
+				if (w < wait)
+					wait = w;
+				break;
+			}
+			if (j == r->pending)
+				r->pending = NULL;
+			else
+				(void)heap_pop(r);
+			submit(r, j, now);
+		}
+		if (r->halt != NULL && r->pending == NULL && !r->eof &&
+		    r->free != NULL && !br_sched_signal && !r->io_error) {
+			/* halted: account for the rows never started */
+			while (read_next(r))
+				;
+		}
+		if (r->inflight == 0 && r->nheap == 0 && r->pending == NULL &&
+		    (r->eof || stopping))
+			break;
+		if (r->inflight == 0 && wait > 0) {
+			struct timespec ts = { (time_t)(wait / 1000),
+			    (long)(wait % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if ((pj = br_pool_collect(r->pool, wait)) == NULL)
+			continue;
+		do {
+			collected(r, (struct job *)pj, br_mono_ms());
+		} while ((pj = br_pool_collect(r->pool, 0)) != NULL);
+	}
+	/* signal or I/O error: account for the rows not read yet */
+	while (!r->io_error && !r->eof && read_next(r))
+		;
+	return 0;
+}
+
+static char *
+default_report_path(const char *manifest)
+{
+	const char *base = strrchr(manifest, '/'), *dot;
+	char stamp[32], *p;
+	struct tm tm;
+	time_t t = time(NULL);
+	size_t n;
+
+	base = base ? base + 1 : manifest;
+	if (strcmp(manifest, "-") == 0)
+		base = "stdin";
+	dot = strrchr(base, '.');
+	n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if ((p = malloc(n + strlen(stamp) + 16)) == NULL)
+		return NULL;
+	sprintf(p, "reports/%.*s-%s.csv", (int)n, base, stamp);
+	return p;
+}
+
+static int
+dry_run(struct run *r)
+{
+	struct br_row row = { 0 };
+	struct br_bound b;
+	struct br_request req;
+	struct br_err err = { 0 };
+	char *base;
+	int rc, bad = 0;
+
+	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+		if (!in_shard(r->o, row.num))
+			continue;
+		memset(&b, 0, sizeof(b));
+		memset(&req, 0, sizeof(req));
+		printf("# row %ld (line %ld)\n", row.num, row.line);
+		if (bind_row(r, &row, &b) != 0) {
+			printf("# invalid: not sent\n\n");
+			bad = 1;
+		} else if ((base = br_request_base_url(r->cat, &b, &r->ep,
+		    &err)) != NULL) {
+			rc = br_request_build(&b, base, &req, &err);
+			if (rc == 0 && r->token != NULL)
+				rc = br_request_add_header(&req,
+				    "X-Auth-Token", r->token, 1);
+			free(base);
+			if (rc == 0)
+				br_request_print(&req, stdout);
+			else {
+				printf("# %s\n\n", err.msg);
+				br_err_clear(&err);
+				bad = 1;
+			}
+		}
+		br_request_release(&req);
+		br_bound_release(&b);
+	}
+	br_row_release(&row);
+	fflush(stdout);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	return bad ? 1 : 0;
+}
+
+int
+br_sched_run(const struct br_opts *o, const struct br_catalog *c)
+{
+	struct run r;
+	struct survey s = { 0 };
+	struct br_report_opts ro;
+	struct br_err err = { 0 };
+	const char **cols = NULL;
+	char *path = NULL;
+	size_t ncols = 0, i;
+	int rc, ec, cols_owned = 0;
+
+	setup(&r, o, c);
+	if ((rc = read_token(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
+	    (rc = survey(&r, &s, 1)) != 0)
+		goto out;
+	if (s.invalid > 0 && !o->skip_invalid) {
+		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
+		    "was sent (fix them, or run the others with "
+		    "--skip-invalid)\n", s.invalid, s.rows);
+		rc = 2;
+		goto out;
+	}
+	if (o->dry_run) {
+		rc = dry_run(&r);
+		goto out;
+	}
+
+	/* the report: the manifest's columns, in its dialect */
+	if (br_manifest_format(r.m) == BR_MF_CSV) {
+		ncols = br_manifest_ncolumns(r.m);
+		if ((cols = calloc(ncols + 1, sizeof(*cols))) == NULL)
+			goto nomem;
+		cols_owned = 1;
+		for (i = 0; i < ncols; i++)
+			cols[i] = br_manifest_column(r.m, i);
+	} else {
+		cols = (const char **)s.columns;
+		ncols = s.ncolumns;
+	}
+	if ((path = o->report ? strdup(o->report) :
+	    default_report_path(o->manifest)) == NULL)
+		goto nomem;
+	ro.format = br_report_format_for(path);
+	ro.delimiter = br_manifest_delimiter(r.m);
+	ro.bom = br_manifest_had_bom(r.m);
+	if (br_report_open(&r.rep, path, &ro, cols, ncols, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		rc = 2;
+		goto out;
+	}
+	if (o->max_failures >= 0)
+		r.fail_limit = o->max_failures;
+	else if (o->max_failures_pct >= 0)
+		r.fail_limit = (long)((double)s.rows * o->max_failures_pct /
+		    100.0);
+	br_stats_init(&r.stats, s.rows, br_mono_ms());
+	if (execute(&r) != 0) {
+		fprintf(stderr, "bulkrun: cannot start the workers\n");
+		r.io_error = 1;
+	}
+	if (r.pool != NULL)
+		br_pool_free(r.pool);
+	r.stats.end_mono = br_mono_ms();
+	ec = br_report_close(r.rep, &err);
+	r.rep = NULL;
+	if (ec != 0)
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+	if (!o->quiet)
+		br_stats_print(&r.stats, strcmp(path, "-") ? path : NULL,
+		    stderr);
+	if (br_sched_signal)
+		rc = 128 + br_sched_signal;
+	else if (r.io_error || ec != 0)
+		rc = 1;
+	else if (r.halt != NULL)
+		rc = 3;
+	else if (r.stats.outcomes[BR_OUT_FAILED] > 0 ||
+	    r.stats.outcomes[BR_OUT_INVALID] > 0)
+		rc = 1;
+	else
+		rc = 0;
+	goto out;
+nomem:
+	fprintf(stderr, "bulkrun: out of memory\n");
+	rc = 2;
+out:
+	if (r.jobs != NULL) {
+		for (i = 0; i < (size_t)o->jobs; i++) {
+			job_reset(&r.jobs[i]);
+			br_row_release(&r.jobs[i].row);
+		}
+		free(r.jobs);
+	}
+	free(r.heap);
+	if (cols_owned)
+		free(cols);
+	free(path);
+	survey_release(&s);
+	teardown(&r);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * sched.h - the run: check every row first, then send them through the
+ * pool under the rate limits, retry what may be retried, apply the stop
+ * rules, and write the report.  Runs on the main thread; owns the
+ * manifest, limiters, retry queue, report and stats.
+ */
+#ifndef BR_SCHED_H
+#define BR_SCHED_H
+
+#include <signal.h>
+
+#include "catalog.h"
+#include "cli.h"
+
+/* Set by the signal handler in main.c to the signal's number. */
+extern volatile sig_atomic_t br_sched_signal;
+extern volatile sig_atomic_t br_sched_signals;	/* how many arrived */
+
+/* bulkrun validate: prints every problem as FILE:LINE: message; returns
+ * the exit status (0 or 2). */
+int	br_sched_validate(const struct br_opts *o, const struct br_catalog *c);
+/* bulkrun run (and --dry-run); returns the exit status. */
+int	br_sched_run(const struct br_opts *o, const struct br_catalog *c);
+
+#endif

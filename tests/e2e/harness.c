@@ -1,0 +1,352 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <csv.h>
+
+#include "harness.h"
+
+static char tdir[256];
+
+static void
+rm_tdir(void)
+{
+	char cmd[300];
+
+	if (tdir[0] != '\0' && getenv("BULKRUN_KEEP") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tdir);
+	}
+}
+
+const char *
+t_dir(void)
+{
+	if (tdir[0] == '\0') {
+		snprintf(tdir, sizeof(tdir), "/tmp/bulkrun-e2e-XXXXXX");
+		cr_assert_not_null(mkdtemp(tdir));
+		atexit(rm_tdir);
+	}
+	return tdir;
+}
+
+const char *
+t_path(const char *name)
+{
+	static char bufs[8][512];
+	static int n;
+	char *b = bufs[n++ % 8];
+
+	snprintf(b, 512, "%s/%s", t_dir(), name);
+	return b;
+}
+
+const char *
+t_write(const char *name, const char *text)
+{
+	const char *p = t_path(name);
+	FILE *f = fopen(p, "wb");
+
+	cr_assert_not_null(f, "cannot write %s", p);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	return p;
+}
+
+char *
+t_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = (cap + 4096) * 2;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+static const char *
+bin(const char *env, const char *dflt)
+{
+	const char *v = getenv(env);
+
+	return v != NULL ? v : dflt;
+}
+
+void
+sim_start(struct sim *s, ...)
+{
+	const char *argv[64];
+	char line[256];
+	int fds[2], argc = 0, n = 0;
+	struct pollfd pfd;
+	va_list ap;
+	const char *a;
+	ssize_t r;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->log, sizeof(s->log), "%s/sim-%d.jsonl", t_dir(),
+	    (int)getpid());
+	argv[argc++] = bin("BULKRUN_SIM", "build/bulkrun-sim");
+	argv[argc++] = "--port";
+	argv[argc++] = "0";
+	argv[argc++] = "--log";
+	argv[argc++] = s->log;
+	va_start(ap, s);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	cr_assert_eq(pipe(fds), 0);
+	s->pid = fork();
+	cr_assert_neq(s->pid, -1);
+	if (s->pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	while (n < (int)sizeof(line) - 1 && strchr(line, '\n') == NULL) {
+		cr_assert_gt(poll(&pfd, 1, 10000), 0,
+		    "bulkrun-sim did not say its port within 10 s");
+		r = read(fds[0], line + n, sizeof(line) - 1 - (size_t)n);
+		cr_assert_gt(r, 0, "bulkrun-sim exited before listening");
+		n += (int)r;
+		line[n] = '\0';
+	}
+	close(fds[0]);
+	a = strstr(line, "http://127.0.0.1:");
+	cr_assert_not_null(a, "unexpected first line from sim: %s", line);
+	s->port = atoi(a + strlen("http://127.0.0.1:"));
+	cr_assert_gt(s->port, 0);
+	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
+}
+
+void
+sim_stop(struct sim *s)
+{
+	int st;
+
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, &st, 0);
+		s->pid = 0;
+	}
+}
+
+cJSON *
+sim_log(const struct sim *s)
+{
+	cJSON *arr = cJSON_CreateArray(), *o;
+	char *text = t_read(s->log), *line, *save = NULL;
+
+	cr_assert_not_null(arr);
+	if (text == NULL)
+		return arr;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		o = cJSON_Parse(line);
+		cr_assert_not_null(o, "bad sim log line: %s", line);
+		cJSON_AddItemToArray(arr, o);
+	}
+	free(text);
+	return arr;
+}
+
+int
+sim_count(const struct sim *s)
+{
+	cJSON *l = sim_log(s);
+	int n = cJSON_GetArraySize(l);
+
+	cJSON_Delete(l);
+	return n;
+}
+
+void
+run_bulkrun(struct out *o, const char *in, ...)
+{
+	const char *argv[64];
+	char outp[512], errp[512], inp[512];
+	int argc = 0, st, fd, waited = 0;
+	va_list ap;
+	const char *a;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(outp, sizeof(outp), "%s/stdout", t_dir());
+	snprintf(errp, sizeof(errp), "%s/stderr", t_dir());
+	snprintf(inp, sizeof(inp), "%s/stdin", t_dir());
+	if (in != NULL)
+		t_write("stdin", in);
+	argv[argc++] = bin("BULKRUN", "build/bulkrun");
+	va_start(ap, in);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		fd = open(in != NULL ? inp : "/dev/null", O_RDONLY);
+		dup2(fd, 0);
+		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		struct timespec ts = { 0, 10000000L };
+
+		if (++waited > 6000) {	/* 60 s */
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			cr_assert_fail("bulkrun ran for more than 60 s");
+		}
+		nanosleep(&ts, NULL);
+	}
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	o->out = t_read(outp);
+	o->err = t_read(errp);
+}
+
+void
+out_release(struct out *o)
+{
+	free(o->out);
+	free(o->err);
+	memset(o, 0, sizeof(*o));
+}
+
+struct tload {
+	struct table	*t;
+	char		**row;
+	size_t		 n;
+};
+
+static void
+on_field(void *s, size_t len, void *vp)
+{
+	struct tload *l = vp;
+	char *c = malloc(len + 1);
+
+	cr_assert_not_null(c);
+	memcpy(c, s, len);
+	c[len] = '\0';
+	l->row = realloc(l->row, (l->n + 1) * sizeof(*l->row));
+	l->row[l->n++] = c;
+}
+
+static void
+on_record(int ch, void *vp)
+{
+	struct tload *l = vp;
+	struct table *t = l->t;
+
+	(void)ch;
+	t->cell = realloc(t->cell, (t->nrows + 1) * sizeof(*t->cell));
+	cr_assert_not_null(t->cell);
+	/* pad to the header's width */
+	if (t->nrows == 0)
+		t->ncols = l->n;
+	cr_assert_leq(l->n, t->ncols, "report row %zu has %zu cells, the "
+	    "header %zu", t->nrows, l->n, t->ncols);
+	l->row = realloc(l->row, (t->ncols > l->n ? t->ncols : l->n) *
+	    sizeof(*l->row) + sizeof(*l->row));
+	while (l->n < t->ncols)
+		l->row[l->n++] = strdup("");
+	t->cell[t->nrows++] = l->row;
+	l->row = NULL;
+	l->n = 0;
+}
+
+int
+table_load(struct table *t, const char *path, int delim)
+{
+	struct csv_parser p;
+	struct tload l = { t, NULL, 0 };
+	char *text = t_read(path), *s;
+
+	memset(t, 0, sizeof(*t));
+	if (text == NULL)
+		return -1;
+	s = text;
+	if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	    (unsigned char)s[2] == 0xBF)
+		s += 3;
+	csv_init(&p, CSV_APPEND_NULL);
+	csv_set_delim(&p, (unsigned char)delim);
+	csv_parse(&p, s, strlen(s), on_field, on_record, &l);
+	csv_fini(&p, on_field, on_record, &l);
+	csv_free(&p);
+	free(text);
+	return 0;
+}
+
+const char *
+table_get(const struct table *t, size_t r, const char *col)
+{
+	size_t c;
+
+	if (t->nrows == 0 || r >= t->nrows)
+		return NULL;
+	for (c = 0; c < t->ncols; c++)
+		if (strcmp(t->cell[0][c], col) == 0)
+			return t->cell[r][c];
+	return NULL;
+}
+
+size_t
+table_find(const struct table *t, const char *col, const char *value)
+{
+	size_t r;
+	const char *v;
+
+	for (r = 1; r < t->nrows; r++)
+		if ((v = table_get(t, r, col)) != NULL && strcmp(v, value) == 0)
+			return r;
+	return 0;
+}
+
+void
+table_release(struct table *t)
+{
+	size_t r, c, n;
+
+	for (r = 0; r < t->nrows; r++) {
+		n = t->ncols;
+		for (c = 0; c < n; c++)
+			free(t->cell[r][c]);
+		free(t->cell[r]);
+	}
+	free(t->cell);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,60 @@
+/*
+ * harness.h - end-to-end helpers: start bulkrun-sim on 127.0.0.1, run the
+ * real bulkrun binary, read its report and the simulator's request log.
+ * Binaries come from $BULKRUN and $BULKRUN_SIM (the Makefile sets them).
+ */
+#ifndef BR_HARNESS_H
+#define BR_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <cJSON.h>
+
+struct sim {
+	pid_t	 pid;
+	int	 port;
+	char	 url[64];	/* http://127.0.0.1:PORT */
+	char	 log[512];
+};
+
+struct out {
+	int	 status;	/* exit status, or 128+signal */
+	char	*out;		/* stdout */
+	char	*err;		/* stderr */
+};
+
+/* A fresh temporary directory for this test (removed at exit). */
+const char	*t_dir(void);
+/* Writes text to t_dir()/name; returns the full path (static buffer
+ * rotated among 8). */
+const char	*t_write(const char *name, const char *text);
+const char	*t_path(const char *name);
+char		*t_read(const char *path);	/* malloc'd, NULL if absent */
+
+/* Starts the simulator with extra arguments (NULL-terminated list). */
+void	sim_start(struct sim *s, ...);
+void	sim_stop(struct sim *s);
+/* The request log as a cJSON array of objects (caller deletes). */
+cJSON	*sim_log(const struct sim *s);
+int	 sim_count(const struct sim *s);
+
+/* Runs bulkrun with args (NULL-terminated), stdin from in (or
+ * /dev/null), and waits at most 60 s. */
+void	run_bulkrun(struct out *o, const char *in, ...);
+void	out_release(struct out *o);
+
+/* A CSV report: rows[r][c] with the header as row 0. */
+struct table {
+	size_t	  nrows, ncols;
+	char	***cell;
+};
+int	 table_load(struct table *t, const char *path, int delim);
+/* Cell of data row r (1-based) in the named column, or NULL. */
+const char *table_get(const struct table *t, size_t r, const char *col);
+/* The data row whose column col equals value (1-based), or 0. */
+size_t	 table_find(const struct table *t, const char *col,
+	    const char *value);
+void	 table_release(struct table *t);
+
+#endif
