@@ -1,0 +1,60 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "progress.h"
+
+static void
+add(struct br_stats *s, enum br_outcome o, const char *code, int attempts,
+    int64_t ms)
+{
+	struct br_result r = { 0 };
+
+	r.outcome = o;
+	r.error_code = (char *)code;
+	r.attempts = attempts;
+	r.elapsed_ms = ms;
+	br_stats_add(s, &r);
+}
+
+Test(progress, percentiles_within_the_bucket_error)
+{
+	struct br_stats s;
+	int i;
+
+	br_stats_init(&s, 1000, 0);
+	for (i = 1; i <= 1000; i++)
+		add(&s, BR_OUT_SUCCEEDED, NULL, 1, i);
+	cr_assert_eq(br_stats_percentile(&s, 100), 1000);
+	cr_assert_geq(br_stats_percentile(&s, 50), 500);
+	cr_assert_leq(br_stats_percentile(&s, 50), 500 * 1.07);
+	cr_assert_geq(br_stats_percentile(&s, 99), 990);
+	cr_assert_leq(br_stats_percentile(&s, 99), 1000);
+	cr_assert_eq(s.outcomes[BR_OUT_SUCCEEDED], 1000);
+}
+
+Test(progress, counts_outcomes_codes_and_retries)
+{
+	struct br_stats s;
+	char buf[2048] = { 0 };
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	br_stats_init(&s, 5, 0);
+	add(&s, BR_OUT_SUCCEEDED, NULL, 3, 10);
+	add(&s, BR_OUT_FAILED, "FDI.3150", 1, 10);
+	add(&s, BR_OUT_FAILED, "FDI.3150", 1, 10);
+	add(&s, BR_OUT_FAILED, "DLF.0137", 1, 10);
+	add(&s, BR_OUT_SKIPPED, "SKIPPED.HALTED", 0, 0);
+	cr_assert_eq(s.retries, 2);
+	cr_assert_eq(s.nlat, 4, "rows never sent are not timed");
+	s.end_mono = 2000;
+	br_stats_print(&s, "reports/x.csv", f);
+	fclose(f);
+	cr_assert(strstr(buf, "5 rows: 1 succeeded, 3 failed, 1 skipped") !=
+	    NULL, "%s", buf);
+	cr_assert(strstr(buf, "top errors: FDI.3150 x2,") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "DLF.0137 x1") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "report: reports/x.csv") != NULL, "%s", buf);
+}
