@@ -21,6 +21,7 @@ need libmicrohttpd-dev     have_pc libmicrohttpd
 need libssl-dev            have_pc libcrypto
 need libcsv-dev            test -f /usr/include/csv.h
 need openssl               command -v openssl
+need tzdata                test -f /usr/share/zoneinfo/Europe/Berlin
 need make                  command -v make
 need gcc                   command -v gcc
 

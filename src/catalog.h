@@ -40,6 +40,24 @@
  * that also takes date expressions, see datetime.h), number (double).
  * "min"/"max" bound numbers, "min_length"/"max_length" bound strings in
  * characters (UTF-8 code points).
+ *
+ * Loading checks the catalog itself and refuses it with the first problem
+ * ("FILE:LINE: operation 'x': parameter 'y': ..."; the line is found by
+ * searching the text, 0 when not found): unknown keys (keys starting with
+ * '_' and "comment" are free-form comments), a key given twice, unknown
+ * "in"/"type"/method, missing "name"/"method"/"path", a {placeholder}
+ * without a path parameter of that name or the other way round, '?' or
+ * '#' in "path", parameter names given twice (case-insensitively), a body
+ * field inside another ("a" and "a.b"), "enum" without values or on a type
+ * other than enum, limits on the wrong type or min > max, parameter names
+ * "op", "region" and "endpoint" (manifest columns), header names bulkrun
+ * sets itself (Authorization, X-Auth-Token, X-Sdk-Date, Content-Type, ...),
+ * an "example" that does not pass its own parameter's check.  Defaults:
+ * "type" string, "required" false, "service" the part of "name" before
+ * the first dot, "success" [200] when absent or empty.  "method" is
+ * case-insensitive and stored upper-case.  Path parameters are always
+ * required.  "min"/"max" may be strings of digits for values beyond 2^53.
+ * A failed load leaves the catalog unchanged.
  */
 #ifndef BR_CATALOG_H
 #define BR_CATALOG_H
@@ -114,7 +132,10 @@ void	br_catalog_release(struct br_catalog *c);
 const struct br_op	*br_catalog_find(const struct br_catalog *c,
 			    const char *name);
 /* The operation name nearest to name (edit distance, case-insensitive),
- * or NULL when nothing is reasonably close. */
+ * or NULL when nothing is reasonably close.  Compares the whole name and
+ * the part after the dot (optimal string alignment distance, at most
+ * max(2, len/3)); failing that, a name that starts with name (4 or more
+ * characters: "css.restart" -> "css.restart_cluster"). */
 const char		*br_catalog_suggest(const struct br_catalog *c,
 			    const char *name);
 const struct br_service	*br_catalog_service(const struct br_catalog *c,
@@ -181,7 +202,20 @@ struct br_bind_opts {
  * operation (and are not op/region/endpoint) are ignored here.  Every
  * problem of the row is appended to probs (none are dropped).  Returns 0
  * when the row is good, BR_EINPUT when probs got at least one entry,
- * BR_ENOMEM.  b must be released with br_bound_release() either way. */
+ * BR_ENOMEM.  b must be released with br_bound_release() either way.
+ *
+ * Details: b is overwritten (zeroed first).  A field is "not given" when
+ * its value is NULL, its kind BR_V_NULL, or (STRING) only blanks; when
+ * several fields match a name, the last given one wins (JSON defaults come
+ * first).  Blanks around numbers, booleans, enums, op, region and endpoint
+ * are ignored; strings are kept byte for byte.  Path, header and query
+ * values must have no control characters (CONTROL); no value may hold a
+ * NUL byte; path values "." and ".." are FORMAT.  The region column may
+ * hold letters, digits, '-', '_' and '.'; the endpoint column must be an
+ * http:// or https:// URL without blanks (FORMAT otherwise).  With
+ * opts->tz, epoch_ms dates are parsed as br_datetime_parse() does (which
+ * is not thread-safe, see datetime.h).  b->op is set whenever the
+ * operation was found, even when parameters have problems. */
 int	br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 	    const struct br_bind_opts *opts, struct br_bound *b,
 	    struct br_problems *probs);

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "cli.h"
+#include "datetime.h"
 #include "http.h"
 #include "sched.h"
 #include "version.h"
@@ -65,6 +67,17 @@ main(int argc, char **argv)
 	}
 	if ((rc = load_catalog(&cat, &o)) != 0)
 		goto out;
+	if (o.tz != NULL) {
+		/* once, before any thread: curl reads the environment too */
+		if (br_datetime_tz_check(o.tz) != 0) {
+			fprintf(stderr, "bulkrun: --tz: '%s' is not a known "
+			    "time zone\n", o.tz);
+			rc = 2;
+			goto out;
+		}
+		setenv("TZ", o.tz, 1);
+		tzset();
+	}
 
 	switch (o.cmd) {
 	case BR_CMD_OPS:
