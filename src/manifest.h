@@ -8,6 +8,42 @@
  * be read twice (validate everything, then run).
  *
  * Every error is "FILE:LINE: message" in the caller's struct br_err.
+ *
+ * Format: opts->format if set; else .json is JSON, .jsonl and .ndjson are
+ * JSON Lines, .csv, .tsv and .txt are CSV; "-", other files and other
+ * extensions are sniffed from the first non-blank byte: '[' is JSON, '{'
+ * is JSON Lines when a complete object stands alone on the first line
+ * (and has no "operations" key), else JSON; anything else is CSV.  A
+ * UTF-8 byte-order mark is skipped in every format; a UTF-16 one, or a
+ * NUL byte anywhere, is an error.  Standard input and other files that
+ * are not regular files (pipes, process substitution) are spooled.
+ *
+ * CSV details:
+ * - Skipped (not rows, but counted as lines): empty lines, lines whose
+ *   first byte is '#' (column 0, outside any quoted cell), and records
+ *   whose cells are all empty or blank (spaces, tabs): a line of only
+ *   delimiters is what spreadsheets write for an empty row.
+ * - The header is the first record that is not skipped.  Trailing header
+ *   cells without a name (a sheet that saved empty columns) are dropped;
+ *   a data row with a value in such a column is an error, as is any other
+ *   nameless column and a name used twice (case-insensitively).
+ * - A record with fewer cells than the header gets NULL for the missing
+ *   ones; more cells are allowed only when the extra ones are blank.
+ * - Values are kept byte for byte: no blanks are trimmed from data cells
+ *   (a cell of only blanks is given as it is), a CRLF inside quotes stays
+ *   CRLF, and a stray '"' inside an unquoted cell is text.  Line breaks
+ *   are LF, CRLF or a lone CR; each counts as one line.
+ *
+ * JSON details: a nested object is flattened with dots; an empty nested
+ * object becomes a BR_V_JSON field with value "{}".  Duplicate keys in
+ * one object (compared case-insensitively, also across the dotted and
+ * the nested spelling of a name), empty keys, "\u0000", raw control
+ * characters in strings and anything after the top-level value are
+ * errors.  JSON Lines: one object per line; blank lines are skipped.
+ *
+ * Limits: a row (or a CSV cell) holding more than BR_MANIFEST_MAX_ROW
+ * bytes, more than BR_MANIFEST_MAX_FIELDS fields or columns, or JSON nested
+ * deeper than 256 levels, is an error.
  */
 #ifndef BR_MANIFEST_H
 #define BR_MANIFEST_H
@@ -15,6 +51,9 @@
 #include <stddef.h>
 
 #include "err.h"
+
+#define BR_MANIFEST_MAX_ROW	(16u * 1024 * 1024)	/* bytes */
+#define BR_MANIFEST_MAX_FIELDS	16384
 
 enum br_mformat {
 	BR_MF_CSV = 1,
@@ -78,7 +117,10 @@ struct br_manifest;
 int	br_manifest_open(struct br_manifest **mp, const char *path,
 	    const struct br_manifest_opts *opts, struct br_err *err);
 
-/* Fills row with the next data row.  Returns 1 (row filled), 0 (end of
+/* Fills row with the next data row (row must start zeroed, or be one
+ * filled before: its memory is reused, and grows only with the largest
+ * row; names and values point into one block that br_row_release()
+ * frees, never free them one by one).  Returns 1 (row filled), 0 (end of
  * manifest) or a negative BR_E* (err set; the manifest cannot be read
  * further: unterminated quote, broken JSON, a JSON row that is not an
  * object, a CSV record with more cells than the header has names). */
