@@ -38,7 +38,11 @@ struct br_endpoint_map {
  * of b: the row's endpoint column, else --endpoint SERVICE=URL, else
  * --endpoint URL, else the service's pattern with the row's region or
  * --region.  Returns a new string, or NULL with err set ("no endpoint
- * for service 'css': give --endpoint or --region"). */
+ * for service 'css': give --endpoint or --region").  The URL, given or
+ * from the pattern, must be http:// or https:// with a host and no
+ * user:password@, '?' or '#' ("invalid endpoint 'x': must start with
+ * http:// or https://"); a region may hold only letters, digits, '-',
+ * '_' and '.' (as br_catalog_bind checks). */
 char	*br_request_base_url(const struct br_catalog *c,
 	    const struct br_bound *b, const struct br_endpoint_map *map,
 	    struct br_err *err);
@@ -46,7 +50,9 @@ char	*br_request_base_url(const struct br_catalog *c,
 /*
  * Builds the request for b against base_url into req (zeroed by caller).
  * Path parameters are percent-encoded per segment (only A-Z a-z 0-9 - . _ ~
- * stay), so "/", "?", "#", "%" and ".." cannot leave the segment.  Query
+ * stay), so "/", "?", "#", "%" and ".." cannot leave the segment; a value
+ * that is exactly "." or ".." goes as %2E / %2E%2E so that no client or
+ * server removes it as a dot segment; an empty path value is an error.  Query
  * parameters are encoded the same way.  Body parameters become a JSON
  * object built with cJSON, nested on dots, typed as the catalog says;
  * when there is a body, "Content-Type: application/json" is added.
@@ -56,11 +62,15 @@ char	*br_request_base_url(const struct br_catalog *c,
 int	br_request_build(const struct br_bound *b, const char *base_url,
 	    struct br_request *req, struct br_err *err);
 
-/* Adds a header (copies name and value). 0 or BR_ENOMEM. */
+/* Adds a header (copies name and value).  Names that carry credentials
+ * (Authorization, X-Auth-Token, X-Security-Token, ...) are marked secret
+ * whatever secret says.  0, BR_ENOMEM, or BR_EINPUT for an empty name or
+ * a name or value holding CR or LF (header injection). */
 int	br_request_add_header(struct br_request *req, const char *name,
 	    const char *value, int secret);
 /* Writes the request for --dry-run: "METHOD URL", one "Name: value" line
- * per header (secret ones as ***), the body, a blank line. */
+ * per header (secret ones as ***), then the body line when there is one,
+ * then a blank line. */
 void	br_request_print(const struct br_request *req, void *f);
 void	br_request_release(struct br_request *req);
 

@@ -1,0 +1,1059 @@
+/*
+ * report.c - one result line per manifest row, flushed as each row
+ * finishes.
+ *
+ * CSV choices:
+ * - Lines end in CRLF, as RFC 4180 says and as spreadsheets expect,
+ *   whatever the manifest used.
+ * - The manifest's own cells are written byte for byte, without the
+ *   formula guard: they came from the user's own sheet, and changing
+ *   them would break --resume's comparison and the round trip back into
+ *   that sheet.  Only text that came from the network is guarded.
+ *
+ * JSON Lines choices:
+ * - JSON text must be UTF-8: bytes of a manifest value that are not
+ *   valid UTF-8 (a sheet saved as Latin-1), and NUL bytes, become U+FFFD.
+ * - Input values keep their JSON kind (number, boolean, array); CSV
+ *   cells are strings.  A name that would clash when nested ("a" and
+ *   "a.b" in one row) is kept flat under its full name.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "report.h"
+
+static const char *const added[] = {
+	"row", "line", "op", "outcome", "http_status", "error_code",
+	"error_msg", "attempts", "elapsed_ms", "started_at", "finished_at",
+	"request_id", "response"
+};
+#define NADDED	(sizeof(added) / sizeof(added[0]))
+
+struct br_report {
+	FILE		*f;
+	char		*path;
+	int		 is_stdout;
+	int		 failed;	/* a write failed: its errno */
+	struct br_report_opts opts;
+	size_t		 ncols;		/* manifest columns written */
+	char		**cols;		/* their manifest names */
+	size_t		*pos;		/* their manifest positions */
+};
+
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	char *np;
+	size_t ncap;
+
+	if (sb->oom)
+		return;
+	if (n > SIZE_MAX - sb->len - 1) {
+		sb->oom = 1;
+		return;
+	}
+	if (sb->len + n + 1 > sb->cap) {
+		ncap = sb->cap ? sb->cap : 256;
+		while (ncap < sb->len + n + 1)
+			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
+		if ((np = realloc(sb->p, ncap)) == NULL) {
+			sb->oom = 1;
+			return;
+		}
+		sb->p = np;
+		sb->cap = ncap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+static const char *
+errstr(int e, char *buf, size_t n)
+{
+	if (strerror_r(e, buf, n) != 0)
+		snprintf(buf, n, "error %d", e);
+	return buf;
+}
+
+/* "2026-11-21T00:00:00.000Z" */
+static void
+iso_ms(int64_t ms, char *buf, size_t n)
+{
+	int64_t sec = ms / 1000, frac = ms % 1000;
+	struct tm tm;
+	time_t t;
+
+	if (frac < 0) {
+		frac += 1000;
+		sec--;
+	}
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, n, "%lld", (long long)ms);
+		return;
+	}
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)frac);
+}
+
+static const struct br_field *
+row_find(const struct br_row *row, const char *name)
+{
+	size_t i;
+
+	for (i = 0; row != NULL && i < row->nfields; i++)
+		if (row->fields[i].name != NULL &&
+		    strcasecmp(row->fields[i].name, name) == 0)
+			return &row->fields[i];
+	return NULL;
+}
+
+/* The row's fields sorted by name (case-insensitively), for lookups
+ * when a row's fields are not in the report's column order: keeps wide
+ * rows from costing columns x fields comparisons. */
+struct findex {
+	const struct br_field	**v;
+	size_t			  n;
+};
+
+static int
+field_cmp(const void *a, const void *b)
+{
+	const struct br_field *const *fa = a, *const *fb = b;
+
+	return strcasecmp((*fa)->name, (*fb)->name);
+}
+
+static int
+findex_build(struct findex *ix, const struct br_row *row)
+{
+	size_t i;
+
+	ix->n = 0;
+	if ((ix->v = calloc(row->nfields + 1, sizeof(*ix->v))) == NULL)
+		return -1;
+	for (i = 0; i < row->nfields; i++)
+		if (row->fields[i].name != NULL)
+			ix->v[ix->n++] = &row->fields[i];
+	qsort(ix->v, ix->n, sizeof(*ix->v), field_cmp);
+	return 0;
+}
+
+static const struct br_field *
+findex_find(const struct findex *ix, const char *name)
+{
+	size_t lo = 0, hi = ix->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcasecmp(name, ix->v[mid]->name)) == 0)
+			return ix->v[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+is_added(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NADDED; i++)
+		if (strcasecmp(name, added[i]) == 0)
+			return 1;
+	return 0;
+}
+
+enum br_rformat
+br_report_format_for(const char *path)
+{
+	const char *dot;
+
+	if (path == NULL || (dot = strrchr(path, '.')) == NULL ||
+	    strchr(dot, '/') != NULL)
+		return BR_RF_CSV;
+	if (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0 ||
+	    strcasecmp(dot, ".json") == 0)
+		return BR_RF_JSONL;
+	return BR_RF_CSV;
+}
+
+char *
+br_csv_cell(const char *s, size_t len, int delimiter, int network)
+{
+	char *out, *o;
+	size_t i;
+	int guard, quote;
+
+	if (s == NULL)
+		len = 0;
+	if (len > (SIZE_MAX - 4) / 2)
+		return NULL;
+	guard = network && len > 0 && s[0] != '\0' &&
+	    strchr("=+-@\t\r", s[0]) != NULL;
+	quote = len > 0 && !guard && (s[0] == ' ' || s[0] == '\t');
+	if (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		quote = 1;
+	for (i = 0; i < len && !quote; i++)
+		if (s[i] == delimiter || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n')
+			quote = 1;
+	if ((out = malloc(len * 2 + 4)) == NULL)
+		return NULL;
+	o = out;
+	if (quote)
+		*o++ = '"';
+	if (guard)
+		*o++ = '\'';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			*o++ = '"';
+		*o++ = s[i];
+	}
+	if (quote)
+		*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+static void
+add_cell(struct sbuf *sb, const char *s, size_t len, int delim, int network)
+{
+	char *c;
+
+	if (s == NULL || len == 0)
+		return;
+	if ((c = br_csv_cell(s, len, delim, network)) == NULL) {
+		sb->oom = 1;
+		return;
+	}
+	sb_str(sb, c);
+	free(c);
+}
+
+static int
+put_line(struct br_report *rp, const char *s, size_t n, struct br_err *err)
+{
+	char eb[128];
+	int e;
+
+	errno = 0;
+	if (rp->failed || fwrite(s, 1, n, rp->f) != n || fflush(rp->f) != 0) {
+		e = rp->failed ? rp->failed : errno != 0 ? errno : EIO;
+		rp->failed = e;
+		return br_errf(err, BR_EIO, NULL, 0, "cannot write report "
+		    "'%s': %s", rp->path, errstr(e, eb, sizeof(eb)));
+	}
+	return 0;
+}
+
+/* Creates the directory of path when it is missing (one level). */
+static int
+make_dir(const char *path, struct br_err *err)
+{
+	struct stat st;
+	const char *slash;
+	char *dir, eb[128];
+	int rc = 0;
+
+	if ((slash = strrchr(path, '/')) == NULL || slash == path)
+		return 0;
+	if ((dir = strndup(path, (size_t)(slash - path))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (stat(dir, &st) != 0 && errno == ENOENT && mkdir(dir, 0777) != 0 &&
+	    errno != EEXIST)
+		rc = br_errf(err, BR_EIO, NULL, 0, "cannot create directory "
+		    "'%s': %s", dir, errstr(errno, eb, sizeof(eb)));
+	free(dir);
+	return rc;
+}
+
+static void
+report_free(struct br_report *rp)
+{
+	size_t i;
+
+	if (rp == NULL)
+		return;
+	for (i = 0; i < rp->ncols; i++)
+		free(rp->cols[i]);
+	free(rp->cols);
+	free(rp->pos);
+	free(rp->path);
+	free(rp);
+}
+
+static int
+write_header(struct br_report *rp, struct br_err *err)
+{
+	struct sbuf sb = { 0 }, name = { 0 };
+	size_t i;
+	int rc;
+	char dl[2] = { (char)rp->opts.delimiter, '\0' };
+
+	if (rp->opts.bom)
+		sb_add(&sb, "\xef\xbb\xbf", 3);
+	for (i = 0; i < rp->ncols; i++) {
+		name.len = 0;
+		if (is_added(rp->cols[i]))
+			sb_str(&name, "input.");
+		sb_str(&name, rp->cols[i]);
+		if (!name.oom)
+			add_cell(&sb, name.p, name.len, dl[0], 0);
+		sb_str(&sb, dl);
+	}
+	for (i = 0; i < NADDED; i++) {
+		sb_str(&sb, added[i]);
+		sb_str(&sb, i + 1 < NADDED ? dl : "\r\n");
+	}
+	free(name.p);
+	if (sb.oom || name.oom) {
+		free(sb.p);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	}
+	rc = put_line(rp, sb.p, sb.len, err);
+	free(sb.p);
+	return rc;
+}
+
+int
+br_report_open(struct br_report **rp, const char *path,
+    const struct br_report_opts *opts, const char *const *columns,
+    size_t ncolumns, struct br_err *err)
+{
+	struct br_report *r;
+	char eb[128];
+	size_t i;
+	int rc;
+
+	*rp = NULL;
+	if (path == NULL || path[0] == '\0')
+		return br_errf(err, BR_EINPUT, NULL, 0, "no report path");
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (opts != NULL)
+		r->opts = *opts;
+	if (r->opts.format != BR_RF_JSONL)
+		r->opts.format = BR_RF_CSV;
+	if (r->opts.delimiter == 0)
+		r->opts.delimiter = ',';
+	if (r->opts.delimiter < 1 || r->opts.delimiter > 0x7e ||
+	    r->opts.delimiter == '"' || r->opts.delimiter == '\r' ||
+	    r->opts.delimiter == '\n' || r->opts.delimiter == ' ' ||
+	    r->opts.delimiter == '\'') {
+		report_free(r);
+		return br_errf(err, BR_EINPUT, NULL, 0,
+		    "invalid report delimiter");
+	}
+	if (columns == NULL)
+		ncolumns = 0;
+	if ((r->path = strdup(path)) == NULL ||
+	    (ncolumns > 0 && ((r->cols = calloc(ncolumns,
+	    sizeof(*r->cols))) == NULL || (r->pos = calloc(ncolumns,
+	    sizeof(*r->pos))) == NULL))) {
+		report_free(r);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (i = 0; i < ncolumns; i++) {
+		if (columns[i] == NULL || strcasecmp(columns[i], "op") == 0)
+			continue;
+		if ((r->cols[r->ncols] = strdup(columns[i])) == NULL) {
+			report_free(r);
+			return br_errf(err, BR_ENOMEM, NULL, 0,
+			    "out of memory");
+		}
+		r->pos[r->ncols++] = i;
+	}
+	if (strcmp(path, "-") == 0) {
+		r->f = stdout;
+		r->is_stdout = 1;
+	} else {
+		if ((rc = make_dir(path, err)) != 0) {
+			report_free(r);
+			return rc;
+		}
+		if ((r->f = fopen(path, "w")) == NULL) {
+			rc = br_errf(err, BR_EIO, NULL, 0, "cannot create "
+			    "report '%s': %s", path,
+			    errstr(errno, eb, sizeof(eb)));
+			report_free(r);
+			return rc;
+		}
+	}
+	if (r->opts.format == BR_RF_CSV && (rc = write_header(r, err)) != 0) {
+		if (!r->is_stdout)
+			fclose(r->f);
+		report_free(r);
+		return rc;
+	}
+	*rp = r;
+	return 0;
+}
+
+/* ---- CSV lines ---- */
+
+static void
+add_num(struct sbuf *sb, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	sb_str(sb, buf);
+}
+
+static void
+add_time(struct sbuf *sb, int64_t ms)
+{
+	char buf[64];
+
+	if (ms == 0)
+		return;
+	iso_ms(ms, buf, sizeof(buf));
+	sb_str(sb, buf);
+}
+
+static const char *
+op_of(const struct br_row *row, const char *op)
+{
+	const struct br_field *f;
+
+	if (op != NULL)
+		return op;
+	if ((f = row_find(row, "op")) != NULL && f->value != NULL &&
+	    f->value[0] != '\0')
+		return f->value;
+	return NULL;
+}
+
+static void
+csv_line(struct br_report *rp, struct sbuf *sb, const struct br_row *row,
+    const char *op, const struct br_result *res)
+{
+	struct findex ix = { NULL, 0 };
+	const struct br_field *f;
+	const char *s;
+	size_t i;
+	int d = rp->opts.delimiter;
+	char dl[2] = { (char)d, '\0' };
+
+	for (i = 0; row != NULL && i < rp->ncols; i++) {
+		/* fast path: the row's field in the column's own place */
+		f = rp->pos[i] < row->nfields ? &row->fields[rp->pos[i]] :
+		    NULL;
+		if (f == NULL || f->name == NULL ||
+		    strcasecmp(f->name, rp->cols[i]) != 0) {
+			if (ix.v == NULL && findex_build(&ix, row) != 0) {
+				sb->oom = 1;
+				return;
+			}
+			f = findex_find(&ix, rp->cols[i]);
+		}
+		if (f != NULL && f->value != NULL)
+			add_cell(sb, f->value, f->len, d, 0);
+		sb_str(sb, dl);
+	}
+	for (; i < rp->ncols; i++)
+		sb_str(sb, dl);
+	free(ix.v);
+	add_num(sb, row != NULL ? row->num : 0);
+	sb_str(sb, dl);
+	add_num(sb, row != NULL ? row->line : 0);
+	sb_str(sb, dl);
+	if ((s = op_of(row, op)) != NULL)
+		add_cell(sb, s, strlen(s), d, 0);
+	sb_str(sb, dl);
+	sb_str(sb, br_outcome_name(res->outcome));
+	sb_str(sb, dl);
+	if (res->http_status != 0)
+		add_num(sb, res->http_status);
+	sb_str(sb, dl);
+	if (res->error_code != NULL)
+		add_cell(sb, res->error_code, strlen(res->error_code), d, 1);
+	sb_str(sb, dl);
+	if (res->error_msg != NULL)
+		add_cell(sb, res->error_msg, strlen(res->error_msg), d, 1);
+	sb_str(sb, dl);
+	add_num(sb, res->attempts);
+	sb_str(sb, dl);
+	add_num(sb, res->elapsed_ms);
+	sb_str(sb, dl);
+	add_time(sb, res->started_ms);
+	sb_str(sb, dl);
+	add_time(sb, res->finished_ms);
+	sb_str(sb, dl);
+	if (res->request_id != NULL)
+		add_cell(sb, res->request_id, strlen(res->request_id), d, 1);
+	sb_str(sb, dl);
+	if (res->response != NULL)
+		add_cell(sb, res->response, strlen(res->response), d, 1);
+	sb_str(sb, "\r\n");
+}
+
+/* ---- JSON lines ---- */
+
+/* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD. */
+static char *
+utf8_clean(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct sbuf sb = { 0 };
+	unsigned int c, min;
+	size_t i = 0, k, len;
+
+	sb_add(&sb, "", 0);
+	while (i < n) {
+		c = u[i];
+		len = 0;
+		if (c >= 0x01 && c < 0x80)
+			len = 1, min = 0;
+		else if (c >= 0xc2 && c <= 0xdf)
+			len = 2, min = 0x80, c &= 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, min = 0x800, c &= 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, min = 0x10000, c &= 0x07;
+		for (k = 1; len > 1 && k < len; k++) {
+			if (i + k >= n || (u[i + k] & 0xc0) != 0x80) {
+				len = 0;
+				break;
+			}
+			c = (c << 6) | (u[i + k] & 0x3f);
+		}
+		if (len > 1 && (c < min || c > 0x10ffff ||
+		    (c >= 0xd800 && c <= 0xdfff)))
+			len = 0;
+		if (len == 0) {
+			sb_str(&sb, "\xef\xbf\xbd");
+			i++;
+		} else {
+			sb_add(&sb, s + i, len);
+			i += len;
+		}
+	}
+	if (sb.oom) {
+		free(sb.p);
+		return NULL;
+	}
+	return sb.p;
+}
+
+static cJSON *
+clean_string(const char *s, size_t n)
+{
+	cJSON *j;
+	char *c;
+
+	if ((c = utf8_clean(s, n)) == NULL)
+		return NULL;
+	j = cJSON_CreateString(c);
+	free(c);
+	return j;
+}
+
+/* Strict JSON number over s[0..n). */
+static int
+strict_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+static int
+hex4(const char *s, size_t n)
+{
+	int v = 0, i, c;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Length of the JSON escape at s[i] == '\\', or 0 when it is not one
+ * (cJSON lets bad \u escapes and lone surrogates through). */
+static size_t
+escape_len(const char *s, size_t n, size_t i)
+{
+	int hi, lo;
+
+	if (i + 1 >= n)
+		return 0;
+	if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL)
+		return 2;
+	if (s[i + 1] != 'u' || (hi = hex4(s + i + 2, n - i - 2)) < 0 ||
+	    (hi >= 0xdc00 && hi <= 0xdfff))
+		return 0;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return 6;
+	if (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+	    (lo = hex4(s + i + 8, n - i - 8)) >= 0xdc00 && lo <= 0xdfff)
+		return 12;
+	return 0;
+}
+
+/*
+ * Whether s (cJSON parses it) can go into a line as it is: no control
+ * bytes (so no line break), valid UTF-8, valid escapes, and only strict
+ * numbers, so that big integers are not rounded by a round trip through
+ * a double.
+ */
+static int
+raw_ok(const char *s)
+{
+	size_t i = 0, j, n = strlen(s);
+	char *c;
+	int ok;
+
+	if ((c = utf8_clean(s, n)) == NULL)
+		return 0;
+	ok = strcmp(c, s) == 0;
+	free(c);
+	for (i = 0; ok && i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			ok = 0;
+	i = 0;
+	while (ok && i < n) {
+		if (s[i] == '"') {
+			for (i++; ok && i < n && s[i] != '"'; )
+				if (s[i] != '\\')
+					i++;
+				else if ((j = escape_len(s, n, i)) != 0)
+					i += j;
+				else
+					ok = 0;
+			i++;
+		} else if (strchr("-0123456789", s[i]) != NULL) {
+			for (j = i; j < n && strchr("+-.eE0123456789", s[j]) !=
+			    NULL; j++)
+				;
+			ok = strict_number(s + i, j - i);
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	return ok;
+}
+
+/*
+ * Makes every key and string of a parsed tree valid UTF-8 (cJSON keeps
+ * bytes as they came, and decodes bad escapes into bad bytes).  The
+ * depth is bounded by cJSON's nesting limit.  0 or -1 (out of memory).
+ */
+static int
+clean_tree(cJSON *j)
+{
+	char *c;
+
+	for (; j != NULL; j = j->next) {
+		if (j->string != NULL && !(j->type & cJSON_StringIsConst)) {
+			if ((c = utf8_clean(j->string, strlen(j->string))) ==
+			    NULL)
+				return -1;
+			if (strcmp(c, j->string) != 0) {
+				cJSON_free(j->string);
+				j->string = c;	/* cJSON free()s it */
+			} else {
+				free(c);
+			}
+		}
+		if (cJSON_IsString(j) && j->valuestring != NULL) {
+			if ((c = utf8_clean(j->valuestring,
+			    strlen(j->valuestring))) == NULL)
+				return -1;
+			if (strcmp(c, j->valuestring) != 0 &&
+			    cJSON_SetValuestring(j, c) == NULL) {
+				free(c);
+				return -1;
+			}
+			free(c);
+		}
+		if (j->child != NULL && clean_tree(j->child) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A JSON text as an item: raw when safe, else parsed and cleaned, else
+ * a string. */
+static cJSON *
+json_item(const char *s, size_t n)
+{
+	cJSON *j;
+
+	if (memchr(s, '\0', n) == NULL &&
+	    (j = cJSON_ParseWithOpts(s, NULL, 1)) != NULL) {
+		if (raw_ok(s)) {
+			cJSON_Delete(j);
+			return cJSON_CreateRaw(s);
+		}
+		if (clean_tree(j) != 0) {
+			cJSON_Delete(j);
+			return NULL;
+		}
+		return j;
+	}
+	return clean_string(s, n);
+}
+
+static cJSON *
+input_value(const struct br_field *f)
+{
+	switch (f->kind) {
+	case BR_V_NUMBER:
+		if (strict_number(f->value, f->len))
+			return cJSON_CreateRaw(f->value);
+		break;
+	case BR_V_BOOL:
+		if (strcmp(f->value, "true") == 0)
+			return cJSON_CreateTrue();
+		if (strcmp(f->value, "false") == 0)
+			return cJSON_CreateFalse();
+		break;
+	case BR_V_JSON:
+		return json_item(f->value, f->len);
+	default:
+		break;
+	}
+	return clean_string(f->value, f->len);
+}
+
+static int
+wanted(const struct br_field *f)
+{
+	return f->name != NULL && f->value != NULL && f->kind != BR_V_NULL &&
+	    strcasecmp(f->name, "op") != 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Compares the NUL-terminated s with key[0..klen), as strcmp would. */
+static int
+keycmp(const char *s, const char *key, size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i < klen && s[i] != '\0'; i++)
+		if (s[i] != key[i])
+			return (unsigned char)s[i] < (unsigned char)key[i] ?
+			    -1 : 1;
+	if (i < klen)
+		return -1;
+	return s[i] == '\0' ? 0 : 1;
+}
+
+/* First index of sorted names[] not below key[0..klen). */
+static size_t
+lower_bound(const char *const *names, size_t n, const char *key,
+    size_t klen)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (keycmp(names[mid], key, klen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Whether name must stay flat in "input": it has an empty part, another
+ * name nests under it ("a" when "a.b" is there) or it nests under
+ * another ("a.b" when "a" is there).  names is sorted; O(log n) per
+ * part.  buf holds at least strlen(name) + 1 bytes.
+ */
+static int
+flat_name(const char *const *names, size_t n, const char *name, char *buf)
+{
+	const char *dot;
+	size_t len = strlen(name), i;
+
+	if (len == 0 || name[0] == '.' || name[len - 1] == '.' ||
+	    strstr(name, "..") != NULL)
+		return 1;
+	for (dot = name; (dot = strchr(dot, '.')) != NULL; dot++) {
+		i = lower_bound(names, n, name, (size_t)(dot - name));
+		if (i < n && keycmp(names[i], name, (size_t)(dot - name)) == 0)
+			return 1;
+	}
+	/* a name under name: the first one not below name + "." */
+	memcpy(buf, name, len);
+	buf[len] = '.';
+	i = lower_bound(names, n, buf, len + 1);
+	return i < n && strncmp(names[i], buf, len + 1) == 0;
+}
+
+/* Puts v under the dotted name (flat: under the whole name).  Takes v.
+ * 0 or -1 (out of memory). */
+static int
+input_put(cJSON *input, const char *name, int flat, cJSON *v)
+{
+	cJSON *obj = input, *child;
+	const char *s = name, *dot;
+	char *part;
+
+	while (!flat && (dot = strchr(s, '.')) != NULL) {
+		if ((part = utf8_clean(s, (size_t)(dot - s))) == NULL)
+			goto oom;
+		if ((child = cJSON_GetObjectItemCaseSensitive(obj, part)) ==
+		    NULL)
+			child = cJSON_AddObjectToObject(obj, part);
+		free(part);
+		if (child == NULL)
+			goto oom;
+		if (!cJSON_IsObject(child)) {	/* cannot happen: flat_name */
+			obj = input;
+			s = name;
+			break;
+		}
+		obj = child;
+		s = dot + 1;
+	}
+	if ((part = utf8_clean(s, strlen(s))) == NULL)
+		goto oom;
+	if (!cJSON_AddItemToObject(obj, part, v)) {
+		free(part);
+		goto oom;
+	}
+	free(part);
+	return 0;
+oom:
+	cJSON_Delete(v);
+	return -1;
+}
+
+/* The row's input as an object, nested on dots. */
+static cJSON *
+input_object(const struct br_row *row)
+{
+	const char **names = NULL;
+	cJSON *input, *v;
+	char *buf = NULL;
+	size_t i, n = 0, max = 0;
+	int ok = 1;
+
+	if ((input = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (row == NULL || row->nfields == 0)
+		return input;
+	if ((names = calloc(row->nfields, sizeof(*names))) == NULL) {
+		cJSON_Delete(input);
+		return NULL;
+	}
+	for (i = 0; i < row->nfields; i++) {
+		if (!wanted(&row->fields[i]))
+			continue;
+		names[n++] = row->fields[i].name;
+		if (strlen(row->fields[i].name) > max)
+			max = strlen(row->fields[i].name);
+	}
+	qsort(names, n, sizeof(*names), name_cmp);
+	if ((buf = malloc(max + 2)) == NULL)
+		ok = 0;
+	for (i = 0; ok && i < row->nfields; i++) {
+		if (!wanted(&row->fields[i]))
+			continue;
+		ok = (v = input_value(&row->fields[i])) != NULL &&
+		    input_put(input, row->fields[i].name, flat_name(names, n,
+		    row->fields[i].name, buf), v) == 0;
+	}
+	free(buf);
+	free(names);
+	if (!ok) {
+		cJSON_Delete(input);
+		return NULL;
+	}
+	return input;
+}
+
+static int
+add_str(cJSON *o, const char *name, const char *v)
+{
+	cJSON *j;
+
+	j = v != NULL ? clean_string(v, strlen(v)) : cJSON_CreateNull();
+	return j != NULL && cJSON_AddItemToObject(o, name, j);
+}
+
+static int
+add_int(cJSON *o, const char *name, long long v, int null_if_zero)
+{
+	char buf[32];
+	cJSON *j;
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	j = null_if_zero && v == 0 ? cJSON_CreateNull() : cJSON_CreateRaw(buf);
+	return j != NULL && cJSON_AddItemToObject(o, name, j);
+}
+
+static int
+add_iso(cJSON *o, const char *name, int64_t ms)
+{
+	char buf[64];
+
+	if (ms == 0)
+		return cJSON_AddNullToObject(o, name) != NULL;
+	iso_ms(ms, buf, sizeof(buf));
+	return cJSON_AddStringToObject(o, name, buf) != NULL;
+}
+
+static int
+jsonl_line(struct sbuf *sb, const struct br_row *row, const char *op,
+    const struct br_result *res)
+{
+	cJSON *o, *input, *v;
+	char *text = NULL;
+	int ok;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	ok = add_int(o, "row", row != NULL ? row->num : 0, 0) &&
+	    add_int(o, "line", row != NULL ? row->line : 0, 0) &&
+	    add_str(o, "op", op_of(row, op)) &&
+	    add_str(o, "outcome", br_outcome_name(res->outcome)) &&
+	    add_int(o, "http_status", res->http_status, 1) &&
+	    add_str(o, "error_code", res->error_code) &&
+	    add_str(o, "error_msg", res->error_msg) &&
+	    add_int(o, "attempts", res->attempts, 0) &&
+	    add_int(o, "elapsed_ms", res->elapsed_ms, 0) &&
+	    add_iso(o, "started_at", res->started_ms) &&
+	    add_iso(o, "finished_at", res->finished_ms) &&
+	    add_str(o, "request_id", res->request_id);
+	if (ok) {
+		v = res->response != NULL ? json_item(res->response,
+		    strlen(res->response)) : cJSON_CreateNull();
+		ok = v != NULL && cJSON_AddItemToObject(o, "response", v);
+	}
+	if (ok) {
+		input = input_object(row);
+		ok = input != NULL && cJSON_AddItemToObject(o, "input", input);
+		if (!ok)
+			cJSON_Delete(input);
+	}
+	if (ok && (text = cJSON_PrintUnformatted(o)) != NULL) {
+		sb_str(sb, text);
+		sb_add(sb, "\n", 1);
+	}
+	ok = ok && text != NULL;
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return ok ? 0 : -1;
+}
+
+int
+br_report_write(struct br_report *rp, const struct br_row *row,
+    const char *op, const struct br_result *res, struct br_err *err)
+{
+	struct sbuf sb = { 0 };
+	int rc;
+
+	if (rp == NULL || res == NULL)
+		return br_errf(err, BR_EINTERNAL, NULL, 0, "no report");
+	if (rp->opts.format == BR_RF_JSONL) {
+		if (jsonl_line(&sb, row, op, res) != 0)
+			sb.oom = 1;
+	} else {
+		csv_line(rp, &sb, row, op, res);
+	}
+	if (sb.oom) {
+		free(sb.p);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	}
+	rc = put_line(rp, sb.p, sb.len, err);
+	free(sb.p);
+	return rc;
+}
+
+int
+br_report_close(struct br_report *rp, struct br_err *err)
+{
+	char eb[128];
+	int rc = 0, e = 0;
+
+	if (rp == NULL)
+		return 0;
+	errno = 0;
+	if (fflush(rp->f) != 0 || ferror(rp->f))
+		e = errno != 0 ? errno : EIO;
+	if (!rp->is_stdout && fclose(rp->f) != 0 && e == 0)
+		e = errno != 0 ? errno : EIO;
+	if (rp->failed)		/* the first cause */
+		e = rp->failed;
+	if (e != 0)
+		rc = br_errf(err, BR_EIO, NULL, 0, "cannot write report "
+		    "'%s': %s", rp->path, errstr(e, eb, sizeof(eb)));
+	report_free(rp);
+	return rc;
+}
+
+const char *
+br_report_path(const struct br_report *rp)
+{
+	return rp != NULL ? rp->path : NULL;
+}

@@ -1,0 +1,741 @@
+/*
+ * request.c - a bound row becomes a plain HTTP request.
+ *
+ * Encoding rules, in one place:
+ * - Path parameters: the whole value is percent-encoded (only A-Z a-z 0-9
+ *   - . _ ~ stay), so "/", "?", "#" and "%" cannot leave the segment.  A
+ *   value that is exactly "." or ".." is sent as %2E or %2E%2E: RFC 3986
+ *   dot-segment removal (done by curl, proxies and servers alike) would
+ *   otherwise turn ".../jobs/../instances" into a different resource.
+ *   Servers decode %2E back to "." after routing, so the value arrives.
+ *   An empty or missing path value is an error (it would give "//").
+ * - Query parameters: "?k=v&k=v" in catalog order, key and value encoded
+ *   the same way (dot segments mean nothing in a query).
+ * - Body parameters: one JSON object, nested on dots, typed by the
+ *   catalog; 64-bit numbers are written from their decimal text, never
+ *   through a double.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "request.h"
+
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	char *np;
+	size_t ncap;
+
+	if (sb->oom)
+		return;
+	if (n > SIZE_MAX - sb->len - 1) {
+		sb->oom = 1;
+		return;
+	}
+	if (sb->len + n + 1 > sb->cap) {
+		ncap = sb->cap ? sb->cap : 64;
+		while (ncap < sb->len + n + 1)
+			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
+		if ((np = realloc(sb->p, ncap)) == NULL) {
+			sb->oom = 1;
+			return;
+		}
+		sb->p = np;
+		sb->cap = ncap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+/* Headers whose values are credentials: masked even if the caller
+ * forgets to say so. */
+static int
+sensitive_header(const char *name)
+{
+	static const char *const names[] = {
+		"authorization", "proxy-authorization", "x-auth-token",
+		"x-subject-token", "x-security-token", "cookie"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Printable ASCII and short: safe to quote in a message. */
+static int
+showable(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] >= 0x7f ||
+		    n > 200)
+			return 0;
+	return 1;
+}
+
+static int
+is_tchar(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+char *
+br_pct_encode(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	char *out, *o;
+	size_t i;
+
+	if (s == NULL)
+		len = 0;
+	if (len > (SIZE_MAX - 1) / 3)
+		return NULL;
+	if ((out = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* ---- base URL ---- */
+
+/*
+ * Checks a URL meant as a base: http(s)://host[:port][/prefix], no
+ * blanks or control bytes, no user:password@, no query or fragment.
+ * Messages quote the URL only when that cannot leak or garble anything.
+ */
+static int
+check_base(const char *url, struct br_err *err)
+{
+	const char *p, *auth, *end;
+	size_t i;
+
+	for (i = 0; url[i] != '\0'; i++)
+		if ((unsigned char)url[i] <= 0x20 ||
+		    (unsigned char)url[i] == 0x7f)
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "invalid endpoint: it contains a blank or a "
+			    "control character");
+	auth = (p = strstr(url, "://")) != NULL ? p + 3 : url;
+	end = auth + strcspn(auth, "/?#");
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0, "invalid endpoint: a "
+		    "user name or password in the URL is not supported");
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0)
+		return br_errf(err, BR_EINPUT, NULL, 0, "invalid endpoint "
+		    "'%s': must start with http:// or https://",
+		    showable(url) ? url : "?");
+	if (end == auth || *auth == ':')
+		return br_errf(err, BR_EINPUT, NULL, 0, "invalid endpoint "
+		    "'%s': no host", showable(url) ? url : "?");
+	if (strpbrk(url, "?#") != NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0, "invalid endpoint "
+		    "'%s': must not contain '?' or '#'",
+		    showable(url) ? url : "?");
+	return 0;
+}
+
+static const char *
+svc_pattern(const struct br_catalog *c, const char *svc)
+{
+	size_t i;
+
+	if (c == NULL || svc == NULL)
+		return NULL;
+	for (i = 0; i < c->nservices; i++)
+		if (c->services[i].name != NULL &&
+		    strcmp(c->services[i].name, svc) == 0)
+			return c->services[i].endpoint;
+	return NULL;
+}
+
+static int
+check_region(const char *r, struct br_err *err)
+{
+	size_t i;
+
+	for (i = 0; r[i] != '\0'; i++)
+		if (!isalnum((unsigned char)r[i]) && r[i] != '-' &&
+		    r[i] != '_' && r[i] != '.')
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "invalid region '%s': only letters, digits, '-', "
+			    "'_' and '.' are allowed", showable(r) ? r : "?");
+	return 0;
+}
+
+char *
+br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
+    const struct br_endpoint_map *map, struct br_err *err)
+{
+	struct sbuf sb = { 0 };
+	const char *url = NULL, *pat, *region, *p, *q;
+	const char *svc;
+	size_t i, n;
+
+	if (b == NULL || b->op == NULL) {
+		br_errf(err, BR_EINTERNAL, NULL, 0, "no operation bound");
+		return NULL;
+	}
+	svc = b->op->service != NULL ? b->op->service : "";
+	if (b->endpoint != NULL && b->endpoint[0] != '\0')
+		url = b->endpoint;
+	for (i = 0; url == NULL && map != NULL && i < map->nsvc; i++)
+		if (map->svc_names[i] != NULL && map->svc_urls[i] != NULL &&
+		    strcasecmp(map->svc_names[i], svc) == 0)
+			url = map->svc_urls[i];
+	if (url == NULL && map != NULL && map->all != NULL &&
+	    map->all[0] != '\0')
+		url = map->all;
+	if (url != NULL) {
+		sb_str(&sb, url);
+	} else {
+		pat = svc_pattern(c, svc);
+		region = b->region != NULL && b->region[0] != '\0' ?
+		    b->region : map != NULL ? map->region : NULL;
+		if (region != NULL && region[0] == '\0')
+			region = NULL;
+		if (pat == NULL || pat[0] == '\0' ||
+		    (strstr(pat, "{region}") != NULL && region == NULL)) {
+			br_errf(err, BR_EINPUT, NULL, 0, "no endpoint for "
+			    "service '%s': give --endpoint or --region", svc);
+			return NULL;
+		}
+		if (region != NULL && check_region(region, err) != 0)
+			return NULL;
+		for (p = pat; (q = strstr(p, "{region}")) != NULL; p = q + 8) {
+			sb_add(&sb, p, (size_t)(q - p));
+			sb_str(&sb, region);
+		}
+		sb_str(&sb, p);
+	}
+	if (sb.oom) {
+		free(sb.p);
+		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		return NULL;
+	}
+	if (check_base(sb.p, err) != 0) {
+		free(sb.p);
+		return NULL;
+	}
+	/* strip trailing '/', but never into the "://" */
+	n = sb.len;
+	while (n > 0 && sb.p[n - 1] == '/' && !(n >= 3 &&
+	    strncmp(sb.p + n - 3, "://", 3) == 0))
+		n--;
+	sb.p[n] = '\0';
+	return sb.p;
+}
+
+/* ---- building ---- */
+
+int
+br_request_add_header(struct br_request *req, const char *name,
+    const char *value, int secret)
+{
+	struct br_header *nh, *h;
+
+	if (name == NULL || value == NULL || strpbrk(name, "\r\n:") != NULL ||
+	    name[0] == '\0' || strpbrk(value, "\r\n") != NULL)
+		return BR_EINPUT;
+	if (req->nheaders >= SIZE_MAX / sizeof(*nh) - 1)
+		return BR_ENOMEM;
+	nh = realloc(req->headers, (req->nheaders + 1) * sizeof(*nh));
+	if (nh == NULL)
+		return BR_ENOMEM;
+	req->headers = nh;
+	h = &nh[req->nheaders];
+	h->name = strdup(name);
+	h->value = strdup(value);
+	if (h->name == NULL || h->value == NULL) {
+		free(h->name);
+		free(h->value);
+		return BR_ENOMEM;
+	}
+	h->secret = secret || sensitive_header(name);
+	req->nheaders++;
+	return 0;
+}
+
+void
+br_request_release(struct br_request *req)
+{
+	size_t i;
+
+	if (req == NULL)
+		return;
+	for (i = 0; i < req->nheaders; i++) {
+		free(req->headers[i].name);
+		free(req->headers[i].value);
+	}
+	free(req->headers);
+	free(req->url);
+	free(req->body);
+	memset(req, 0, sizeof(*req));
+}
+
+/* The given argument of param p, or NULL. */
+static const struct br_arg *
+arg_of(const struct br_bound *b, const struct br_param *p)
+{
+	size_t i;
+
+	for (i = 0; i < b->nargs; i++) {
+		if (b->args[i].param == NULL || b->args[i].value == NULL)
+			continue;
+		if (b->args[i].param == p ||
+		    (b->args[i].param->in == p->in &&
+		    strcmp(b->args[i].param->name, p->name) == 0))
+			return &b->args[i];
+	}
+	return NULL;
+}
+
+/* The given path argument named name (n bytes). */
+static const struct br_arg *
+path_arg(const struct br_bound *b, const char *name, size_t n)
+{
+	const struct br_param *p;
+	size_t i;
+
+	for (i = 0; i < b->nargs; i++) {
+		p = b->args[i].param;
+		if (p == NULL || p->in != BR_IN_PATH ||
+		    b->args[i].value == NULL)
+			continue;
+		if ((strlen(p->name) == n && memcmp(p->name, name, n) == 0) ||
+		    (p->wire != NULL && strlen(p->wire) == n &&
+		    memcmp(p->wire, name, n) == 0))
+			return &b->args[i];
+	}
+	return NULL;
+}
+
+static void
+add_encoded(struct sbuf *sb, const char *s, size_t len)
+{
+	char *e;
+
+	if ((e = br_pct_encode(s, len)) == NULL) {
+		sb->oom = 1;
+		return;
+	}
+	sb_str(sb, e);
+	free(e);
+}
+
+static int
+build_url(const struct br_bound *b, const char *base, struct sbuf *sb,
+    struct br_err *err)
+{
+	const struct br_op *op = b->op;
+	const struct br_arg *a;
+	const struct br_param *p;
+	const char *t, *end;
+	size_t i, n;
+	int first;
+
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	sb_add(sb, base, n);
+	t = op->path != NULL ? op->path : "";
+	if (*t != '/')
+		sb_add(sb, "/", 1);
+	while (*t != '\0') {
+		n = strcspn(t, "{");
+		sb_add(sb, t, n);
+		t += n;
+		if (*t == '\0')
+			break;
+		if ((end = strchr(t, '}')) == NULL)
+			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
+			    "'%s': unterminated '{' in path", op->name);
+		n = (size_t)(end - t - 1);
+		if ((a = path_arg(b, t + 1, n)) == NULL ||
+		    a->value[0] == '\0')
+			return br_errf(err, BR_EINPUT, NULL, 0, "operation "
+			    "'%s': no value for path parameter '%.*s'",
+			    op->name, (int)(n > 64 ? 64 : n), t + 1);
+		if (strcmp(a->value, ".") == 0)
+			sb_str(sb, "%2E");
+		else if (strcmp(a->value, "..") == 0)
+			sb_str(sb, "%2E%2E");
+		else
+			add_encoded(sb, a->value, strlen(a->value));
+		t = end + 1;
+	}
+	first = sb->p == NULL || strchr(sb->p, '?') == NULL;
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->in != BR_IN_QUERY || (a = arg_of(b, p)) == NULL)
+			continue;
+		sb_add(sb, first ? "?" : "&", 1);
+		first = 0;
+		t = p->wire != NULL ? p->wire : p->name;
+		add_encoded(sb, t, strlen(t));
+		sb_add(sb, "=", 1);
+		add_encoded(sb, a->value, strlen(a->value));
+	}
+	return 0;
+}
+
+/* -?(0|[1-9][0-9]*) */
+static int
+is_json_int(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		return s[1] == '\0';
+	if (*s < '1' || *s > '9')
+		return 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '\0';
+}
+
+/* The JSON number grammar, whole string. */
+static int
+is_json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+static int
+valid_utf8(const unsigned char *s)
+{
+	unsigned int c, min;
+	int n, i;
+
+	while (*s != '\0') {
+		c = *s;
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, min = 0x80, c &= 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, min = 0x800, c &= 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, min = 0x10000, c &= 0x07;
+		else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+static cJSON *
+body_value(const struct br_param *p, const char *v, struct br_err *err)
+{
+	cJSON *j = NULL;
+
+	switch (p->type) {
+	case BR_T_INTEGER:
+	case BR_T_LONG:
+	case BR_T_EPOCH_MS:
+		if (!is_json_int(v)) {
+			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': '%s' "
+			    "is not an integer", p->name,
+			    showable(v) ? v : "?");
+			return NULL;
+		}
+		j = cJSON_CreateRaw(v);
+		break;
+	case BR_T_NUMBER:
+		if (!is_json_number(v)) {
+			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': '%s' "
+			    "is not a number", p->name, showable(v) ? v : "?");
+			return NULL;
+		}
+		j = cJSON_CreateRaw(v);
+		break;
+	case BR_T_BOOLEAN:
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': '%s' "
+			    "is not true or false", p->name,
+			    showable(v) ? v : "?");
+			return NULL;
+		}
+		j = cJSON_CreateBool(v[0] == 't');
+		break;
+	default:
+		if (!valid_utf8((const unsigned char *)v)) {
+			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': not "
+			    "valid UTF-8", p->name);
+			return NULL;
+		}
+		j = cJSON_CreateString(v);
+		break;
+	}
+	if (j == NULL)
+		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	return j;
+}
+
+/* Puts leaf at the dotted name in root; takes leaf in every case. */
+static int
+body_put(cJSON *root, const char *name, cJSON *leaf, struct br_err *err)
+{
+	cJSON *obj = root, *child;
+	const char *s = name, *dot;
+	char *part = NULL;
+	size_t n;
+
+	for (;;) {
+		dot = strchr(s, '.');
+		n = dot != NULL ? (size_t)(dot - s) : strlen(s);
+		free(part);
+		if (n == 0) {
+			cJSON_Delete(leaf);
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "body parameter '%s': empty name part", name);
+		}
+		if ((part = strndup(s, n)) == NULL)
+			goto oom;
+		child = cJSON_GetObjectItemCaseSensitive(obj, part);
+		if (dot == NULL)
+			break;
+		if (child == NULL) {
+			if ((child = cJSON_CreateObject()) == NULL)
+				goto oom;
+			if (!cJSON_AddItemToObject(obj, part, child)) {
+				cJSON_Delete(child);
+				goto oom;
+			}
+		} else if (!cJSON_IsObject(child)) {
+			goto clash;
+		}
+		obj = child;
+		s = dot + 1;
+	}
+	if (child != NULL)
+		goto clash;
+	if (!cJSON_AddItemToObject(obj, part, leaf))
+		goto oom;
+	free(part);
+	return 0;
+clash:
+	free(part);
+	cJSON_Delete(leaf);
+	return br_errf(err, BR_EINPUT, NULL, 0, "body parameter '%s' clashes "
+	    "with another one", name);
+oom:
+	free(part);
+	cJSON_Delete(leaf);
+	return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+}
+
+static int
+build_body(const struct br_bound *b, struct br_request *req,
+    struct br_err *err)
+{
+	const struct br_op *op = b->op;
+	const struct br_param *p;
+	const struct br_arg *a;
+	cJSON *root = NULL, *leaf;
+	char *text = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->in != BR_IN_BODY || (a = arg_of(b, p)) == NULL)
+			continue;
+		if (root == NULL && (root = cJSON_CreateObject()) == NULL)
+			goto oom;
+		if ((leaf = body_value(p, a->value, err)) == NULL) {
+			rc = err->code != 0 ? err->code : BR_ENOMEM;
+			goto out;
+		}
+		if ((rc = body_put(root, p->name, leaf, err)) != 0)
+			goto out;
+	}
+	if (root == NULL)
+		return 0;
+	if ((text = cJSON_PrintUnformatted(root)) == NULL)
+		goto oom;
+	if ((req->body = strdup(text)) == NULL)
+		goto oom;
+	req->bodylen = strlen(req->body);
+	goto out;
+oom:
+	rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+out:
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int
+build_headers(const struct br_bound *b, struct br_request *req,
+    struct br_err *err)
+{
+	static const char *const reserved[] = {
+		"host", "content-length", "transfer-encoding", "connection",
+		"content-type", "accept"
+	};
+	const struct br_op *op = b->op;
+	const struct br_param *p;
+	const struct br_arg *a;
+	const char *name;
+	size_t i, k;
+
+	if (br_request_add_header(req, "Accept", "application/json", 0) != 0)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (req->body != NULL && br_request_add_header(req, "Content-Type",
+	    "application/json", 0) != 0)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->in != BR_IN_HEADER || (a = arg_of(b, p)) == NULL)
+			continue;
+		name = p->wire != NULL ? p->wire : p->name;
+		for (k = 0; name[k] != '\0'; k++)
+			if (!is_tchar((unsigned char)name[k]))
+				break;
+		if (k == 0 || name[k] != '\0')
+			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
+			    "'%s': invalid header name '%s'", op->name,
+			    showable(name) ? name : "?");
+		for (k = 0; k < sizeof(reserved) / sizeof(reserved[0]); k++)
+			if (strcasecmp(name, reserved[k]) == 0)
+				return br_errf(err, BR_EINTERNAL, NULL, 0,
+				    "operation '%s': header '%s' is set by "
+				    "bulkrun", op->name, name);
+		for (k = 0; a->value[k] != '\0'; k++)
+			if (((unsigned char)a->value[k] < 0x20 &&
+			    a->value[k] != '\t') || a->value[k] == 0x7f)
+				return br_errf(err, BR_EINPUT, NULL, 0,
+				    "header parameter '%s' contains a control "
+				    "character", p->name);
+		if (br_request_add_header(req, name, a->value, 0) != 0)
+			return br_errf(err, BR_ENOMEM, NULL, 0,
+			    "out of memory");
+	}
+	return 0;
+}
+
+int
+br_request_build(const struct br_bound *b, const char *base_url,
+    struct br_request *req, struct br_err *err)
+{
+	struct sbuf url = { 0 };
+	const char *m;
+	size_t i;
+	int rc;
+
+	if (b == NULL || b->op == NULL || base_url == NULL)
+		return br_errf(err, BR_EINTERNAL, NULL, 0,
+		    "no operation bound");
+	m = b->op->method != NULL ? b->op->method : "";
+	for (i = 0; m[i] >= 'A' && m[i] <= 'Z'; i++)
+		;
+	if (i == 0 || m[i] != '\0' || i >= sizeof(req->method))
+		return br_errf(err, BR_EINTERNAL, NULL, 0, "operation '%s': "
+		    "invalid method '%s'", b->op->name, showable(m) ? m : "?");
+	memcpy(req->method, m, i + 1);
+	if ((rc = build_url(b, base_url, &url, err)) != 0)
+		goto fail;
+	if (url.oom) {
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	req->url = url.p;
+	url.p = NULL;
+	if ((rc = build_body(b, req, err)) != 0 ||
+	    (rc = build_headers(b, req, err)) != 0)
+		goto fail;
+	return 0;
+fail:
+	free(url.p);
+	br_request_release(req);
+	return rc;
+}
+
+void
+br_request_print(const struct br_request *req, void *f)
+{
+	FILE *fp = f;
+	size_t i;
+
+	fprintf(fp, "%s %s\n", req->method, req->url != NULL ? req->url : "");
+	for (i = 0; i < req->nheaders; i++)
+		fprintf(fp, "%s: %s\n", req->headers[i].name,
+		    req->headers[i].secret ? "***" : req->headers[i].value);
+	if (req->body != NULL) {
+		fwrite(req->body, 1, req->bodylen, fp);
+		fputc('\n', fp);
+	}
+	fputc('\n', fp);
+}

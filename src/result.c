@@ -1,0 +1,766 @@
+/*
+ * result.c - what became of a row, and how an HTTP answer maps to it.
+ *
+ * Every text taken from an answer is cleaned before it is kept: invalid
+ * UTF-8 becomes '?', control characters become blanks, runs of blanks
+ * collapse to one, and the length is capped.  The response column keeps
+ * the catalog's fields as compact JSON copied from the body's own text
+ * (so a 64-bit number is never rounded through a double).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "result.h"
+
+#define CODE_MAX	128	/* bytes kept of an error code */
+#define MSG_MAX		1024	/* of an error message */
+#define EXCERPT_MAX	200	/* of a body quoted as the message */
+#define RID_MAX		256	/* of a request id */
+
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	char *np;
+	size_t ncap;
+
+	if (sb->oom)
+		return;
+	if (n > SIZE_MAX - sb->len - 1) {
+		sb->oom = 1;
+		return;
+	}
+	if (sb->len + n + 1 > sb->cap) {
+		ncap = sb->cap ? sb->cap : 64;
+		while (ncap < sb->len + n + 1)
+			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
+		if ((np = realloc(sb->p, ncap)) == NULL) {
+			sb->oom = 1;
+			return;
+		}
+		sb->p = np;
+		sb->cap = ncap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+const char *
+br_outcome_name(enum br_outcome o)
+{
+	switch (o) {
+	case BR_OUT_SUCCEEDED:
+		return "succeeded";
+	case BR_OUT_FAILED:
+		return "failed";
+	case BR_OUT_INVALID:
+		return "invalid";
+	case BR_OUT_SKIPPED:
+		return "skipped";
+	case BR_OUT_CANCELLED:
+		return "cancelled";
+	}
+	return "unknown";
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
+ * the bytes there are not one.  *cp gets the code point.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, unsigned int *cp)
+{
+	unsigned int c = s[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * A printable copy of s (n bytes): invalid UTF-8 bytes become '?',
+ * control characters (C0, DEL, C1) and blanks collapse into single
+ * spaces, the ends are trimmed.  At most max bytes are kept, never
+ * cutting a character; "..." marks a cut.  NULL when out of memory.
+ */
+static char *
+clean_text(const char *s, size_t n, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
+	size_t i = 0, o = 0, len;
+	int blank = 0;
+	char *out;
+
+	if ((out = malloc(max + 4)) == NULL)
+		return NULL;
+	while (i < n) {
+		len = utf8_seq(u + i, n - i, &cp);
+		if (len != 0 && (cp <= 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f))) {
+			blank = o > 0;
+			i += len;
+			continue;
+		}
+		if (o + (size_t)blank + (len ? len : 1) > max) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (blank)
+			out[o++] = ' ';
+		blank = 0;
+		if (len == 0) {
+			out[o++] = '?';
+			i++;
+		} else {
+			memcpy(out + o, u + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* clean_text, NULL for an empty result; *oom set when out of memory. */
+static char *
+clean_or_null(const char *s, size_t n, size_t max, int *oom)
+{
+	char *t;
+
+	if ((t = clean_text(s, n, max)) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	if (t[0] == '\0') {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* The text of a code or message value: a string, or a number's decimal
+ * text.  NULL (not oom) for other kinds and empty strings. */
+static char *
+value_text(const cJSON *v, size_t max, int *oom)
+{
+	char num[64];
+	double d;
+
+	if (cJSON_IsString(v) && v->valuestring != NULL)
+		return clean_or_null(v->valuestring, strlen(v->valuestring),
+		    max, oom);
+	if (!cJSON_IsNumber(v))
+		return NULL;
+	d = v->valuedouble;
+	if (d != d || d > 1e300 || d < -1e300)
+		return NULL;
+	if (d >= -9e15 && d <= 9e15 && d == (double)(long long)d)
+		snprintf(num, sizeof(num), "%lld", (long long)d);
+	else
+		snprintf(num, sizeof(num), "%.17g", d);
+	return clean_or_null(num, strlen(num), max, oom);
+}
+
+/* Looks for the first of keys at the top of obj, then one level down. */
+static char *
+find_text(const cJSON *obj, const char *const *keys, size_t nkeys,
+    size_t max, int *oom)
+{
+	const cJSON *m;
+	char *t;
+	size_t k;
+
+	for (k = 0; k < nkeys; k++) {
+		t = value_text(cJSON_GetObjectItemCaseSensitive(obj, keys[k]),
+		    max, oom);
+		if (t != NULL || *oom)
+			return t;
+	}
+	for (k = 0; k < nkeys; k++) {
+		cJSON_ArrayForEach(m, obj) {
+			if (!cJSON_IsObject(m))
+				continue;
+			t = value_text(cJSON_GetObjectItemCaseSensitive(m,
+			    keys[k]), max, oom);
+			if (t != NULL || *oom)
+				return t;
+		}
+	}
+	return NULL;
+}
+
+int
+br_result_parse_error(const char *body, size_t len, char **code, char **msg)
+{
+	static const char *const ckeys[] = { "error_code", "errorCode",
+	    "code" };
+	static const char *const mkeys[] = { "error_msg", "errorMsg",
+	    "message", "error_description" };
+	cJSON *root;
+	int oom = 0;
+
+	*code = NULL;
+	*msg = NULL;
+	if (body == NULL || len == 0)
+		return 0;
+	if ((root = cJSON_ParseWithLength(body, len)) == NULL)
+		return 0;
+	if (cJSON_IsObject(root)) {
+		*code = find_text(root, ckeys, 3, CODE_MAX, &oom);
+		if (!oom)
+			*msg = find_text(root, mkeys, 4, MSG_MAX, &oom);
+	}
+	cJSON_Delete(root);
+	if (oom) {
+		free(*code);
+		*code = NULL;
+		return BR_ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- the response column ---- */
+
+/* cJSON takes every byte up to 0x20 for white space; so does this. */
+#define IS_WS(c)	((unsigned char)(c) <= 0x20)
+
+static size_t
+skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && IS_WS(s[i]))
+		i++;
+	return i;
+}
+
+/* End of the string starting at the quote s[i]: the index after the
+ * closing quote. */
+static size_t
+string_end(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* End of the (valid) JSON value starting at s[i]. */
+static size_t
+value_end(const char *s, size_t n, size_t i)
+{
+	size_t depth = 0;
+
+	while (i < n) {
+		if (s[i] == '"') {
+			i = string_end(s, n, i);
+			if (depth == 0)
+				return i;
+			continue;
+		}
+		if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			if (depth == 0)
+				return i;
+			if (--depth == 0)
+				return i + 1;
+		} else if (depth == 0 && (s[i] == ',' || IS_WS(s[i]))) {
+			return i;
+		}
+		i++;
+	}
+	return n;
+}
+
+/* Strict JSON number over s[0..n). */
+static int
+strict_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+static int
+hex4(const char *s, size_t n)
+{
+	int v = 0, i, c;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Length of the JSON escape at s[i] == '\\', or 0 when it is not one
+ * (cJSON lets bad \u escapes and lone surrogates through). */
+static size_t
+escape_len(const char *s, size_t n, size_t i)
+{
+	int hi, lo;
+
+	if (i + 1 >= n)
+		return 0;
+	if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL)
+		return 2;
+	if (s[i + 1] != 'u' || (hi = hex4(s + i + 2, n - i - 2)) < 0 ||
+	    (hi >= 0xdc00 && hi <= 0xdfff))
+		return 0;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return 6;
+	if (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+	    (lo = hex4(s + i + 8, n - i - 8)) >= 0xdc00 && lo <= 0xdfff)
+		return 12;
+	return 0;
+}
+
+/*
+ * Appends the valid JSON text s[0..n) without insignificant blanks.
+ * Inside strings, invalid UTF-8 and bad escapes become '?' and raw
+ * control bytes are escaped; a number that cJSON accepted but JSON does
+ * not ("01", "1.") is rewritten from its value.
+ */
+static void
+minify(struct sbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
+	char esc[16], tmp[64], num[64];
+	size_t i = 0, len, j;
+
+	while (i < n) {
+		if (IS_WS(s[i])) {
+			i++;
+		} else if (s[i] == '"') {
+			sb_add(sb, "\"", 1);
+			for (i++; i < n && s[i] != '"'; ) {
+				if (s[i] == '\\') {
+					if ((len = escape_len(s, n, i)) != 0) {
+						sb_add(sb, s + i, len);
+						i += len;
+					} else {
+						sb_add(sb, "?", 1);
+						i += 2;
+					}
+				} else if (u[i] < 0x20) {
+					snprintf(esc, sizeof(esc), "\\u%04x",
+					    u[i]);
+					sb_str(sb, esc);
+					i++;
+				} else if ((len = utf8_seq(u + i, n - i,
+				    &cp)) == 0) {
+					sb_add(sb, "?", 1);
+					i++;
+				} else {
+					sb_add(sb, s + i, len);
+					i += len;
+				}
+			}
+			sb_add(sb, "\"", 1);
+			i++;
+		} else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '+' || s[i] == '.') {
+			for (j = i; j < n && s[j] != '\0' &&
+			    strchr("0123456789+-.eE", s[j]) != NULL; j++)
+				;
+			if (strict_number(s + i, j - i)) {
+				sb_add(sb, s + i, j - i);
+			} else {
+				snprintf(tmp, sizeof(tmp), "%.*s",
+				    (int)(j - i < 60 ? j - i : 60), s + i);
+				snprintf(num, sizeof(num), "%.15g",
+				    strtod(tmp, NULL));
+				sb_str(sb, strict_number(num, strlen(num)) ?
+				    num : "null");
+			}
+			i = j;
+		} else {
+			sb_add(sb, s + i, 1);
+			i++;
+		}
+	}
+}
+
+/* Whether the key at s[i..e) (quotes included) names want. */
+static int
+key_is(const char *s, size_t i, size_t e, const char *want)
+{
+	cJSON *k;
+	int same;
+
+	if (memchr(s + i, '\\', e - i) == NULL)
+		return e - i - 2 == strlen(want) &&
+		    memcmp(s + i + 1, want, e - i - 2) == 0;
+	/* NULL: out of memory, most likely; a miss is the safe answer */
+	if ((k = cJSON_ParseWithLength(s + i, e - i)) == NULL)
+		return 0;
+	same = cJSON_IsString(k) && strcmp(k->valuestring, want) == 0;
+	cJSON_Delete(k);
+	return same;
+}
+
+/*
+ * The compact JSON object of op's response fields in body (known to be a
+ * valid JSON object), in the catalog's order, each value copied from the
+ * body's text.  *out NULL when none is present.  0 or BR_ENOMEM.
+ */
+static int
+pick_fields(const struct br_op *op, const char *body, size_t n, char **out)
+{
+	struct sbuf sb = { 0 };
+	size_t f, i, ks, ke, vs, ve;
+	int found;
+
+	*out = NULL;
+	for (f = 0; f < op->nresponse; f++) {
+		i = 0;
+		if (n >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+			i = 3;
+		i = skip_ws(body, n, i);
+		if (i >= n || body[i] != '{')
+			break;
+		for (found = 0, i++; !found; ) {
+			i = skip_ws(body, n, i);
+			if (i >= n || body[i] != '"')
+				break;
+			ks = i;
+			ke = string_end(body, n, i);
+			i = skip_ws(body, n, ke);
+			if (i >= n || body[i] != ':')
+				break;
+			vs = skip_ws(body, n, i + 1);
+			ve = value_end(body, n, vs);
+			i = skip_ws(body, n, ve);
+			if (i < n && body[i] == ',')
+				i++;
+			if (!key_is(body, ks, ke, op->response[f]))
+				continue;
+			found = 1;
+			sb_add(&sb, sb.len == 0 ? "{" : ",", 1);
+			minify(&sb, body + ks, ke - ks);
+			sb_add(&sb, ":", 1);
+			minify(&sb, body + vs, ve - vs);
+		}
+	}
+	if (sb.len > 0)
+		sb_add(&sb, "}", 1);
+	if (sb.oom)
+		goto fail;
+	*out = sb.p;
+	return 0;
+fail:
+	free(sb.p);
+	return BR_ENOMEM;
+}
+
+/* ---- mapping an answer ---- */
+
+static const char *
+reason_phrase(long status)
+{
+	static const struct {
+		long		 status;
+		const char	*text;
+	} t[] = {
+		{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
+		{ 302, "Found" }, { 303, "See Other" }, { 304, "Not Modified" },
+		{ 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
+		{ 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 402, "Payment Required" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 406, "Not Acceptable" }, { 407, "Proxy Authentication "
+		"Required" }, { 408, "Request Timeout" }, { 409, "Conflict" },
+		{ 410, "Gone" }, { 411, "Length Required" },
+		{ 412, "Precondition Failed" }, { 413, "Content Too Large" },
+		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+		{ 416, "Range Not Satisfiable" },
+		{ 417, "Expectation Failed" }, { 421, "Misdirected Request" },
+		{ 422, "Unprocessable Content" }, { 423, "Locked" },
+		{ 424, "Failed Dependency" }, { 425, "Too Early" },
+		{ 426, "Upgrade Required" }, { 428, "Precondition Required" },
+		{ 429, "Too Many Requests" },
+		{ 431, "Request Header Fields Too Large" },
+		{ 451, "Unavailable For Legal Reasons" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
+		{ 505, "HTTP Version Not Supported" },
+		{ 507, "Insufficient Storage" }, { 508, "Loop Detected" },
+		{ 511, "Network Authentication Required" }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].status == status)
+			return t[i].text;
+	return NULL;
+}
+
+/* Kept here rather than calling br_net_code() so that this pure module
+ * does not link http.c; the two tables name the same classes. */
+static const char *
+net_code(enum br_net n, const char **sentence)
+{
+	switch (n) {
+	case BR_NET_CONNECT:
+		*sentence = "could not connect";
+		return "NET.CONNECT";
+	case BR_NET_TIMEOUT:
+		*sentence = "timed out";
+		return "NET.TIMEOUT";
+	case BR_NET_RESET:
+		*sentence = "connection reset or empty reply";
+		return "NET.RESET";
+	case BR_NET_DNS:
+		*sentence = "could not resolve host";
+		return "NET.DNS";
+	case BR_NET_TLS:
+		*sentence = "TLS handshake or certificate check failed";
+		return "NET.TLS";
+	default:
+		*sentence = "network error";
+		return "NET.OTHER";
+	}
+}
+
+static int
+is_success(const struct br_op *op, long status)
+{
+	size_t i;
+
+	if (op == NULL || op->nsuccess == 0)
+		return status >= 200 && status <= 299;
+	for (i = 0; i < op->nsuccess; i++)
+		if (op->success[i] == status)
+			return 1;
+	return 0;
+}
+
+static void
+clear_texts(struct br_result *r)
+{
+	free(r->error_code);
+	free(r->error_msg);
+	free(r->request_id);
+	free(r->response);
+	r->error_code = r->error_msg = r->request_id = r->response = NULL;
+}
+
+/* The message of a failed answer without one of its own. */
+static char *
+fallback_msg(const struct br_response *resp, int *oom)
+{
+	char buf[64];
+	const char *rp;
+	char *t;
+
+	t = clean_or_null(resp->body, resp->body != NULL ? resp->len : 0,
+	    EXCERPT_MAX, oom);
+	if (t != NULL || *oom)
+		return t;
+	if ((rp = reason_phrase(resp->status)) == NULL) {
+		snprintf(buf, sizeof(buf), "HTTP status %ld", resp->status);
+		rp = buf;
+	}
+	if ((t = strdup(rp)) == NULL)
+		*oom = 1;
+	return t;
+}
+
+static int
+fail_http(const struct br_op *op, const struct br_response *resp,
+    struct br_result *r)
+{
+	struct sbuf sb = { 0 };
+	char buf[160], *code = NULL, *msg = NULL;
+	int oom = 0;
+
+	if (resp->status >= 200 && resp->status <= 299) {
+		/* a 2xx the catalog does not call success */
+		snprintf(buf, sizeof(buf), "unexpected success status %ld "
+		    "for %.100s", resp->status, op != NULL && op->name != NULL ?
+		    op->name : "this operation");
+		if ((msg = strdup(buf)) == NULL)
+			oom = 1;
+	} else {
+		if (br_result_parse_error(resp->body, resp->body != NULL ?
+		    resp->len : 0, &code, &msg) != 0)
+			oom = 1;
+		if (!oom && msg == NULL)
+			msg = fallback_msg(resp, &oom);
+	}
+	if (!oom && code == NULL) {
+		snprintf(buf, sizeof(buf), "HTTP.%ld", resp->status);
+		if ((code = strdup(buf)) == NULL)
+			oom = 1;
+	}
+	if (!oom && resp->truncated) {
+		sb_str(&sb, msg != NULL ? msg : "");
+		sb_str(&sb, " (answer cut at 1 MiB)");
+		if (sb.oom) {
+			oom = 1;
+		} else {
+			free(msg);
+			msg = sb.p;
+			sb.p = NULL;
+		}
+	}
+	free(sb.p);
+	if (oom) {
+		free(code);
+		free(msg);
+		return BR_ENOMEM;
+	}
+	r->outcome = BR_OUT_FAILED;
+	r->error_code = code;
+	r->error_msg = msg;
+	return 0;
+}
+
+int
+br_result_from_response(const struct br_op *op,
+    const struct br_response *resp, struct br_result *r)
+{
+	const char *code, *sentence;
+	cJSON *root;
+	int oom = 0, isobj;
+
+	clear_texts(r);
+	r->http_status = resp->status;
+	if (resp->request_id != NULL) {
+		r->request_id = clean_or_null(resp->request_id,
+		    strlen(resp->request_id), RID_MAX, &oom);
+		if (oom)
+			return BR_ENOMEM;
+	}
+	if (resp->net != BR_NET_OK) {
+		code = net_code(resp->net, &sentence);
+		r->outcome = BR_OUT_FAILED;
+		r->error_code = strdup(code);
+		r->error_msg = clean_or_null(resp->net_msg,
+		    strnlen(resp->net_msg, sizeof(resp->net_msg)), MSG_MAX,
+		    &oom);
+		if (!oom && r->error_msg == NULL)
+			r->error_msg = strdup(sentence);
+		if (r->error_code == NULL || r->error_msg == NULL) {
+			clear_texts(r);
+			return BR_ENOMEM;
+		}
+		return 0;
+	}
+	if (!is_success(op, resp->status))
+		return fail_http(op, resp, r) == 0 ? 0 :
+		    (clear_texts(r), BR_ENOMEM);
+	r->outcome = BR_OUT_SUCCEEDED;
+	if (op == NULL || op->nresponse == 0 || resp->body == NULL ||
+	    resp->len == 0)
+		return 0;
+	if ((root = cJSON_ParseWithLength(resp->body, resp->len)) == NULL)
+		return 0;	/* not JSON (or cut): still a success */
+	isobj = cJSON_IsObject(root);
+	cJSON_Delete(root);
+	if (isobj && pick_fields(op, resp->body, resp->len,
+	    &r->response) != 0) {
+		clear_texts(r);
+		return BR_ENOMEM;
+	}
+	return 0;
+}
+
+int
+br_result_set(struct br_result *r, enum br_outcome o, const char *code,
+    const char *msg)
+{
+	char *c = NULL, *m = NULL;
+
+	if ((code != NULL && (c = strdup(code)) == NULL) ||
+	    (msg != NULL && (m = strdup(msg)) == NULL)) {
+		free(c);
+		return BR_ENOMEM;
+	}
+	free(r->error_code);
+	free(r->error_msg);
+	r->outcome = o;
+	r->error_code = c;
+	r->error_msg = m;
+	return 0;
+}
+
+void
+br_result_release(struct br_result *r)
+{
+	if (r == NULL)
+		return;
+	clear_texts(r);
+	memset(r, 0, sizeof(*r));
+}
