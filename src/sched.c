@@ -79,6 +79,7 @@ struct run {
 	long			 failures;
 	long			 fail_limit;	/* -1: none */
 	const char		*halt;		/* SKIPPED.<why>, or NULL */
+	struct br_err		 ep_err;	/* no endpoint configured */
 	int			 io_error;
 };
 
@@ -94,8 +95,14 @@ print_problems(const char *file, const struct br_row *row,
 		fprintf(stderr, "%s:%ld: %s\n", file, row->line, p->v[i].msg);
 }
 
+/*
+ * Checks a row.  With check_ep, also that its operation has somewhere to
+ * go: a row's own bad region or endpoint is a problem of that row; no
+ * endpoint configured at all is a problem of the command line, kept in
+ * r->ep_err and reported once.
+ */
 static int
-bind_row(struct run *r, struct br_row *row, struct br_bound *b)
+bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep)
 {
 	char *base;
 	struct br_err err = { 0 };
@@ -104,23 +111,28 @@ bind_row(struct run *r, struct br_row *row, struct br_bound *b)
 	br_problems_clear(&r->probs);
 	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
 		return BR_EINPUT;
-	/* an operation with nowhere to go is a problem of the row, too */
-	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) == NULL) {
-		if (r->probs.n == r->probs._cap) {
-			size_t cap = r->probs._cap ? r->probs._cap * 2 : 4;
-			if ((np = realloc(r->probs.v, cap * sizeof(*np))) ==
-			    NULL)
-				return BR_ENOMEM;
-			r->probs.v = np;
-			r->probs._cap = cap;
-		}
-		np = &r->probs.v[r->probs.n++];
-		snprintf(np->reason, sizeof(np->reason), "ENDPOINT");
-		snprintf(np->msg, sizeof(np->msg), "%.500s", err.msg);
+	if (!check_ep)
+		return 0;
+	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {
+		free(base);
+		return 0;
+	}
+	if (b->region == NULL && b->endpoint == NULL) {
+		if (r->ep_err.code == 0)
+			r->ep_err = err;
 		return BR_EINPUT;
 	}
-	free(base);
-	return 0;
+	if (r->probs.n == r->probs._cap) {
+		size_t cap = r->probs._cap ? r->probs._cap * 2 : 4;
+		if ((np = realloc(r->probs.v, cap * sizeof(*np))) == NULL)
+			return BR_ENOMEM;
+		r->probs.v = np;
+		r->probs._cap = cap;
+	}
+	np = &r->probs.v[r->probs.n++];
+	snprintf(np->reason, sizeof(np->reason), "ENDPOINT");
+	snprintf(np->msg, sizeof(np->msg), "%.500s", err.msg);
+	return BR_EINPUT;
 }
 
 static int
@@ -178,7 +190,7 @@ has_op_column(const struct br_manifest *m)
  * Returns 0, or 2 when the manifest cannot be read.
  */
 static int
-survey(struct run *r, struct survey *s, int print)
+survey(struct run *r, struct survey *s, int print, int check_ep)
 {
 	struct br_row row = { 0 };
 	struct br_bound b;
@@ -197,11 +209,13 @@ survey(struct run *r, struct survey *s, int print)
 			continue;
 		s->rows++;
 		memset(&b, 0, sizeof(b));
-		rc = bind_row(r, &row, &b);
+		rc = bind_row(r, &row, &b, check_ep);
 		br_bound_release(&b);
 		if (rc == BR_ENOMEM)
 			break;
-		if (rc != 0) {
+		if (rc != 0 && r->probs.n == 0) {
+			rc = 0;		/* only the endpoint: said once below */
+		} else if (rc != 0) {
 			s->invalid++;
 			if (print)
 				print_problems(name, &row, &r->probs);
@@ -221,6 +235,10 @@ survey(struct run *r, struct survey *s, int print)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	if (r->ep_err.code != 0) {
+		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
 		return 2;
 	}
 	if (br_manifest_rewind(r->m, &err) != 0) {
@@ -317,7 +335,8 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 	int rc;
 
 	setup(&r, o, c);
-	if ((rc = open_manifest(&r)) == 0 && (rc = survey(&r, &s, 1)) == 0) {
+	if ((rc = open_manifest(&r)) == 0 &&
+	    (rc = survey(&r, &s, 1, 0)) == 0) {
 		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
 		    br_manifest_name(r.m), s.rows, s.invalid);
 		rc = s.invalid > 0 ? 2 : 0;
@@ -473,7 +492,7 @@ read_next(struct run *r)
 			continue;
 		why = br_sched_signal ? "CANCELLED" : r->halt;
 		job_reset(j);
-		rc = bind_row(r, &j->row, &j->b);
+		rc = bind_row(r, &j->row, &j->b, 1);
 		if (rc == BR_ENOMEM) {
 			r->io_error = 1;
 			break;
@@ -843,7 +862,7 @@ dry_run(struct run *r)
 		memset(&b, 0, sizeof(b));
 		memset(&req, 0, sizeof(req));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
-		if (bind_row(r, &row, &b) != 0) {
+		if (bind_row(r, &row, &b, 1) != 0) {
 			printf("# invalid: not sent\n\n");
 			bad = 1;
 		} else if ((base = br_request_base_url(r->cat, &b, &r->ep,
@@ -887,7 +906,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 
 	setup(&r, o, c);
 	if ((rc = read_token(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
-	    (rc = survey(&r, &s, 1)) != 0)
+	    (rc = survey(&r, &s, 1, 1)) != 0)
 		goto out;
 	if (s.invalid > 0 && !o->skip_invalid) {
 		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
