@@ -17,6 +17,14 @@
 #include "harness.h"
 
 static char tdir[256];
+static pid_t live_sim;		/* killed at exit, even after a failure */
+
+static void
+kill_sim(void)
+{
+	if (live_sim > 0)
+		kill(live_sim, SIGKILL);
+}
 
 static void
 rm_tdir(void)
@@ -123,12 +131,22 @@ sim_start(struct sim *s, ...)
 	s->pid = fork();
 	cr_assert_neq(s->pid, -1);
 	if (s->pid == 0) {
+		/* stderr to a file: a stray simulator must not hold the
+		 * test runner's pipes open */
+		int efd = open(t_path("sim-stderr"), O_WRONLY | O_CREAT |
+		    O_APPEND, 0600);
+
+		if (efd >= 0)
+			dup2(efd, 2);
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
+	if (live_sim == 0)
+		atexit(kill_sim);
+	live_sim = s->pid;
 	close(fds[1]);
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
@@ -156,6 +174,8 @@ sim_stop(struct sim *s)
 	if (s->pid > 0) {
 		kill(s->pid, SIGTERM);
 		waitpid(s->pid, &st, 0);
+		if (live_sim == s->pid)
+			live_sim = -1;
 		s->pid = 0;
 	}
 }

@@ -330,23 +330,29 @@ Test(e2e, path_parameter_cannot_leave_its_segment, .timeout = 60)
 {
 	struct sim s;
 	struct out o;
+	struct table t;
 	cJSON *log;
 	const char *m = t_write("evil.csv",
 	    "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,../../x?y#z\n"
-	    "css.restart_cluster,p1,..\n");
+	    "css.restart_cluster,p1,..\n"
+	    "css.restart_cluster,p1,a/b%2Fc d\n");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "-j", "1", RUN_OPTS, NULL);
+	    t_path("r.csv"), "-j", "1", "--skip-invalid", RUN_OPTS, NULL);
 	log = sim_log(&s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2, "stderr: %s", o.err);
 	cr_expect_str_eq(str(entry(log, 0), "path"),
 	    "/v1.0/p1/clusters/..%2F..%2Fx%3Fy%23z/restart");
 	cr_expect_str_eq(str(entry(log, 0), "query"), "");
 	cr_expect_str_eq(str(entry(log, 1), "path"),
-	    "/v1.0/p1/clusters/%2E%2E/restart");
+	    "/v1.0/p1/clusters/a%2Fb%252Fc%20d/restart");
+	/* a bare ".." is refused before anything is sent */
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	expect_row(&t, "row", "2", "invalid", "", "INPUT.FORMAT");
 	cJSON_Delete(log);
+	table_release(&t);
 	out_release(&o);
 	sim_stop(&s);
 }
@@ -371,7 +377,7 @@ Test(e2e, retries_flaky_rows_until_they_succeed, .timeout = 60)
 	expect_row(&t, "cluster_id", "flaky2-a", "succeeded", "200", "");
 	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id",
 	    "flaky2-a"), "attempts"), "3");
-	expect_row(&t, "cluster_id", "flaky9-b", "failed", "503", "HTTP.503");
+	expect_row(&t, "cluster_id", "flaky9-b", "failed", "503", "SYS.503");
 	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id",
 	    "flaky9-b"), "attempts"), "4");
 	log = sim_log(&s);
