@@ -107,7 +107,7 @@ void
 sim_start(struct sim *s, ...)
 {
 	const char *argv[64];
-	char line[256];
+	char line[256] = "";
 	int fds[2], argc = 0, n = 0;
 	struct pollfd pfd;
 	va_list ap;

@@ -587,3 +587,39 @@ Test(e2e, connection_refused_is_net_connect, .timeout = 60)
 	table_release(&t);
 	out_release(&o);
 }
+
+Test(e2e, every_example_manifest_runs_clean, .timeout = 120)
+{
+	static const char *ex[] = {
+		"css.restart_cluster.csv", "css.restart_cluster.json",
+		"dataarts.restart_job_instance.csv",
+		"dataarts.restart_job_instance.json",
+		"kafka.modify_connector_task.csv",
+		"kafka.modify_connector_task.json",
+		"kafka.restart_connector_task.csv",
+		"kafka.restart_connector_task.json",
+		"roma.reset_multi_task.csv", "roma.reset_multi_task.json",
+		"roma.reset_multi_task.jsonl",
+	};
+	struct sim s;
+	struct out o;
+	char path[512];
+	size_t i;
+	int before, after;
+
+	sim_start(&s, NULL);
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		snprintf(path, sizeof(path), "manifests/examples/%s", ex[i]);
+		run_bulkrun(&o, NULL, "validate", path, NULL);
+		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		out_release(&o);
+		before = sim_count(&s);
+		run_bulkrun(&o, NULL, "run", path, "--endpoint", s.url, "-o",
+		    t_path("r.csv"), RUN_OPTS, NULL);
+		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		after = sim_count(&s);
+		cr_expect_gt(after, before, "%s sent its rows", ex[i]);
+		out_release(&o);
+	}
+	sim_stop(&s);
+}
