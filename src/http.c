@@ -7,6 +7,8 @@
 #include "http.h"
 #include "version.h"
 
+volatile sig_atomic_t br_http_abort;
+
 struct br_http {
 	CURL			*curl;
 	struct br_http_opts	 opts;
@@ -126,6 +128,14 @@ on_header(char *line, size_t size, size_t n, void *vp)
 	return len;
 }
 
+static int
+on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	(void)p, (void)dt, (void)dn, (void)ut, (void)un;
+	return br_http_abort ? 1 : 0;	/* non-zero aborts the transfer */
+}
+
 static enum br_net
 classify(CURLcode rc)
 {
@@ -233,6 +243,8 @@ br_http_send(struct br_http *h, const struct br_request *req,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	if (h->opts.cacert != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->opts.cacert);
 	if (h->opts.insecure) {

@@ -6,6 +6,7 @@
 #ifndef BR_HTTP_H
 #define BR_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "request.h"
@@ -39,6 +40,10 @@ struct br_http_opts {
 	const char	*cacert;		/* extra CA bundle, or NULL */
 	int		 insecure;		/* skip TLS verification */
 };
+
+/* Set (from a signal handler) to abandon every transfer in flight: they
+ * end at once with BR_NET_OTHER, "abandoned". */
+extern volatile sig_atomic_t br_http_abort;
 
 /* Call once, before any thread starts. */
 int	br_http_global_init(void);

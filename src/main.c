@@ -19,7 +19,8 @@ static void
 on_signal(int sig)
 {
 	br_sched_signal = sig;
-	br_sched_signals++;
+	if (++br_sched_signals >= 2)
+		br_http_abort = 1;	/* abandon what is in flight */
 }
 
 static int

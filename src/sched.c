@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "adaptive.h"
 #include "datetime.h"
 #include "http.h"
 #include "manifest.h"
@@ -32,13 +34,22 @@ struct job {
 	struct br_request	 req;
 	struct br_response	 resp;		/* written by a worker */
 	struct br_result	 res;
-	int			 svc;		/* limiter index, -1: none */
+	int			 svc;		/* index in r->svcs, -1: none */
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
 	int64_t			 first_mono;	/* first attempt */
 	int64_t			 started_ms;	/* epoch, first attempt */
 	int64_t			 due_mono;	/* retry time */
 	struct job		*next_free;
+};
+
+/* A service's own limits: --rate SERVICE=R, and the adaptive one. */
+struct svc {
+	const char		*name;		/* the catalog's string */
+	int			 has_fixed;
+	struct br_ratelimit	 fixed;
+	struct br_adapt		 adapt;
+	struct br_ratelimit	 adapt_rl;	/* follows adapt's rate */
 };
 
 /* Pass one's findings. */
@@ -70,7 +81,9 @@ struct run {
 	int			 eof;
 
 	struct br_ratelimit	 global;
-	struct br_ratelimit	 svc[BR_MAX_LIST];
+	struct svc		*svcs;		/* every service met so far */
+	size_t			 nsvcs;
+	struct br_progress	 progress;
 
 	struct br_stats		 stats;
 	uint64_t		 rng;
@@ -526,31 +539,62 @@ read_next(struct run *r)
 	return 0;
 }
 
+/* The index of service's state in r->svcs, made on first use; -1 when
+ * out of memory (the row then goes with the global limit only). */
 static int
 svc_index(struct run *r, const char *service)
 {
+	struct svc *ns, *v;
+	double ceiling = r->o->rate;
 	size_t i;
+	int64_t now = br_mono_ms();
 
-	for (i = 0; i < r->o->nsvc_rates; i++)
-		if (strcasecmp(r->o->svc_rates[i].service, service) == 0)
+	for (i = 0; i < r->nsvcs; i++)
+		if (strcasecmp(r->svcs[i].name, service) == 0)
 			return (int)i;
-	return -1;
+	if ((ns = realloc(r->svcs, (r->nsvcs + 1) * sizeof(*ns))) == NULL)
+		return -1;
+	r->svcs = ns;
+	v = &ns[r->nsvcs];
+	memset(v, 0, sizeof(*v));
+	v->name = service;
+	for (i = 0; i < r->o->nsvc_rates; i++)
+		if (strcasecmp(r->o->svc_rates[i].service, service) == 0) {
+			v->has_fixed = 1;
+			br_ratelimit_init(&v->fixed, r->o->svc_rates[i].rate,
+			    r->o->burst, now);
+			if (r->o->svc_rates[i].rate > 0 && (ceiling <= 0 ||
+			    r->o->svc_rates[i].rate < ceiling))
+				ceiling = r->o->svc_rates[i].rate;
+		}
+	br_adapt_init(&v->adapt, ceiling, now);
+	br_ratelimit_init(&v->adapt_rl, 0, 1, now);
+	return (int)r->nsvcs++;
 }
 
-/* Takes the tokens j needs; 0, or the ms to wait. */
+/* Takes the tokens j needs (global, its service's, the adaptive one);
+ * 0, or the ms to wait. */
 static int64_t
 take_tokens(struct run *r, struct job *j, int64_t now)
 {
-	int64_t w1, w2 = 0;
+	struct svc *v = j->svc >= 0 ? &r->svcs[j->svc] : NULL;
+	int64_t w, most;
 
-	w1 = br_ratelimit_peek(&r->global, now);
-	if (j->svc >= 0)
-		w2 = br_ratelimit_peek(&r->svc[j->svc], now);
-	if (w1 > 0 || w2 > 0)
-		return w1 > w2 ? w1 : w2;
+	most = br_ratelimit_peek(&r->global, now);
+	if (v != NULL && v->has_fixed &&
+	    (w = br_ratelimit_peek(&v->fixed, now)) > most)
+		most = w;
+	if (v != NULL && (w = br_ratelimit_peek(&v->adapt_rl, now)) > most)
+		most = w;
+	if (most > 0)
+		return most;
 	(void)br_ratelimit_take(&r->global, now);
-	if (j->svc >= 0)
-		(void)br_ratelimit_take(&r->svc[j->svc], now);
+	if (v != NULL) {
+		if (v->has_fixed)
+			(void)br_ratelimit_take(&v->fixed, now);
+		(void)br_ratelimit_take(&v->adapt_rl, now);
+		br_adapt_sent(&v->adapt, now);
+	}
 	return 0;
 }
 
@@ -644,7 +688,9 @@ finish(struct run *r, struct job *j, int64_t now)
 static void
 collected(struct run *r, struct job *j, int64_t now)
 {
+	struct svc *v;
 	int64_t delay, ra;
+	int throttled;
 
 	r->inflight--;
 	br_result_release(&j->res);
@@ -652,9 +698,25 @@ collected(struct run *r, struct job *j, int64_t now)
 	if (br_result_from_response(j->b.op, &j->resp, &j->res) != 0)
 		(void)br_result_set(&j->res, BR_OUT_FAILED, "NET.OTHER",
 		    "out of memory");
-	if (j->res.http_status == 429 || br_retry_is_throttle(
-	    j->res.error_code))
+	throttled = j->res.http_status == 429 ||
+	    br_retry_is_throttle(j->res.error_code);
+	if (throttled)
 		r->stats.throttled++;
+	if (j->svc >= 0 && j->resp.net == BR_NET_OK) {
+		v = &r->svcs[j->svc];
+		if (br_adapt_answer(&v->adapt, throttled, now))
+			br_ratelimit_set_rate(&v->adapt_rl,
+			    br_adapt_rate(&v->adapt), now);
+	}
+	if (br_sched_signals >= 2) {
+		/* abandoned in flight by a second signal */
+		br_result_release(&j->res);
+		memset(&j->res, 0, sizeof(j->res));
+		(void)br_result_set(&j->res, BR_OUT_CANCELLED, "CANCELLED",
+		    "abandoned in flight: interrupted twice");
+		finish(r, j, now);
+		return;
+	}
 	if (j->res.outcome == BR_OUT_FAILED && is_auth_failure(&j->res)) {
 		if (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0)
 			fprintf(stderr, "bulkrun: credentials refused (%s): "
@@ -741,9 +803,6 @@ execute(struct run *r)
 	}
 	now = br_mono_ms();
 	br_ratelimit_init(&r->global, r->o->rate, r->o->burst, now);
-	for (i = 0; i < (int)r->o->nsvc_rates; i++)
-		br_ratelimit_init(&r->svc[i], r->o->svc_rates[i].rate,
-		    r->o->burst, now);
 	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
 	    0x9e3779b97f4a7c15ULL;
 	if ((r->pool = br_pool_new(r->o->jobs, worker_run, worker_new,
@@ -752,6 +811,7 @@ execute(struct run *r)
 
 	for (;;) {
 		now = br_mono_ms();
+		br_progress_tick(&r->progress, &r->stats, now);
 		wait = TICK_MS;
 		stopping = br_sched_signal || r->io_error ||
 		    (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0);
@@ -949,6 +1009,8 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		r.fail_limit = (long)((double)s.rows * o->max_failures_pct /
 		    100.0);
 	br_stats_init(&r.stats, s.rows, br_mono_ms());
+	br_progress_init(&r.progress, o->progress, o->quiet, stderr,
+	    isatty(2), br_mono_ms());
 	if (execute(&r) != 0) {
 		fprintf(stderr, "bulkrun: cannot start the workers\n");
 		r.io_error = 1;
@@ -960,6 +1022,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	r.rep = NULL;
 	if (ec != 0)
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
+	br_progress_end(&r.progress);
 	if (!o->quiet)
 		br_stats_print(&r.stats, strcmp(path, "-") ? path : NULL,
 		    stderr);
@@ -987,6 +1050,7 @@ out:
 		free(r.jobs);
 	}
 	free(r.heap);
+	free(r.svcs);
 	if (cols_owned)
 		free(cols);
 	free(path);
