@@ -80,12 +80,12 @@ br_adapt_answer(struct br_adapt *a, int throttled, int64_t now_ms)
 	was = a->rate > 0 ? a->rate : sent;
 	if (a->ceiling > 0 && (was <= 0 || was > a->ceiling))
 		was = a->ceiling;
-	a->rate = 0.7 * was;
-	if (good > 0 && good * 0.9 < a->rate)
-		a->rate = good * 0.9;
+	a->rate = 0.85 * was;
+	if (good > 0 && good * 0.95 < a->rate)
+		a->rate = good * 0.95;
 	if (a->rate < MIN_RATE)
 		a->rate = MIN_RATE;
-	a->step = was / 50.0;
+	a->step = was / 20.0;
 	if (a->step < 0.1)
 		a->step = 0.1;
 	a->last_cut_ms = a->last_step_ms = now_ms;

@@ -5,10 +5,10 @@
  * Until the cloud throttles, it sets no limit.  On a throttling answer
  * (429, APIG.0308, DMS.10240407) the rate drops at once to what the
  * service has been accepting - the rate of good answers over the last
- * second - less a margin, and never above 0.7 times what was being sent;
+ * second - less 5 %, and never above 0.85 times what was being sent;
  * further throttling answers within a second (sent before the cut) change
  * nothing.  While answers are good it climbs back by a fixed step a
- * second (1/50 of the rate it was cut from), never above the ceiling
+ * second (1/20 of the rate it was cut from), never above the ceiling
  * (--rate).
  */
 #ifndef BR_ADAPTIVE_H

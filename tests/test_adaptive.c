@@ -29,12 +29,12 @@ Test(adaptive, cuts_at_once_to_what_the_service_accepts)
 			br_adapt_answer(&a, 0, t);
 	}
 	cr_assert_eq(br_adapt_answer(&a, 1, 1000), 1);
-	cr_assert_leq(br_adapt_rate(&a), 90.5);
-	cr_assert_geq(br_adapt_rate(&a), 80);
+	cr_assert_leq(br_adapt_rate(&a), 95.5);
+	cr_assert_geq(br_adapt_rate(&a), 85);
 	/* the other 429s of that second change nothing */
 	for (i = 0; i < 50; i++)
 		cr_assert_eq(br_adapt_answer(&a, 1, 1000 + i), 0);
-	cr_assert_leq(br_adapt_rate(&a), 90.5);
+	cr_assert_leq(br_adapt_rate(&a), 95.5);
 }
 
 Test(adaptive, climbs_back_additively_never_above_the_ceiling)
@@ -50,13 +50,13 @@ Test(adaptive, climbs_back_additively_never_above_the_ceiling)
 	}
 	br_adapt_answer(&a, 1, 1000);
 	r0 = br_adapt_rate(&a);
-	cr_assert_leq(r0, 35.01);		/* 0.7 of the ceiling */
+	cr_assert_leq(r0, 42.51);		/* 0.85 of the ceiling */
 	/* within the cooldown nothing climbs */
 	br_adapt_answer(&a, 0, 1500);
 	cr_assert_float_eq(br_adapt_rate(&a), r0, 1e-9);
 	br_adapt_answer(&a, 0, 3000);		/* 2 s after the cut */
 	r1 = br_adapt_rate(&a);
-	cr_assert_float_eq(r1 - r0, 2 * 50.0 / 50.0, 1e-6, "1/s per second");
+	cr_assert_float_eq(r1 - r0, 2 * 50.0 / 20.0, 1e-6, "2.5/s a second");
 	for (t = 3000; t < 200000; t += 100)
 		br_adapt_answer(&a, 0, t);
 	cr_assert_float_eq(br_adapt_rate(&a), 50, 1e-9);

@@ -115,8 +115,10 @@ sim_start(struct sim *s, ...)
 	ssize_t r;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->log, sizeof(s->log), "%s/sim-%d.jsonl", t_dir(),
-	    (int)getpid());
+	static int nsims;
+
+	snprintf(s->log, sizeof(s->log), "%s/sim-%d-%d.jsonl", t_dir(),
+	    (int)getpid(), ++nsims);
 	argv[argc++] = bin("BULKRUN_SIM", "build/bulkrun-sim");
 	argv[argc++] = "--port";
 	argv[argc++] = "0";
@@ -209,14 +211,12 @@ sim_count(const struct sim *s)
 	return n;
 }
 
-void
-run_bulkrun(struct out *o, const char *in, ...)
+static void
+run_argv(struct out *o, const char *in, const char **argv, int sig,
+    int delay_ms, int times)
 {
-	const char *argv[64];
 	char outp[512], errp[512], inp[512];
-	int argc = 0, st, fd, waited = 0;
-	va_list ap;
-	const char *a;
+	int st, fd, waited = 0, sent = 0;
 	pid_t pid;
 
 	memset(o, 0, sizeof(*o));
@@ -225,12 +225,6 @@ run_bulkrun(struct out *o, const char *in, ...)
 	snprintf(inp, sizeof(inp), "%s/stdin", t_dir());
 	if (in != NULL)
 		t_write("stdin", in);
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
-	va_start(ap, in);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
 	pid = fork();
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
@@ -246,6 +240,10 @@ run_bulkrun(struct out *o, const char *in, ...)
 	while (waitpid(pid, &st, WNOHANG) == 0) {
 		struct timespec ts = { 0, 10000000L };
 
+		if (sent < times && waited * 10 >= delay_ms + sent * 300) {
+			kill(pid, sig);
+			sent++;
+		}
 		if (++waited > 6000) {	/* 60 s */
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
@@ -256,6 +254,40 @@ run_bulkrun(struct out *o, const char *in, ...)
 	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	o->out = t_read(outp);
 	o->err = t_read(errp);
+}
+
+void
+run_bulkrun(struct out *o, const char *in, ...)
+{
+	const char *argv[64];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	argv[argc++] = bin("BULKRUN", "build/bulkrun");
+	va_start(ap, in);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	run_argv(o, in, argv, 0, 0, 0);
+}
+
+void
+run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times, ...)
+{
+	const char *argv[64];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	argv[argc++] = bin("BULKRUN", "build/bulkrun");
+	va_start(ap, times);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	run_argv(o, NULL, argv, sig, delay_ms, times);
 }
 
 void

@@ -42,6 +42,10 @@ int	 sim_count(const struct sim *s);
 /* Runs bulkrun with args (NULL-terminated), stdin from in (or
  * /dev/null), and waits at most 60 s. */
 void	run_bulkrun(struct out *o, const char *in, ...);
+/* Same, sending sig to bulkrun `times` times, the first after delay_ms
+ * and the others 300 ms apart. */
+void	run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times,
+	    ...);
 void	out_release(struct out *o);
 
 /* A CSV report: rows[r][c] with the header as row 0. */
