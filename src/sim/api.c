@@ -1,0 +1,734 @@
+/*
+ * api.c - routes, id conventions and answers of the five operations.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+#include <openssl/evp.h>
+
+#include "api.h"
+#include "buf.h"
+
+#define HUGE_LEN	(3 * 1024 * 1024)
+#define ROMA_MAX_ID	64
+
+struct opdef {
+	const char	*name;
+	const char	*method;
+	const char	*tmpl[SIM_MAX_SEGS + 1];
+	const char	*keys[3];
+	int		 nf_status;
+	const char	*nf_code;
+	const char	*nf_msg;
+	const char	*bad_code;
+	const char	*bad_msg;
+};
+
+static const struct opdef ops[SIM_OP_COUNT] = {
+	[SIM_OP_KAFKA_RESTART] = {
+		"kafka.restart_connector_task", "PUT",
+		{ "v2", "{project_id}", "kafka", "instances", "{instance_id}",
+		    "connector", "tasks", "{task_id}", "restart", NULL },
+		{ "task_id", NULL },
+		404, "DMS.00404022", "The task does not exist.",
+		"DMS.00400002", "Invalid request parameter."
+	},
+	[SIM_OP_KAFKA_MODIFY] = {
+		"kafka.modify_connector_task", "PUT",
+		{ "v2", "{project_id}", "instances", "{instance_id}",
+		    "connector", "tasks", "{task_id}", NULL },
+		{ "task_id", NULL },
+		404, "DMS.00404022", "The task does not exist.",
+		"DMS.00400002", "Invalid request parameter."
+	},
+	[SIM_OP_DLF_RESTART] = {
+		"dataarts.restart_job_instance", "POST",
+		{ "v1", "{project_id}", "jobs", "{job_name}", "instances",
+		    "{instance_id}", "restart", NULL },
+		{ "instance_id", "job_name", NULL },
+		400, "DLF.0137", "Job instance does not exist.",
+		"DLF.0002", "The request parameter is invalid."
+	},
+	[SIM_OP_ROMA_RESET] = {
+		"roma.reset_multi_task", "POST",
+		{ "v2", "{project_id}", "fdi", "instances", "{instance_id}",
+		    "multi-tasks", "{task_id}", "reset", NULL },
+		{ "task_id", NULL },
+		404, "FDI.3083", "One or more scheduled tasks are not "
+		    "configured with scheduled plans.",
+		"FDI.3001", "Invalid request parameter."
+	},
+	[SIM_OP_CSS_RESTART] = {
+		"css.restart_cluster", "POST",
+		{ "v1.0", "{project_id}", "clusters", "{cluster_id}",
+		    "restart", NULL },
+		{ "cluster_id", NULL },
+		404, "CSS.0015", "The cluster does not exist.",
+		"CSS.0001", "The parameter is incorrect."
+	},
+};
+
+static const char html_body[] =
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
+    "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
+    "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+static const char garbage_body[] = "{\"jobId\": [";
+static const char fallback_body[] =
+    "{\"error_code\":\"SYS.500\",\"error_msg\":\"Internal Server Error\"}";
+static const char json_type[] = "application/json";
+
+static char *huge_body;
+/* cJSON_Parse writes a global error position: one parser at a time. */
+static pthread_mutex_t parse_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int
+sim_api_init(void)
+{
+	static const char head[] = "{\"error_code\":\"SYS.500\","
+	    "\"error_msg\":\"Internal Server Error\",\"detail\":\"";
+	size_t hl = sizeof(head) - 1;
+
+	if ((huge_body = malloc(HUGE_LEN)) == NULL)
+		return -1;
+	memcpy(huge_body, head, hl);
+	memset(huge_body + hl, 'x', HUGE_LEN - hl - 2);
+	memcpy(huge_body + HUGE_LEN - 2, "\"}", 2);
+	return 0;
+}
+
+void
+sim_api_release(void)
+{
+	free(huge_body);
+	huge_body = NULL;
+}
+
+const char *
+sim_op_name(int op)
+{
+	return op >= 0 && op < SIM_OP_COUNT ? ops[op].name : NULL;
+}
+
+const char *const *
+sim_op_keys(int op)
+{
+	return ops[op].keys;
+}
+
+/* --- answers ------------------------------------------------------------ */
+
+void
+sim_answer_release(struct sim_answer *a)
+{
+	if (a->owned)
+		free(a->body);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+answer_reset(struct sim_answer *a)
+{
+	long delay = a->delay_ms;
+
+	sim_answer_release(a);
+	a->delay_ms = delay;
+}
+
+void
+sim_answer_static(struct sim_answer *a, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	answer_reset(a);
+	a->status = status;
+	a->ctype = ctype;
+	a->body = (char *)(uintptr_t)body;	/* never written or freed */
+	a->len = len;
+}
+
+/* Takes a malloc'd body, or answers 500 when it is NULL. */
+static void
+answer_owned(struct sim_answer *a, int status, char *body, size_t len)
+{
+	answer_reset(a);
+	if (body == NULL) {
+		sim_answer_static(a, 500, json_type, fallback_body,
+		    sizeof(fallback_body) - 1);
+		return;
+	}
+	a->status = status;
+	a->ctype = json_type;
+	a->body = body;
+	a->len = len;
+	a->owned = 1;
+}
+
+void
+sim_answer_error(struct sim_answer *a, int status, const char *code,
+    const char *msg)
+{
+	struct sim_buf b;
+	char *body;
+	size_t len = 0;
+
+	sim_buf_init(&b);
+	sim_buf_adds(&b, "{\"error_code\":");
+	sim_buf_addjson(&b, code, strlen(code));
+	sim_buf_adds(&b, ",\"error_msg\":");
+	sim_buf_addjson(&b, msg, strlen(msg));
+	sim_buf_adds(&b, "}");
+	body = sim_buf_take(&b, &len);
+	answer_owned(a, status, body, len);
+}
+
+int
+sim_answer_header(struct sim_answer *a, const char *name, const char *value)
+{
+	if (a->nhdrs >= SIM_MAX_AHDRS)
+		return -1;
+	a->hdrs[a->nhdrs].name = name;
+	a->hdrs[a->nhdrs].value = value;
+	a->nhdrs++;
+	return 0;
+}
+
+void
+sim_answer_throttled(struct sim_answer *a, const char *retry_after)
+{
+	sim_answer_error(a, 429, "APIG.0308", "The request is throttled.");
+	sim_answer_header(a, "Retry-After", retry_after);
+}
+
+void
+sim_answer_unavailable(struct sim_answer *a)
+{
+	sim_answer_error(a, 503, "SYS.503", "Service Unavailable");
+}
+
+void
+sim_answer_garbage(struct sim_answer *a)
+{
+	sim_answer_static(a, 200, json_type, garbage_body,
+	    sizeof(garbage_body) - 1);
+}
+
+static void
+answer_json(struct sim_answer *a, int status, cJSON *j)
+{
+	char *s;
+
+	s = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+	answer_owned(a, status, s, s != NULL ? strlen(s) : 0);
+}
+
+/* --- routing ------------------------------------------------------------ */
+
+void
+sim_route_release(struct sim_route *r)
+{
+	int i;
+
+	for (i = 0; i < r->nseg; i++)
+		free(r->seg[i]);
+	memset(r, 0, sizeof(*r));
+	r->op = -1;
+}
+
+static int
+match_op(const struct opdef *d, struct sim_route *r)
+{
+	int i;
+
+	for (i = 0; i < r->nseg; i++) {
+		if (d->tmpl[i] == NULL || r->seg[i][0] == '\0')
+			return 0;
+		if (d->tmpl[i][0] == '{')
+			r->param[i] = d->tmpl[i];
+		else if (strcmp(d->tmpl[i], r->seg[i]) != 0)
+			return 0;
+	}
+	return d->tmpl[r->nseg] == NULL;
+}
+
+int
+sim_route_match(struct sim_route *r, const char *method, const char *path,
+    size_t len)
+{
+	size_t i, start, n;
+	int op, bad = 0;
+	char *s;
+
+	memset(r, 0, sizeof(*r));
+	r->op = -1;
+	r->status = 404;
+	if (len == 0 || path[0] != '/')
+		return 0;
+	for (start = 1, i = 1; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		n = i - start;
+		if (r->nseg == SIM_MAX_SEGS)
+			return 0;
+		/* an unencoded dot segment would be resolved away by any
+		 * proxy on the way: such a path reaches no operation */
+		if ((n == 1 && path[start] == '.') ||
+		    (n == 2 && path[start] == '.' && path[start + 1] == '.'))
+			bad = 1;
+		if ((s = malloc(n + 1)) == NULL)
+			return -1;
+		if (sim_pct_decode(s, path + start, n, 0) != strlen(s))
+			bad = 1;		/* %00 inside */
+		r->seg[r->nseg++] = s;
+		start = i + 1;
+	}
+	if (bad)
+		return 0;
+	for (op = 0; op < SIM_OP_COUNT; op++) {
+		memset(r->param, 0, sizeof(r->param));
+		if (!match_op(&ops[op], r))
+			continue;
+		if (strcmp(method, ops[op].method) == 0) {
+			r->op = op;
+			r->status = 0;
+			r->allow = NULL;
+			return 0;
+		}
+		r->status = 405;
+		r->allow = ops[op].method;
+	}
+	memset(r->param, 0, sizeof(r->param));
+	return 0;
+}
+
+const char *
+sim_route_param(const struct sim_route *r, const char *name)
+{
+	size_t n = strlen(name);
+	int i;
+
+	for (i = 0; i < r->nseg; i++) {
+		if (r->param[i] != NULL && strlen(r->param[i]) == n + 2 &&
+		    strncmp(r->param[i] + 1, name, n) == 0)
+			return r->seg[i];
+	}
+	return NULL;
+}
+
+/* --- conventions -------------------------------------------------------- */
+
+/* word, optional digits, '-': advances *sp, stores the number (-1 when
+ * there are no digits). */
+static int
+prefix(const char **sp, const char *word, long *num)
+{
+	const char *s = *sp;
+	size_t wl = strlen(word);
+	long v = -1;
+
+	if (strncmp(s, word, wl) != 0)
+		return 0;
+	s += wl;
+	if (num != NULL) {
+		for (v = 0; *s >= '0' && *s <= '9'; s++) {
+			/* at most 10^9, which is "for ever" here */
+			v = v < 100000000L ? v * 10 + (*s - '0') : 1000000000L;
+		}
+		if (s == *sp + wl)
+			return 0;	/* digits required */
+	}
+	if (*s != '-')
+		return 0;
+	*sp = s + 1;
+	if (num != NULL)
+		*num = v;
+	return 1;
+}
+
+static void
+conv_one(int op, const char *key, struct sim_conv *c)
+{
+	static const struct {
+		const char	*word;
+		int		 kind;
+		int		 num;
+	} tab[] = {
+		{ "missing", SIM_CONV_MISSING, 0 },
+		{ "empty", SIM_CONV_EMPTY, 0 },
+		{ "bad", SIM_CONV_BAD, 0 },
+		{ "e500", SIM_CONV_E500, 0 },
+		{ "e503", SIM_CONV_E503, 0 },
+		{ "flaky", SIM_CONV_FLAKY, 1 },
+		{ "throttle", SIM_CONV_THROTTLE, 1 },
+		{ "dmsthrottle", SIM_CONV_DMSTHROTTLE, 1 },
+		{ "drop", SIM_CONV_DROP, 0 },
+		{ "garbage", SIM_CONV_GARBAGE, 0 },
+		{ "html", SIM_CONV_HTML, 0 },
+		{ "huge", SIM_CONV_HUGE, 0 },
+	};
+	const char *s = key;
+	size_t i;
+	long ms;
+
+	memset(c, 0, sizeof(*c));
+	c->key = key;
+	while (prefix(&s, "slow", &ms)) {
+		c->slow_ms += ms;
+		if (c->slow_ms > SIM_MAX_DELAY)
+			c->slow_ms = SIM_MAX_DELAY;
+	}
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (tab[i].kind == SIM_CONV_EMPTY && op != SIM_OP_ROMA_RESET)
+			continue;
+		if (prefix(&s, tab[i].word, tab[i].num ? &c->n : NULL)) {
+			c->kind = tab[i].kind;
+			return;
+		}
+	}
+}
+
+void
+sim_conv_parse(const struct sim_route *r, struct sim_conv *c)
+{
+	const char *const *k;
+	const char *v, *first = NULL;
+
+	memset(c, 0, sizeof(*c));
+	for (k = ops[r->op].keys; *k != NULL; k++) {
+		if ((v = sim_route_param(r, *k)) == NULL)
+			continue;
+		if (first == NULL)
+			first = v;
+		conv_one(r->op, v, c);
+		if (c->kind != SIM_CONV_NONE || c->slow_ms > 0)
+			return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->key = first;
+}
+
+int
+sim_conv_counted(const struct sim_conv *c)
+{
+	return c->kind == SIM_CONV_FLAKY || c->kind == SIM_CONV_THROTTLE ||
+	    c->kind == SIM_CONV_DMSTHROTTLE;
+}
+
+/* --- the operations ----------------------------------------------------- */
+
+static void
+digest_hex(const char *tag, const char *s, char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+
+	memset(md, 0, sizeof(md));
+	if ((ctx = EVP_MD_CTX_new()) != NULL) {
+		if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+		    EVP_DigestUpdate(ctx, tag, strlen(tag)) != 1 ||
+		    EVP_DigestUpdate(ctx, s, strlen(s)) != 1 ||
+		    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+			memset(md, 0, sizeof(md));
+		EVP_MD_CTX_free(ctx);
+	}
+	sim_hex(out, md, 16);
+}
+
+static int
+is_json_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	size_t n = sizeof(want) - 1;
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, want, n) != 0)
+		return 0;
+	ct += n;
+	return *ct == '\0' || *ct == ';' || *ct == ' ' || *ct == '\t';
+}
+
+/* The body as a JSON object, or NULL if it is anything else. */
+static cJSON *
+parse_object(const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	if (body == NULL || len == 0)
+		return NULL;
+	pthread_mutex_lock(&parse_mu);
+	j = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	pthread_mutex_unlock(&parse_mu);
+	if (j == NULL)
+		return NULL;
+	while (end != NULL && end < body + len &&
+	    (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (!cJSON_IsObject(j) || end != body + len) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	}
+	return 1;
+}
+
+static void
+bad_request(struct sim_answer *a, int op, const char *why)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s %s", ops[op].bad_msg, why);
+	sim_answer_error(a, 400, ops[op].bad_code, msg);
+}
+
+static void
+kafka_modify(const struct sim_route *r, const struct sim_req *q,
+    struct sim_answer *a)
+{
+	static const char *strs[] = { "task_name", "topics", "topics_regex",
+	    "source_type", "sink_type", "id", "status", NULL };
+	static const char *objs[] = { "source_task", "sink_task", NULL };
+	const char *task = sim_route_param(r, "task_id");
+	cJSON *in, *out = NULL, *it;
+	char hex[33], name[64], why[128];
+	size_t i;
+
+	if (!is_json_type(q->ctype) ||
+	    (in = parse_object(q->body, q->len)) == NULL) {
+		sim_answer_error(a, 400, "DMS.10240009", "The message body is "
+		    "not in JSON format or contains invalid characters.");
+		return;
+	}
+	for (i = 0; strs[i] != NULL; i++) {
+		it = cJSON_GetObjectItemCaseSensitive(in, strs[i]);
+		if (it != NULL && !cJSON_IsString(it) && !cJSON_IsNull(it)) {
+			snprintf(why, sizeof(why), "'%s' must be a string.",
+			    strs[i]);
+			bad_request(a, r->op, why);
+			goto out;
+		}
+	}
+	for (i = 0; objs[i] != NULL; i++) {
+		it = cJSON_GetObjectItemCaseSensitive(in, objs[i]);
+		if (it != NULL && !cJSON_IsObject(it) && !cJSON_IsNull(it)) {
+			snprintf(why, sizeof(why), "'%s' must be an object.",
+			    objs[i]);
+			bad_request(a, r->op, why);
+			goto out;
+		}
+	}
+	if ((out = cJSON_Duplicate(in, 1)) == NULL)
+		goto out;
+	digest_hex("kafka-task:", task, hex);
+	snprintf(name, sizeof(name), "smart-connect-%.10s", hex);
+	if (!cJSON_HasObjectItem(out, "task_name"))
+		cJSON_AddStringToObject(out, "task_name", name);
+	if (!cJSON_HasObjectItem(out, "topics"))
+		cJSON_AddStringToObject(out, "topics", "");
+	if (!cJSON_HasObjectItem(out, "source_task"))
+		cJSON_AddNullToObject(out, "source_task");
+	if (!cJSON_HasObjectItem(out, "source_type"))
+		cJSON_AddStringToObject(out, "source_type", "NONE");
+	if (!cJSON_HasObjectItem(out, "sink_task"))
+		cJSON_AddNullToObject(out, "sink_task");
+	if (!cJSON_HasObjectItem(out, "sink_type"))
+		cJSON_AddStringToObject(out, "sink_type", "NONE");
+	cJSON_DeleteItemFromObjectCaseSensitive(out, "id");
+	cJSON_DeleteItemFromObjectCaseSensitive(out, "status");
+	cJSON_DeleteItemFromObjectCaseSensitive(out, "create_time");
+	cJSON_AddStringToObject(out, "id", task);
+	cJSON_AddStringToObject(out, "status", "RUNNING");
+	/* a fixed creation time in 2023-2026, from the task id */
+	cJSON_AddNumberToObject(out, "create_time", 1700000000000.0 +
+	    (double)(strtoull(hex + 16, NULL, 16) % 100000000000ULL));
+	answer_json(a, 200, out);
+out:
+	if (a->status == 0)	/* out of memory on the way */
+		answer_owned(a, 500, NULL, 0);
+	cJSON_Delete(out);
+	cJSON_Delete(in);
+}
+
+static void
+dlf_restart(const struct sim_route *r, struct sim_answer *a)
+{
+	const char *id = sim_route_param(r, "instance_id");
+	const char *s;
+
+	for (s = id; *s >= '0' && *s <= '9'; s++)
+		;
+	/* a Long: 1 to 19 digits, at most 9223372036854775807 */
+	if (*s != '\0' || s == id || s - id > 19 || (s - id == 19 &&
+	    strcmp(id, "9223372036854775807") > 0)) {
+		bad_request(a, r->op, "'instance_id' must be a Long.");
+		return;
+	}
+	sim_answer_static(a, 204, NULL, "", 0);
+}
+
+static void
+roma_reset(const struct sim_route *r, const struct sim_req *q,
+    struct sim_answer *a)
+{
+	static const char *ids[] = { "project_id", "instance_id", "task_id",
+	    NULL };
+	static const char ok[] = "{\"message\":\"Reset Success\"}";
+	const char *v;
+	char why[128];
+	cJSON *in, *d;
+	size_t i;
+	double x;
+
+	for (i = 0; ids[i] != NULL; i++) {
+		v = sim_route_param(r, ids[i]);
+		if (v == NULL || strlen(v) > ROMA_MAX_ID) {
+			snprintf(why, sizeof(why), "'%s' must be 1 to %d "
+			    "characters.", ids[i], ROMA_MAX_ID);
+			bad_request(a, r->op, why);
+			return;
+		}
+	}
+	if (q->len > 0 && !blank(q->body, q->len)) {
+		if (!is_json_type(q->ctype)) {
+			bad_request(a, r->op, "The body must be "
+			    "application/json.");
+			return;
+		}
+		if ((in = parse_object(q->body, q->len)) == NULL) {
+			bad_request(a, r->op, "The body is not a JSON object.");
+			return;
+		}
+		d = cJSON_GetObjectItemCaseSensitive(in, "date_from");
+		if (d != NULL && !cJSON_IsNull(d)) {
+			x = cJSON_IsNumber(d) ? d->valuedouble : 0;
+			if (x != floor(x) || x < 1 ||
+			    x > 9999999999999999999.0) {
+				cJSON_Delete(in);
+				bad_request(a, r->op, "'date_from' must be an "
+				    "integer from 1 to 9999999999999999999.");
+				return;
+			}
+		}
+		cJSON_Delete(in);
+	}
+	sim_answer_static(a, 200, json_type, ok, sizeof(ok) - 1);
+}
+
+static void
+css_restart(const struct sim_route *r, struct sim_answer *a)
+{
+	char hex[33], body[64];
+
+	digest_hex("css-job:", sim_route_param(r, "cluster_id"), hex);
+	snprintf(body, sizeof(body), "{\"jobId\":[\"%s\"]}", hex);
+	answer_owned(a, 200, strdup(body), strlen(body));
+}
+
+static void
+success(const struct sim_route *r, const struct sim_req *q,
+    struct sim_answer *a)
+{
+	switch (r->op) {
+	case SIM_OP_KAFKA_RESTART:
+		sim_answer_static(a, 204, NULL, "", 0);
+		break;
+	case SIM_OP_KAFKA_MODIFY:
+		kafka_modify(r, q, a);
+		break;
+	case SIM_OP_DLF_RESTART:
+		dlf_restart(r, a);
+		break;
+	case SIM_OP_ROMA_RESET:
+		roma_reset(r, q, a);
+		break;
+	default:
+		css_restart(r, a);
+		break;
+	}
+}
+
+void
+sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
+    long count, const struct sim_req *q, const char *retry_after,
+    struct sim_answer *a)
+{
+	const struct opdef *d = &ops[r->op];
+	int first_n = count >= 0 && count < c->n;
+
+	switch (c->kind) {
+	case SIM_CONV_MISSING:
+		sim_answer_error(a, d->nf_status, d->nf_code, d->nf_msg);
+		return;
+	case SIM_CONV_EMPTY:
+		sim_answer_error(a, 400, "FDI.3150", "The task list is empty.");
+		return;
+	case SIM_CONV_BAD:
+		sim_answer_error(a, 400, d->bad_code, d->bad_msg);
+		return;
+	case SIM_CONV_E500:
+		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");
+		return;
+	case SIM_CONV_E503:
+		sim_answer_unavailable(a);
+		return;
+	case SIM_CONV_FLAKY:
+		if (first_n) {
+			sim_answer_unavailable(a);
+			return;
+		}
+		break;
+	case SIM_CONV_THROTTLE:
+		if (first_n) {
+			sim_answer_throttled(a, retry_after);
+			return;
+		}
+		break;
+	case SIM_CONV_DMSTHROTTLE:
+		if (first_n) {
+			sim_answer_error(a, 404, "DMS.10240407",
+			    "Too many requests. Try again later.");
+			return;
+		}
+		break;
+	case SIM_CONV_DROP:
+		answer_reset(a);
+		a->status = 0;
+		return;
+	case SIM_CONV_GARBAGE:
+		sim_answer_garbage(a);
+		return;
+	case SIM_CONV_HTML:
+		sim_answer_static(a, 502, "text/html", html_body,
+		    sizeof(html_body) - 1);
+		return;
+	case SIM_CONV_HUGE:
+		if (huge_body != NULL)
+			sim_answer_static(a, 500, json_type, huge_body,
+			    HUGE_LEN);
+		else
+			answer_owned(a, 500, NULL, 0);
+		return;
+	default:
+		break;
+	}
+	success(r, q, a);
+}

@@ -1,0 +1,125 @@
+/*
+ * api.h - the five simulated operations: routing on the raw path, the id
+ * conventions (missing-, flakyN-, ...) and the answers.  Nothing here locks
+ * or touches the network: the caller passes in what it counted.
+ */
+#ifndef SIM_API_H
+#define SIM_API_H
+
+#include <stddef.h>
+
+#define SIM_MAX_SEGS	16	/* longer paths match no operation */
+#define SIM_MAX_AHDRS	8	/* extra headers an answer may carry */
+#define SIM_MAX_DELAY	3600000	/* ms; longer waits are cut to this */
+
+enum sim_op {
+	SIM_OP_KAFKA_RESTART,
+	SIM_OP_KAFKA_MODIFY,
+	SIM_OP_DLF_RESTART,
+	SIM_OP_ROMA_RESET,
+	SIM_OP_CSS_RESTART,
+	SIM_OP_COUNT
+};
+
+/* A header of a request or an answer; the strings are borrowed. */
+struct sim_hdr {
+	const char	*name;
+	const char	*value;
+};
+
+struct sim_answer {
+	int		 status;	/* 0: close the connection, no answer */
+	const char	*ctype;		/* Content-Type; NULL: no body */
+	char		*body;
+	size_t		 len;
+	int		 owned;		/* body was malloc'd: free it */
+	struct sim_hdr	 hdrs[SIM_MAX_AHDRS];
+	size_t		 nhdrs;
+	long		 delay_ms;	/* wait this long before answering */
+};
+
+struct sim_route {
+	int		 op;		/* enum sim_op, or -1 */
+	int		 status;	/* 0 matched, else 404 or 405 */
+	const char	*allow;		/* the method a 405 names */
+	int		 nseg;
+	char		*seg[SIM_MAX_SEGS];	/* decoded path segments */
+	const char	*param[SIM_MAX_SEGS];	/* template name or NULL */
+};
+
+enum sim_conv_kind {
+	SIM_CONV_NONE,
+	SIM_CONV_MISSING,
+	SIM_CONV_EMPTY,
+	SIM_CONV_BAD,
+	SIM_CONV_E500,
+	SIM_CONV_E503,
+	SIM_CONV_FLAKY,
+	SIM_CONV_THROTTLE,
+	SIM_CONV_DMSTHROTTLE,
+	SIM_CONV_DROP,
+	SIM_CONV_GARBAGE,
+	SIM_CONV_HTML,
+	SIM_CONV_HUGE
+};
+
+struct sim_conv {
+	int		 kind;		/* enum sim_conv_kind */
+	long		 n;		/* the N of flakyN-, throttleN-, ... */
+	long		 slow_ms;	/* sum of the slowMS- prefixes */
+	const char	*key;		/* the key id it was read from */
+};
+
+/* What a request carried, as far as the answers care. */
+struct sim_req {
+	const char	*ctype;		/* request Content-Type or NULL */
+	const char	*body;
+	size_t		 len;
+};
+
+/* Splits the raw path (no query) on '/', percent-decodes each segment and
+ * matches the operations.  Fills r (release it with sim_route_release());
+ * r->status is 0, 404 or 405.  Returns -1 only when out of memory. */
+int	 sim_route_match(struct sim_route *r, const char *method,
+	    const char *path, size_t len);
+void	 sim_route_release(struct sim_route *r);
+/* The decoded value of a path parameter, or NULL. */
+const char *sim_route_param(const struct sim_route *r, const char *name);
+const char *sim_op_name(int op);
+/* The key ids of an operation in the order they are tried (NULL-ended). */
+const char *const *sim_op_keys(int op);
+
+/* Reads the conventions from the key ids of a matched route.  c->key is the
+ * key id that carries them, or the first key id when none does. */
+void	 sim_conv_parse(const struct sim_route *r, struct sim_conv *c);
+/* 1 if the convention needs the per-key request count. */
+int	 sim_conv_counted(const struct sim_conv *c);
+
+/* The answer of a matched, authorised request without a global fault or
+ * state override: the convention (count = requests with the same key id
+ * before this one) or the operation's own validation and success answer.
+ * retry_after is the Retry-After value of 429 answers. */
+void	 sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
+	    long count, const struct sim_req *q, const char *retry_after,
+	    struct sim_answer *a);
+
+/* {"error_code": code, "error_msg": msg} with the given status. */
+void	 sim_answer_error(struct sim_answer *a, int status,
+	    const char *code, const char *msg);
+/* A fixed body that is not copied or freed. */
+void	 sim_answer_static(struct sim_answer *a, int status,
+	    const char *ctype, const char *body, size_t len);
+int	 sim_answer_header(struct sim_answer *a, const char *name,
+	    const char *value);
+void	 sim_answer_release(struct sim_answer *a);
+
+/* The 3 MiB body of huge- answers; made once at start. */
+int	 sim_api_init(void);
+void	 sim_api_release(void);
+
+/* Canned bodies shared with the global faults. */
+void	 sim_answer_throttled(struct sim_answer *a, const char *retry_after);
+void	 sim_answer_unavailable(struct sim_answer *a);
+void	 sim_answer_garbage(struct sim_answer *a);
+
+#endif

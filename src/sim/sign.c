@@ -1,0 +1,350 @@
+/*
+ * sign.c - SDK-HMAC-SHA256 signature check, written from the algorithm in
+ * /work/shared/signing/README.md (independently of bulkrun's signer).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "buf.h"
+#include "sign.h"
+
+#define ALGO		"SDK-HMAC-SHA256"
+#define MAX_PAIRS	256
+
+struct pair {
+	char	*name;
+	size_t	 nlen;
+	char	*value;
+	size_t	 vlen;
+};
+
+const char *
+sim_hdr_get(const struct sim_hdr *h, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcasecmp(h[i].name, name) == 0)
+			return h[i].value;
+	}
+	return NULL;
+}
+
+/* RFC 3986 unreserved characters stay, the rest is %XX (upper case). */
+static void
+encode(struct sim_buf *b, const char *s, size_t n, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	char e[3];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~' || (keep_slash && c == '/')) {
+			sim_buf_add(b, s + i, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[c >> 4];
+		e[2] = hex[c & 0x0f];
+		sim_buf_add(b, e, 3);
+	}
+}
+
+static int
+bytecmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	if (c != 0)
+		return c;
+	return al < bl ? -1 : al > bl;
+}
+
+static int
+paircmp(const void *va, const void *vb)
+{
+	const struct pair *a = va, *b = vb;
+	int c = bytecmp(a->name, a->nlen, b->name, b->nlen);
+
+	return c != 0 ? c : bytecmp(a->value, a->vlen, b->value, b->vlen);
+}
+
+/* Sorted, decoded and re-encoded query; -1 if out of memory or too long. */
+static int
+canonical_query(struct sim_buf *b, const char *q, size_t n)
+{
+	struct pair *v;
+	size_t i, start, np = 0, eq, k;
+	int rc = -1;
+
+	if ((v = calloc(MAX_PAIRS, sizeof(*v))) == NULL)
+		return -1;
+	for (start = 0, i = 0; i <= n; i++) {
+		if (i < n && q[i] != '&')
+			continue;
+		if (i > start) {
+			if (np == MAX_PAIRS)
+				goto out;
+			for (eq = start; eq < i && q[eq] != '='; eq++)
+				;
+			v[np].name = malloc(eq - start + 1);
+			k = eq < i ? i - eq - 1 : 0;
+			v[np].value = malloc(k + 1);
+			if (v[np].name == NULL || v[np].value == NULL) {
+				np++;
+				goto out;
+			}
+			v[np].nlen = sim_pct_decode(v[np].name, q + start,
+			    eq - start, 1);
+			v[np].vlen = sim_pct_decode(v[np].value,
+			    eq < i ? q + eq + 1 : "", k, 1);
+			np++;
+		}
+		start = i + 1;
+	}
+	qsort(v, np, sizeof(*v), paircmp);
+	for (i = 0; i < np; i++) {
+		if (i > 0)
+			sim_buf_add(b, "&", 1);
+		encode(b, v[i].name, v[i].nlen, 0);
+		sim_buf_add(b, "=", 1);
+		encode(b, v[i].value, v[i].vlen, 0);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < np; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+	return rc;
+}
+
+static int
+sha256_hex(const void *s, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return -1;
+	sim_hex(out, md, 32);
+	return 0;
+}
+
+/* Finds "key=" in the comma-separated parameters of the Authorization
+ * header; copies the value (trimmed) into out. */
+static int
+auth_param(const char *s, const char *key, char *out, size_t outlen)
+{
+	size_t kl = strlen(key), vl;
+	const char *e;
+
+	while (*s != '\0') {
+		while (*s == ' ' || *s == ',' || *s == '\t')
+			s++;
+		e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		if ((size_t)(e - s) > kl && strncmp(s, key, kl) == 0 &&
+		    s[kl] == '=') {
+			s += kl + 1;
+			while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			vl = (size_t)(e - s);
+			if (vl >= outlen)
+				return -1;
+			memcpy(out, s, vl);
+			out[vl] = '\0';
+			return 0;
+		}
+		s = e;
+	}
+	return -1;
+}
+
+static int
+parse_date(const char *s, long long *t)
+{
+	struct tm tm;
+	int i;
+
+	if (s == NULL || strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+		return -1;
+	for (i = 0; i < 15; i++) {
+		if (i != 8 && !isdigit((unsigned char)s[i]))
+			return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0') - 1900;
+	tm.tm_mon = (s[4] - '0') * 10 + (s[5] - '0') - 1;
+	tm.tm_mday = (s[6] - '0') * 10 + (s[7] - '0');
+	tm.tm_hour = (s[9] - '0') * 10 + (s[10] - '0');
+	tm.tm_min = (s[11] - '0') * 10 + (s[12] - '0');
+	tm.tm_sec = (s[13] - '0') * 10 + (s[14] - '0');
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -1;
+	*t = (long long)timegm(&tm);
+	return 0;
+}
+
+/* Appends the canonical header lines for the signed header list. */
+static int
+canonical_headers(struct sim_buf *b, const struct sim_sigcheck *c,
+    const char *signed_hdrs, int *has_date)
+{
+	const char *s = signed_hdrs, *e, *v, *ve;
+	char name[128];
+	size_t n, i;
+
+	*has_date = 0;
+	while (*s != '\0') {
+		e = strchr(s, ';');
+		if (e == NULL)
+			e = s + strlen(s);
+		n = (size_t)(e - s);
+		if (n == 0 || n >= sizeof(name))
+			return -1;
+		for (i = 0; i < n; i++)
+			name[i] = (char)tolower((unsigned char)s[i]);
+		name[n] = '\0';
+		if (strcmp(name, "x-sdk-date") == 0)
+			*has_date = 1;
+		if ((v = sim_hdr_get(c->hdrs, c->nhdrs, name)) == NULL)
+			return -1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		for (ve = v + strlen(v); ve > v && (ve[-1] == ' ' ||
+		    ve[-1] == '\t'); ve--)
+			;
+		sim_buf_adds(b, name);
+		sim_buf_add(b, ":", 1);
+		sim_buf_add(b, v, (size_t)(ve - v));
+		sim_buf_add(b, "\n", 1);
+		s = *e == ';' ? e + 1 : e;
+	}
+	return 0;
+}
+
+int
+sim_sign_check(const struct sim_sigcheck *c, const char **why)
+{
+	char access[256], sh[1024], sig[128], hash[65], want[65];
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	const char *auth, *date, *payload;
+	struct sim_buf b, sts;
+	char *path = NULL;
+	size_t plen;
+	long long t;
+	int has_date, rc = -1;
+
+	sim_buf_init(&b);
+	sim_buf_init(&sts);
+	auth = sim_hdr_get(c->hdrs, c->nhdrs, "Authorization");
+	if (auth == NULL || strncmp(auth, ALGO " ", sizeof(ALGO)) != 0) {
+		*why = "no SDK-HMAC-SHA256 Authorization header";
+		goto out;
+	}
+	auth += sizeof(ALGO);
+	if (auth_param(auth, "Access", access, sizeof(access)) == -1 ||
+	    auth_param(auth, "SignedHeaders", sh, sizeof(sh)) == -1 ||
+	    auth_param(auth, "Signature", sig, sizeof(sig)) == -1) {
+		*why = "malformed Authorization header";
+		goto out;
+	}
+	if (strcmp(access, c->ak) != 0) {
+		*why = "unknown access key";
+		goto out;
+	}
+	date = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Date");
+	if (parse_date(date, &t) == -1) {
+		*why = "missing or malformed X-Sdk-Date";
+		goto out;
+	}
+	if (c->max_skew > 0 && (t > c->now + c->max_skew ||
+	    t < c->now - c->max_skew)) {
+		*why = "X-Sdk-Date too far from the server clock";
+		goto out;
+	}
+
+	/* canonical request */
+	sim_buf_adds(&b, c->method);
+	sim_buf_add(&b, "\n", 1);
+	if ((path = malloc(c->pathlen + 1)) == NULL) {
+		*why = "out of memory";
+		goto out;
+	}
+	plen = sim_pct_decode(path, c->path, c->pathlen, 0);
+	encode(&b, path, plen, 1);
+	if (plen == 0 || path[plen - 1] != '/')
+		sim_buf_add(&b, "/", 1);
+	sim_buf_add(&b, "\n", 1);
+	if (canonical_query(&b, c->query, c->querylen) == -1) {
+		*why = "query string too long";
+		goto out;
+	}
+	sim_buf_add(&b, "\n", 1);
+	if (canonical_headers(&b, c, sh, &has_date) == -1) {
+		*why = "a signed header is missing or malformed";
+		goto out;
+	}
+	if (!has_date) {
+		*why = "x-sdk-date is not signed";
+		goto out;
+	}
+	sim_buf_add(&b, "\n", 1);
+	sim_buf_adds(&b, sh);
+	sim_buf_add(&b, "\n", 1);
+	payload = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Content-Sha256");
+	if (payload != NULL && strcmp(payload, "UNSIGNED-PAYLOAD") == 0)
+		sim_buf_adds(&b, payload);
+	else {
+		if (sha256_hex(c->body != NULL ? c->body : "", c->len,
+		    hash) == -1) {
+			*why = "sha256 failed";
+			goto out;
+		}
+		sim_buf_adds(&b, hash);
+	}
+	if (sim_buf_failed(&b) || sha256_hex(b.p, b.len, hash) == -1) {
+		*why = "out of memory";
+		goto out;
+	}
+
+	sim_buf_adds(&sts, ALGO "\n");
+	sim_buf_adds(&sts, date);
+	sim_buf_add(&sts, "\n", 1);
+	sim_buf_adds(&sts, hash);
+	if (sim_buf_failed(&sts) || HMAC(EVP_sha256(), c->sk,
+	    (int)strlen(c->sk), (const unsigned char *)sts.p, sts.len, mac,
+	    &maclen) == NULL || maclen != 32) {
+		*why = "hmac failed";
+		goto out;
+	}
+	sim_hex(want, mac, 32);
+	if (strlen(sig) != 64 || CRYPTO_memcmp(sig, want, 64) != 0) {
+		*why = "signature does not match";
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	sim_buf_release(&b);
+	sim_buf_release(&sts);
+	return rc;
+}

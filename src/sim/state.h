@@ -1,0 +1,58 @@
+/*
+ * state.h - per key id request counters and the --state overrides.
+ *
+ * The counters are shared by the server threads and locked inside; the
+ * overrides are read-only once loaded.
+ */
+#ifndef SIM_STATE_H
+#define SIM_STATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "api.h"
+
+#define SIM_MAX_COUNTERS	65536	/* distinct key ids counted */
+
+/* One entry of the --state file. */
+struct sim_override {
+	char		*key;
+	int		 status;	/* 0: close without answering */
+	char		*body;		/* NULL: no body */
+	size_t		 len;
+	char		*ctype;		/* NULL: application/json */
+	char		*hname[SIM_MAX_AHDRS - 2];
+	char		*hvalue[SIM_MAX_AHDRS - 2];
+	size_t		 nhdrs;
+	long		 times;		/* -1: every request */
+	long		 delay_ms;
+};
+
+struct counter;
+
+struct sim_state {
+	pthread_mutex_t		 mu;		/* guards the counters */
+	struct counter		**tab;
+	size_t			 ntab;
+	size_t			 ncounters;
+	int			 full_warned;
+	struct sim_override	*over;
+	size_t			 nover;
+};
+
+int	sim_state_init(struct sim_state *);
+void	sim_state_release(struct sim_state *);
+/* Loads a --state file: a JSON object mapping key ids to
+ * {"status", "body", "headers", "times", "delay_ms"}.  On error returns -1
+ * with "FILE: message" in err. */
+int	sim_state_load(struct sim_state *, const char *path, char *err,
+	    size_t errlen);
+const struct sim_override *sim_state_find(const struct sim_state *,
+	    const char *key);
+/* Counts one more request for key; returns how many came before it, or -1
+ * when the table is full and key was never seen (then it is not counted). */
+long	sim_state_hit(struct sim_state *, const char *key);
+/* Fills a with the override (a keeps pointers into o). */
+void	sim_state_answer(const struct sim_override *o, struct sim_answer *a);
+
+#endif
