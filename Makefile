@@ -78,6 +78,7 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests $(CRITERION_FLAGS)
 
 e2e: all $(BUILD)/e2e-tests
+	tests/sim/smoke.sh $(BUILD)/bulkrun-sim
 	BULKRUN=$(BUILD)/bulkrun BULKRUN_SIM=$(BUILD)/bulkrun-sim \
 	    BULKRUN_TESTDATA=tests/data $(BUILD)/e2e-tests $(CRITERION_FLAGS)
 
