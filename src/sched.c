@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "adaptive.h"
 #include "datetime.h"
+#include "delayq.h"
 #include "http.h"
 #include "manifest.h"
 #include "pool.h"
@@ -39,7 +41,7 @@ struct job {
 	int			 canary;	/* one of the first N rows */
 	int64_t			 first_mono;	/* first attempt */
 	int64_t			 started_ms;	/* epoch, first attempt */
-	int64_t			 due_mono;	/* retry time */
+	struct br_delayq_item	 dq;		/* retry time (mono) */
 	struct job		*next_free;
 };
 
@@ -74,8 +76,7 @@ struct run {
 
 	struct job		*jobs;
 	struct job		*free;		/* free list */
-	struct job		**heap;		/* waiting to retry, by due */
-	size_t			 nheap;
+	struct br_delayq	 waiting;	/* rows waiting to retry */
 	struct job		*pending;	/* read, not yet sent */
 	int			 inflight;	/* in the pool */
 	int			 eof;
@@ -598,46 +599,11 @@ take_tokens(struct run *r, struct job *j, int64_t now)
 	return 0;
 }
 
-/* ---- the retry heap, ordered by due time ---- */
-
-static void
-heap_push(struct run *r, struct job *j)
-{
-	size_t i = r->nheap++, p;
-
-	r->heap[i] = j;
-	while (i > 0) {
-		p = (i - 1) / 2;
-		if (r->heap[p]->due_mono <= r->heap[i]->due_mono)
-			break;
-		r->heap[i] = r->heap[p];
-		r->heap[p] = j;
-		i = p;
-	}
-}
-
 static struct job *
-heap_pop(struct run *r)
+job_of(struct br_delayq_item *it)
 {
-	struct job *top = r->heap[0], *t;
-	size_t i = 0, c;
-
-	r->heap[0] = r->heap[--r->nheap];
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= r->nheap)
-			break;
-		if (c + 1 < r->nheap &&
-		    r->heap[c + 1]->due_mono < r->heap[c]->due_mono)
-			c++;
-		if (r->heap[i]->due_mono <= r->heap[c]->due_mono)
-			break;
-		t = r->heap[i];
-		r->heap[i] = r->heap[c];
-		r->heap[c] = t;
-		i = c;
-	}
-	return top;
+	return it == NULL ? NULL :
+	    (struct job *)(void *)((char *)it - offsetof(struct job, dq));
 }
 
 static void
@@ -734,8 +700,8 @@ collected(struct run *r, struct job *j, int64_t now)
 			ra = r->o->retry.max_ms;
 		if (ra > delay)
 			delay = ra;
-		j->due_mono = now + delay;
-		heap_push(r, j);
+		j->dq.due = now + delay;
+		(void)br_delayq_push(&r->waiting, &j->dq);	/* <= jobs */
 		return;
 	}
 	finish(r, j, now);
@@ -793,8 +759,8 @@ execute(struct run *r)
 	r->hopts.cacert = r->o->cacert;
 	r->hopts.insecure = r->o->insecure;
 	r->jobs = calloc((size_t)r->o->jobs, sizeof(*r->jobs));
-	r->heap = calloc((size_t)r->o->jobs, sizeof(*r->heap));
-	if (r->jobs == NULL || r->heap == NULL)
+	if (r->jobs == NULL ||
+	    br_delayq_init(&r->waiting, (size_t)r->o->jobs) != 0)
 		return -1;
 	for (i = r->o->jobs - 1; i >= 0; i--) {
 		r->jobs[i].svc = -1;
@@ -827,21 +793,19 @@ execute(struct run *r)
 			    "CANCELLED" : r->halt));
 			job_free(r, j);
 		}
-		while (stopping && r->nheap > 0) {
-			/* waiting retries end with their last answer */
-			j = heap_pop(r);
-			finish(r, j, now);
-		}
+		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
+		    NULL)
+			finish(r, j, now);	/* with their last answer */
 		while (!stopping && r->inflight < slots(r)) {
-			if (r->nheap > 0 && r->heap[0]->due_mono <= now)
-				j = r->heap[0];
+			if (br_delayq_wait(&r->waiting, now) == 0)
+				j = job_of(br_delayq_peek(&r->waiting));
 			else if (r->pending != NULL ||
 			    (r->halt == NULL && read_next(r)))
 				j = r->pending;
 			else {
-				if (r->nheap > 0 &&
-				    r->heap[0]->due_mono - now < wait)
-					wait = r->heap[0]->due_mono - now;
+				w = br_delayq_wait(&r->waiting, now);
+				if (w > 0 && w < wait)
+					wait = w;
 				break;
 			}
 			if (j->svc < 0 && j->attempts == 0)
@@ -854,7 +818,7 @@ execute(struct run *r)
 			if (j == r->pending)
 				r->pending = NULL;
 			else
-				(void)heap_pop(r);
+				(void)br_delayq_pop(&r->waiting);
 			submit(r, j, now);
 		}
 		if (r->halt != NULL && r->pending == NULL && !r->eof &&
@@ -863,7 +827,7 @@ execute(struct run *r)
 			while (read_next(r))
 				;
 		}
-		if (r->inflight == 0 && r->nheap == 0 && r->pending == NULL &&
+		if (r->inflight == 0 && r->waiting.n == 0 && r->pending == NULL &&
 		    (r->eof || stopping))
 			break;
 		if (r->inflight == 0 && wait > 0) {
@@ -1049,7 +1013,7 @@ out:
 		}
 		free(r.jobs);
 	}
-	free(r.heap);
+	br_delayq_release(&r.waiting);
 	free(r.svcs);
 	if (cols_owned)
 		free(cols);

@@ -58,3 +58,40 @@ Test(progress, counts_outcomes_codes_and_retries)
 	cr_assert(strstr(buf, "DLF.0137 x1") != NULL, "%s", buf);
 	cr_assert(strstr(buf, "report: reports/x.csv") != NULL, "%s", buf);
 }
+
+Test(progress, modes_follow_terminal_and_options)
+{
+	struct br_progress p;
+
+	br_progress_init(&p, 0, 0, stderr, 1, 0);
+	cr_assert_eq(p.mode, 1, "auto on a terminal: bar");
+	br_progress_init(&p, 0, 0, stderr, 0, 0);
+	cr_assert_eq(p.mode, 0, "auto off a terminal: nothing");
+	br_progress_init(&p, 1, 0, stderr, 0, 0);
+	cr_assert_eq(p.mode, 2, "always off a terminal: plain lines");
+	br_progress_init(&p, 1, 1, stderr, 1, 0);
+	cr_assert_eq(p.mode, 0, "-q: nothing");
+	br_progress_init(&p, -1, 0, stderr, 1, 0);
+	cr_assert_eq(p.mode, 0, "never: nothing");
+}
+
+Test(progress, plain_lines_every_ten_seconds_with_rate_and_eta)
+{
+	struct br_progress p;
+	struct br_stats s;
+	char buf[4096] = { 0 };
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+	int i;
+
+	br_stats_init(&s, 300, 0);
+	br_progress_init(&p, 1, 0, f, 0, 0);
+	for (i = 0; i < 100; i++)
+		add(&s, BR_OUT_SUCCEEDED, NULL, 1, 5);
+	br_progress_tick(&p, &s, 5000);		/* too early */
+	fflush(f);
+	cr_assert_eq(strlen(buf), 0);
+	br_progress_tick(&p, &s, 10000);
+	fclose(f);
+	cr_assert(strstr(buf, "100/300 rows (33%), 100 succeeded, 0 failed, "
+	    "10.0/s, ETA 0:00:20\n") != NULL, "%s", buf);
+}
