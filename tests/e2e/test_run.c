@@ -623,3 +623,47 @@ Test(e2e, every_example_manifest_runs_clean, .timeout = 120)
 	}
 	sim_stop(&s);
 }
+
+Test(e2e, row_endpoint_column_overrides_the_command_line, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	struct table t;
+	char text[512];
+
+	sim_start(&s, NULL);
+	snprintf(text, sizeof(text), "op,project_id,cluster_id,endpoint\n"
+	    "css.restart_cluster,p1,c-here,%s\n"
+	    "css.restart_cluster,p1,c-dead,\n", s.url);
+	t_write("ep.csv", text);
+	/* the command line points at a port where nothing listens */
+	run_bulkrun(&o, NULL, "run", t_path("ep.csv"), "--endpoint",
+	    "css=http://127.0.0.1:9", "--retries", "0", "-o", t_path("r.csv"),
+	    RUN_OPTS, NULL);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	expect_row(&t, "cluster_id", "c-here", "succeeded", "200", "");
+	expect_row(&t, "cluster_id", "c-dead", "failed", "", "NET.CONNECT");
+	cr_expect_eq(sim_count(&s), 1);
+	table_release(&t);
+	out_release(&o);
+	sim_stop(&s);
+}
+
+Test(e2e, region_fills_the_host_pattern, .timeout = 60)
+{
+	struct out o;
+	const char *m = t_write("reg.csv", "op,project_id,cluster_id,region\n"
+	    "css.restart_cluster,p1,c1,\n"
+	    "css.restart_cluster,p1,c2,ap-southeast-1\n");
+
+	run_bulkrun(&o, NULL, "run", m, "--region", "eu-de", "--dry-run",
+	    NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.out, "POST https://css.eu-de.myhuaweicloud.com"
+	    "/v1.0/p1/clusters/c1/restart") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "POST https://css.ap-southeast-1."
+	    "myhuaweicloud.com/v1.0/p1/clusters/c2/restart") != NULL, "%s",
+	    o.out);
+	out_release(&o);
+}
