@@ -245,8 +245,11 @@ br_http_send(struct br_http *h, const struct br_request *req,
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	if (h->opts.cacert != NULL)
+	if (h->opts.cacert != NULL) {
+		/* added to the system's CAs, which stay trusted by path */
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->opts.cacert);
+		curl_easy_setopt(c, CURLOPT_CAPATH, "/etc/ssl/certs");
+	}
 	if (h->opts.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);

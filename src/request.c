@@ -739,3 +739,30 @@ br_request_print(const struct br_request *req, void *f)
 	}
 	fputc('\n', fp);
 }
+
+int
+br_request_remove_header(struct br_request *req, const char *name)
+{
+	struct br_header *h;
+	size_t i, j;
+	int n = 0;
+
+	for (i = j = 0; i < req->nheaders; i++) {
+		h = &req->headers[i];
+		if (strcasecmp(h->name, name) != 0) {
+			req->headers[j++] = *h;
+			continue;
+		}
+		if (h->secret) {
+			volatile char *v = h->value;
+
+			while (*v != '\0')
+				*v++ = '\0';
+		}
+		free(h->name);
+		free(h->value);
+		n++;
+	}
+	req->nheaders = j;
+	return n;
+}

@@ -78,4 +78,8 @@ void	br_request_release(struct br_request *req);
  * a new string or NULL. */
 char	*br_pct_encode(const char *s, size_t len);
 
+/* Removes every header named name (any case), zeroing secret values
+ * first; returns how many went. */
+int	br_request_remove_header(struct br_request *req, const char *name);
+
 #endif

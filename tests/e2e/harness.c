@@ -161,11 +161,12 @@ sim_start(struct sim *s, ...)
 		line[n] = '\0';
 	}
 	close(fds[0]);
-	a = strstr(line, "http://127.0.0.1:");
+	a = strstr(line, "://127.0.0.1:");
 	cr_assert_not_null(a, "unexpected first line from sim: %s", line);
-	s->port = atoi(a + strlen("http://127.0.0.1:"));
+	s->port = atoi(a + strlen("://127.0.0.1:"));
 	cr_assert_gt(s->port, 0);
-	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
+	snprintf(s->url, sizeof(s->url), "%s127.0.0.1:%d",
+	    strstr(line, "https://") ? "https://" : "http://", s->port);
 }
 
 void

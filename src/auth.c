@@ -1,0 +1,1427 @@
+/*
+ * auth.c - tokens, the IAM password flow and SDK-HMAC-SHA256 signing.
+ *
+ * Signing follows the official SDKs (the Node SDK's output is the test
+ * oracle, tests/data/signing/vectors.json):
+ *
+ *   CanonicalRequest = METHOD \n URI \n QUERY \n HEADERS \n SIGNED \n
+ *                      hex(sha256(body))
+ *   StringToSign     = "SDK-HMAC-SHA256" \n X-Sdk-Date \n
+ *                      hex(sha256(CanonicalRequest))
+ *   Signature        = hex(HMAC-SHA256(SK, StringToSign))
+ *
+ * The request is signed as libcurl will send it: the path with dot
+ * segments removed, Host as host[:port] with the port only when it is not
+ * the scheme's default, and only headers curl passes on unchanged.
+ *
+ * Secrets (SK, tokens, password) are zeroed before their memory goes and
+ * never reach a message.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "auth.h"
+
+#define ALGORITHM	"SDK-HMAC-SHA256"
+#define TOKEN_CAP	(64 * 1024)	/* bytes of a token, file or env */
+#define ANSWER_CAP	(64 * 1024)	/* bytes of an IAM answer kept */
+#define SIGN_ERR	"cannot sign the request: "
+#define FETCH_ERR	"cannot get a token from OS_AUTH_URL: "
+
+/* ---- small helpers ---- */
+
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	char *np;
+	size_t ncap;
+
+	if (sb->oom)
+		return;
+	if (n > SIZE_MAX / 2 - sb->len - 1) {
+		sb->oom = 1;
+		return;
+	}
+	if (sb->len + n + 1 > sb->cap) {
+		ncap = sb->cap ? sb->cap : 256;
+		while (ncap < sb->len + n + 1)
+			ncap *= 2;
+		if ((np = realloc(sb->p, ncap)) == NULL) {
+			sb->oom = 1;
+			return;
+		}
+		sb->p = np;
+		sb->cap = ncap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+/* Percent-encodes n bytes of s, keeping A-Z a-z 0-9 - . _ ~ (and '/'
+ * when keep_slash). */
+static void
+sb_enc(struct sbuf *sb, const char *s, size_t n, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3];
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || (keep_slash && c == '/')) {
+			sb_add(sb, (const char *)&s[i], 1);
+		} else {
+			e[0] = '%';
+			e[1] = hex[c >> 4];
+			e[2] = hex[c & 15];
+			sb_add(sb, e, 3);
+		}
+	}
+}
+
+static void
+wipe(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
+}
+
+static void
+free_secret(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static void
+hex_of(const unsigned char *d, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* hex(sha256(d)) into out[65]; 0 or -1. */
+static int
+sha256_hex(const void *d, size_t n, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(d != NULL ? d : "", n, md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != 32)
+		return -1;
+	hex_of(md, mdlen, out);
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes %XX escapes of s[0..n) into a new buffer (*out, *outlen; may
+ * hold NUL bytes), and '+' as a blank when plus_space.  0, BR_EINPUT (a
+ * '%' not followed by two hex digits) or BR_ENOMEM. */
+static int
+pct_decode(const char *s, size_t n, int plus_space, char **out,
+    size_t *outlen)
+{
+	size_t i, o = 0;
+	char *d;
+	int hi, lo;
+
+	*out = NULL;
+	if ((d = malloc(n + 1)) == NULL)
+		return BR_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			d[o++] = plus_space && s[i] == '+' ? ' ' : s[i];
+			continue;
+		}
+		if (i + 2 >= n) {
+			free(d);
+			return BR_EINPUT;
+		}
+		if ((hi = hexval((unsigned char)s[i + 1])) < 0 ||
+		    (lo = hexval((unsigned char)s[i + 2])) < 0) {
+			free(d);
+			return BR_EINPUT;
+		}
+		d[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	d[o] = '\0';
+	*out = d;
+	*outlen = o;
+	return 0;
+}
+
+/* ---- the URL as curl sends it ---- */
+
+struct url {
+	char		*host;	/* host[:port] as in curl's Host header */
+	char		*path;	/* raw, dot segments removed, >= "/" */
+	const char	*query;	/* raw, points into the URL */
+	size_t		 qlen;
+};
+
+/*
+ * RFC 3986 5.2.4 remove_dot_segments on an absolute path p[0..n), as
+ * curl does before sending ("/a/./b/../c" goes as "/a/c").  New string.
+ */
+static char *
+remove_dots(const char *p, size_t n)
+{
+	const char *s, *e, *end = p + n;
+	size_t o = 0, len;
+	char *out;
+	int last;
+
+	if ((out = malloc(n + 2)) == NULL)
+		return NULL;
+	s = p + 1;			/* p[0] is '/' */
+	for (;;) {
+		e = memchr(s, '/', (size_t)(end - s));
+		if (e == NULL)
+			e = end;
+		len = (size_t)(e - s);
+		last = e == end;
+		if (len == 1 && s[0] == '.') {
+			if (last)
+				out[o++] = '/';
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;	/* the segment's own '/' */
+			if (last)
+				out[o++] = '/';
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, s, len);
+			o += len;
+		}
+		if (last)
+			break;
+		s = e + 1;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+static void
+url_release(struct url *u)
+{
+	free(u->host);
+	free(u->path);
+	memset(u, 0, sizeof(*u));
+}
+
+static int
+parse_url(const char *url, struct url *u, struct br_err *err)
+{
+	const char *p, *auth, *aend, *hend, *q;
+	long port = 0, def;
+	size_t i, plen;
+	int nd = 0;
+
+	memset(u, 0, sizeof(*u));
+	if (url == NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR "no URL");
+	for (i = 0; url[i] != '\0'; i++)
+		if ((unsigned char)url[i] <= 0x20 ||
+		    (unsigned char)url[i] >= 0x7f)
+			return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "the URL holds a blank, control or non-ASCII "
+			    "byte");
+	if (strncasecmp(url, "https://", 8) == 0) {
+		auth = url + 8;
+		def = 443;
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		auth = url + 7;
+		def = 80;
+	} else
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the URL must start with http:// or https://");
+	aend = auth + strcspn(auth, "/?#");
+	if (memchr(auth, '@', (size_t)(aend - auth)) != NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the URL holds user:password@");
+	if (*auth == '[') {
+		hend = memchr(auth, ']', (size_t)(aend - auth));
+		if (hend == NULL)
+			return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "the URL has an unclosed '[' in its host");
+		hend++;
+	} else {
+		hend = memchr(auth, ':', (size_t)(aend - auth));
+		if (hend == NULL)
+			hend = aend;
+	}
+	if (hend == auth || (*auth == '[' && hend - auth == 2))
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the URL has no host");
+	if (hend < aend) {
+		if (*hend != ':')
+			return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "the URL has a bad host");
+		for (p = hend + 1; p < aend; p++, nd++) {
+			if (!isdigit((unsigned char)*p) || port > 65535)
+				return br_errf(err, BR_EINPUT, NULL, 0,
+				    SIGN_ERR "the URL has a bad port");
+			port = port * 10 + (*p - '0');
+		}
+		if (nd > 0 && (port < 1 || port > 65535))
+			return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "the URL has a bad port");
+	}
+	if (nd == 0)
+		port = def;
+
+	/* path and query as curl sends them; no fragment */
+	p = aend;
+	plen = strcspn(p, "?#");
+	q = p + plen;
+	if (*q == '?') {
+		u->query = q + 1;
+		u->qlen = strcspn(q + 1, "#");
+	} else {
+		u->query = "";
+		u->qlen = 0;
+	}
+	u->path = plen == 0 ? strdup("/") : remove_dots(p, plen);
+	i = (size_t)(hend - auth);
+	if ((u->host = malloc(i + 24)) != NULL) {
+		memcpy(u->host, auth, i);
+		if (port != def)
+			snprintf(u->host + i, 24, ":%ld", port);
+		else
+			u->host[i] = '\0';
+	}
+	if (u->path == NULL || u->host == NULL) {
+		url_release(u);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	}
+	return 0;
+}
+
+/* ---- canonical request ---- */
+
+struct qpair {
+	char	*name, *value;
+	size_t	 nlen, vlen;
+};
+
+static int
+bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c;
+
+	c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int
+qpair_cmp(const void *va, const void *vb)
+{
+	const struct qpair *a = va, *b = vb;
+	int c;
+
+	if ((c = bytes_cmp(a->name, a->nlen, b->name, b->nlen)) != 0)
+		return c;
+	return bytes_cmp(a->value, a->vlen, b->value, b->vlen);
+}
+
+static int
+canonical_uri(struct sbuf *sb, const char *path, struct br_err *err)
+{
+	size_t n;
+	char *d;
+	int rc;
+
+	if ((rc = pct_decode(path, strlen(path), 0, &d, &n)) != 0)
+		return rc == BR_ENOMEM ?
+		    br_errf(err, rc, NULL, 0, "out of memory") :
+		    br_errf(err, rc, NULL, 0, SIGN_ERR
+		    "the URL path holds a bad %%-escape");
+	/* '/' decoded from %2F splits too, as the Node SDK does */
+	sb_enc(sb, d, n, 1);
+	if (n == 0 || d[n - 1] != '/')
+		sb_add(sb, "/", 1);
+	free(d);
+	return 0;
+}
+
+static int
+canonical_query(struct sbuf *sb, const char *q, size_t qlen,
+    struct br_err *err)
+{
+	struct qpair *pairs = NULL;
+	const char *s, *e, *eq, *end = q + qlen;
+	size_t i, np = 0, max = 1;
+	int rc = 0;
+
+	for (i = 0; i < qlen; i++)
+		if (q[i] == '&')
+			max++;
+	if (qlen == 0)
+		return 0;
+	if ((pairs = calloc(max, sizeof(*pairs))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	for (s = q; s <= end; s = e + 1) {
+		e = memchr(s, '&', (size_t)(end - s));
+		if (e == NULL)
+			e = end;
+		if (e == s) {
+			if (e == end)
+				break;
+			continue;		/* "&&" */
+		}
+		eq = memchr(s, '=', (size_t)(e - s));
+		if ((rc = pct_decode(s, (size_t)((eq ? eq : e) - s), 1,
+		    &pairs[np].name, &pairs[np].nlen)) != 0)
+			goto fail;
+		if (eq != NULL)
+			rc = pct_decode(eq + 1, (size_t)(e - eq - 1), 1,
+			    &pairs[np].value, &pairs[np].vlen);
+		else
+			rc = pct_decode("", 0, 1, &pairs[np].value,
+			    &pairs[np].vlen);
+		if (rc != 0) {
+			free(pairs[np].name);
+			goto fail;
+		}
+		np++;
+		if (e == end)
+			break;
+	}
+	qsort(pairs, np, sizeof(*pairs), qpair_cmp);
+	for (i = 0; i < np; i++) {
+		if (i > 0)
+			sb_add(sb, "&", 1);
+		sb_enc(sb, pairs[i].name, pairs[i].nlen, 0);
+		sb_add(sb, "=", 1);
+		sb_enc(sb, pairs[i].value, pairs[i].vlen, 0);
+	}
+fail:
+	for (i = 0; i < np; i++) {
+		free(pairs[i].name);
+		free(pairs[i].value);
+	}
+	free(pairs);
+	if (rc == BR_ENOMEM)
+		return br_errf(err, rc, NULL, 0, "out of memory");
+	if (rc != 0)
+		return br_errf(err, rc, NULL, 0, SIGN_ERR
+		    "the URL query holds a bad %%-escape");
+	return 0;
+}
+
+struct shdr {
+	char		*lname;
+	const char	*value;		/* trimmed, vlen bytes */
+	size_t		 vlen;
+};
+
+static int
+shdr_cmp(const void *va, const void *vb)
+{
+	const struct shdr *a = va, *b = vb;
+
+	return strcmp(a->lname, b->lname);
+}
+
+/* Headers curl or a proxy may add, drop or rewrite: never signed. */
+static int
+unsigned_header(const char *lname)
+{
+	static const char *const names[] = {
+		"accept", "user-agent", "content-length", "connection",
+		"expect", "transfer-encoding", "authorization"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(lname, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+tchar(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^`|~", c));
+}
+
+static void
+trim(const char *v, const char **out, size_t *outlen)
+{
+	size_t n = strlen(v);
+
+	while (n > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		n--;
+	}
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	*out = v;
+	*outlen = n;
+}
+
+static char *
+lower_dup(const char *s)
+{
+	char *d;
+	size_t i;
+
+	if ((d = strdup(s)) == NULL)
+		return NULL;
+	for (i = 0; d[i] != '\0'; i++)
+		d[i] = (char)tolower((unsigned char)d[i]);
+	return d;
+}
+
+static char *
+canonical(const struct br_request *req, int with_host, char **signed_out,
+    struct br_err *err)
+{
+	struct sbuf sb = { 0 }, sg = { 0 };
+	struct shdr *hs = NULL;
+	struct url u;
+	const char *name;
+	char hash[65];
+	size_t i, j, nh = 0;
+	int have_host = 0;
+
+	*signed_out = NULL;
+	if (parse_url(req->url, &u, err) != 0)
+		return NULL;
+	if ((hs = calloc(req->nheaders + 1, sizeof(*hs))) == NULL) {
+		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < req->nheaders; i++) {
+		name = req->headers[i].name;
+		if (strchr(name, '_') != NULL) {
+			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR "header "
+			    "name '%s' holds '_', which the gateway does not "
+			    "take", name);
+			goto fail;
+		}
+		for (j = 0; name[j] != '\0'; j++)
+			if (!tchar((unsigned char)name[j]))
+				break;
+		if (j == 0 || name[j] != '\0') {
+			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "bad header name");
+			goto fail;
+		}
+		if ((hs[nh].lname = lower_dup(name)) == NULL) {
+			br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+			goto fail;
+		}
+		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
+		if (unsigned_header(hs[nh].lname) || hs[nh].vlen == 0) {
+			free(hs[nh].lname);	/* curl drops blank ones */
+			hs[nh].lname = NULL;
+			continue;
+		}
+		if (strcmp(hs[nh].lname, "host") == 0) {
+			have_host = 1;	/* curl sends this one instead */
+			if (!with_host) {
+				free(hs[nh].lname);
+				hs[nh].lname = NULL;
+				continue;
+			}
+		}
+		nh++;
+	}
+	if (with_host && !have_host) {
+		if ((hs[nh].lname = strdup("host")) == NULL) {
+			br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+			goto fail;
+		}
+		hs[nh].value = u.host;
+		hs[nh].vlen = strlen(u.host);
+		nh++;
+	}
+	qsort(hs, nh, sizeof(*hs), shdr_cmp);
+	for (i = 1; i < nh; i++)
+		if (strcmp(hs[i - 1].lname, hs[i].lname) == 0) {
+			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "header '%s' is given twice", hs[i].lname);
+			goto fail;
+		}
+
+	sb_str(&sb, req->method);
+	sb_add(&sb, "\n", 1);
+	if (canonical_uri(&sb, u.path, err) != 0)
+		goto fail;
+	sb_add(&sb, "\n", 1);
+	if (canonical_query(&sb, u.query, u.qlen, err) != 0)
+		goto fail;
+	sb_add(&sb, "\n", 1);
+	for (i = 0; i < nh; i++) {
+		sb_str(&sb, hs[i].lname);
+		sb_add(&sb, ":", 1);
+		sb_add(&sb, hs[i].value, hs[i].vlen);
+		sb_add(&sb, "\n", 1);
+		if (i > 0)
+			sb_add(&sg, ";", 1);
+		sb_str(&sg, hs[i].lname);
+	}
+	if (nh == 0)
+		sb_add(&sg, "", 0);
+	sb_add(&sb, "\n", 1);
+	sb_add(&sb, sg.p != NULL ? sg.p : "", sg.len);
+	sb_add(&sb, "\n", 1);
+	if (sha256_hex(req->body, req->body != NULL ? req->bodylen : 0,
+	    hash) != 0) {
+		br_errf(err, BR_EINTERNAL, NULL, 0, SIGN_ERR
+		    "sha256 failed");
+		goto fail;
+	}
+	sb_add(&sb, hash, 64);
+	if (sb.oom || sg.oom || sg.p == NULL) {
+		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < nh; i++)
+		free(hs[i].lname);
+	free(hs);
+	url_release(&u);
+	*signed_out = sg.p;
+	return sb.p;
+fail:
+	if (hs != NULL)
+		for (i = 0; i <= req->nheaders; i++)
+			free(hs[i].lname);
+	free(hs);
+	url_release(&u);
+	if (sb.p != NULL)
+		wipe(sb.p, sb.len);	/* may hold a security token */
+	free(sb.p);
+	free(sg.p);
+	return NULL;
+}
+
+char *
+br_auth_canonical_request(const struct br_request *req,
+    char **signed_headers)
+{
+	struct br_err err = { 0 };
+
+	return canonical(req, 1, signed_headers, &err);
+}
+
+char *
+br_auth_canonical_request_nohost(const struct br_request *req,
+    char **signed_headers)
+{
+	struct br_err err = { 0 };
+
+	return canonical(req, 0, signed_headers, &err);
+}
+
+char *
+br_auth_authorization(const char *ak, const char *sk, const char *date,
+    const char *canonical_req, const char *signed_headers)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	struct sbuf sts = { 0 }, out = { 0 };
+	char hash[65], sig[2 * EVP_MAX_MD_SIZE + 1];
+	size_t sklen;
+
+	sklen = strlen(sk);
+	if (sklen > INT_MAX ||
+	    sha256_hex(canonical_req, strlen(canonical_req), hash) != 0)
+		return NULL;
+	sb_str(&sts, ALGORITHM "\n");
+	sb_str(&sts, date);
+	sb_add(&sts, "\n", 1);
+	sb_add(&sts, hash, 64);
+	if (sts.oom) {
+		free(sts.p);
+		return NULL;
+	}
+	if (HMAC(EVP_sha256(), sk, (int)sklen, (const unsigned char *)sts.p,
+	    sts.len, mac, &maclen) == NULL || maclen != 32) {
+		free(sts.p);
+		return NULL;
+	}
+	free(sts.p);
+	hex_of(mac, maclen, sig);
+	wipe(mac, sizeof(mac));
+	sb_str(&out, ALGORITHM " Access=");
+	sb_str(&out, ak);
+	sb_str(&out, ", SignedHeaders=");
+	sb_str(&out, signed_headers);
+	sb_str(&out, ", Signature=");
+	sb_str(&out, sig);
+	if (out.oom) {
+		free(out.p);
+		return NULL;
+	}
+	return out.p;
+}
+
+/* "YYYYMMDDTHHMMSSZ" for t; 0 or -1 (outside 1970-9999). */
+static int
+sdk_date(int64_t t, char out[17])
+{
+	struct tm tm;
+	time_t tt;
+
+	if (t < 0 || t > INT64_C(253402300799))	/* 9999-12-31T23:59:59Z */
+		return -1;
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL)
+		return -1;
+	return strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) == 16 ? 0 : -1;
+}
+
+static int
+valid_ak(const char *ak)
+{
+	size_t i;
+
+	for (i = 0; ak[i] != '\0'; i++)
+		if ((unsigned char)ak[i] <= 0x20 ||
+		    (unsigned char)ak[i] >= 0x7f || ak[i] == ',')
+			return 0;
+	return i > 0;
+}
+
+/* No CR, LF or other control byte: safe as a header value. */
+static int
+valid_value(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+br_auth_sign(struct br_request *req, const char *ak, const char *sk,
+    const char *security_token, int64_t now_epoch_s, struct br_err *err)
+{
+	char date[17], *canon = NULL, *signed_h = NULL, *authz = NULL;
+	int rc;
+
+	if (ak == NULL || !valid_ak(ak))
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the access key is empty or holds a blank, ',' or a "
+		    "non-ASCII byte");
+	if (sk == NULL || *sk == '\0')
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the secret key is empty");
+	if (security_token != NULL && (*security_token == '\0' ||
+	    !valid_value(security_token)))
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the security token is empty or holds a control byte");
+	if (sdk_date(now_epoch_s, date) != 0)
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "the clock is outside years 1970-9999");
+
+	br_request_remove_header(req, "X-Sdk-Date");
+	br_request_remove_header(req, "Authorization");
+	if (security_token != NULL)
+		br_request_remove_header(req, "X-Security-Token");
+	if ((rc = br_request_add_header(req, "X-Sdk-Date", date, 0)) != 0 ||
+	    (security_token != NULL && (rc = br_request_add_header(req,
+	    "X-Security-Token", security_token, 1)) != 0)) {
+		br_errf(err, rc, NULL, 0, rc == BR_ENOMEM ? "out of memory" :
+		    SIGN_ERR "cannot add a header");
+		goto fail;
+	}
+	if ((canon = canonical(req, 1, &signed_h, err)) == NULL) {
+		rc = err->code != 0 ? err->code : BR_ENOMEM;
+		goto fail;
+	}
+	if ((authz = br_auth_authorization(ak, sk, date, canon,
+	    signed_h)) == NULL) {
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	if ((rc = br_request_add_header(req, "Authorization", authz, 1)) !=
+	    0) {
+		br_errf(err, rc, NULL, 0, "out of memory");
+		goto fail;
+	}
+	rc = 0;
+fail:
+	if (rc != 0)
+		br_request_remove_header(req, "X-Sdk-Date");
+	if (canon != NULL)
+		wipe(canon, strlen(canon));
+	free(canon);
+	free(signed_h);
+	free_secret(authz);
+	return rc;
+}
+
+/* ---- credentials ---- */
+
+static char *
+dup_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		return NULL;
+	return strdup(v);
+}
+
+static int
+is_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0';
+}
+
+/*
+ * Trims whitespace around the token s in place and checks it: one line,
+ * no control byte, not empty.  what names its source in messages.
+ */
+static int
+check_token(char *s, const char *what, struct br_err *err)
+{
+	size_t n = strlen(s), b = 0, i;
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	while (b < n && isspace((unsigned char)s[b]))
+		b++;
+	if (b > 0) {
+		memmove(s, s + b, n - b + 1);
+		wipe(s + n - b + 1, b);
+		n -= b;
+	}
+	if (n == 0)
+		return br_errf(err, BR_EINPUT, NULL, 0, "%s is empty", what);
+	if (n > TOKEN_CAP)
+		return br_errf(err, BR_EINPUT, NULL, 0, "%s is too large",
+		    what);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n' || s[i] == '\r')
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "%s holds more than one line", what);
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "%s holds a control character", what);
+	}
+	return 0;
+}
+
+static int
+read_token_file(const char *path, char **out, struct br_err *err)
+{
+	static int warned;
+	struct stat st;
+	char eb[128], what[PATH_MAX + 32];
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t r;
+	int fd, rc;
+
+	*out = NULL;
+	snprintf(what, sizeof(what), "token file '%s'", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		strerror_r(errno, eb, sizeof(eb));
+		if (fd >= 0)
+			close(fd);
+		return br_errf(err, BR_EIO, NULL, 0, "cannot read token file "
+		    "'%s': %s", path, eb);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return br_errf(err, BR_EIO, NULL, 0, "cannot read token file "
+		    "'%s': it is a directory", path);
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 && !warned) {
+		warned = 1;
+		fprintf(stderr, "bulkrun: warning: token file '%s' is "
+		    "readable by others (chmod 600 %s)\n", path, path);
+		fflush(stderr);
+	}
+	if ((buf = malloc(TOKEN_CAP + 2)) == NULL) {
+		close(fd);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	}
+	while (n < TOKEN_CAP + 1) {
+		r = read(fd, buf + n, TOKEN_CAP + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			strerror_r(errno, eb, sizeof(eb));
+			close(fd);
+			wipe(buf, n);
+			free(buf);
+			return br_errf(err, BR_EIO, NULL, 0, "cannot read "
+			    "token file '%s': %s", path, eb);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (n > TOKEN_CAP) {
+		/* trailing blanks could still bring it under the cap */
+		rc = br_errf(err, BR_EINPUT, NULL, 0, "%s is too large",
+		    what);
+		goto fail;
+	}
+	if (memchr(buf, '\0', n) != NULL) {
+		rc = br_errf(err, BR_EINPUT, NULL, 0,
+		    "%s holds a control character", what);
+		goto fail;
+	}
+	if ((rc = check_token(buf, what, err)) != 0)
+		goto fail;
+	*out = buf;
+	return 0;
+fail:
+	wipe(buf, TOKEN_CAP + 2);
+	free(buf);
+	return rc;
+}
+
+static int
+load_password(struct br_creds *c, struct br_err *err)
+{
+	static const char *const need[] = { "OS_USERNAME", "OS_PASSWORD" };
+	size_t i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!is_set(need[i]))
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "OS_AUTH_URL is set but %s is not", need[i]);
+	if (!is_set("OS_USER_DOMAIN_NAME") && !is_set("OS_DOMAIN_NAME"))
+		return br_errf(err, BR_EINPUT, NULL, 0, "OS_AUTH_URL is set "
+		    "but OS_USER_DOMAIN_NAME (or OS_DOMAIN_NAME) is not");
+	if (!is_set("OS_PROJECT_ID") && !is_set("OS_PROJECT_NAME"))
+		return br_errf(err, BR_EINPUT, NULL, 0, "OS_AUTH_URL is set "
+		    "but OS_PROJECT_ID (or OS_PROJECT_NAME) is not");
+	c->kind = BR_CREDS_PASSWORD;
+	c->auth_url = dup_env("OS_AUTH_URL");
+	c->username = dup_env("OS_USERNAME");
+	c->password = dup_env("OS_PASSWORD");
+	c->user_domain = dup_env(is_set("OS_USER_DOMAIN_NAME") ?
+	    "OS_USER_DOMAIN_NAME" : "OS_DOMAIN_NAME");
+	if (is_set("OS_PROJECT_ID"))
+		c->project_id = dup_env("OS_PROJECT_ID");
+	else
+		c->project_name = dup_env("OS_PROJECT_NAME");
+	if (c->auth_url == NULL || c->username == NULL ||
+	    c->password == NULL || c->user_domain == NULL ||
+	    (c->project_id == NULL && c->project_name == NULL))
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (strncasecmp(c->auth_url, "https://", 8) != 0 &&
+	    strncasecmp(c->auth_url, "http://", 7) != 0)
+		return br_errf(err, BR_EINPUT, NULL, 0,
+		    "OS_AUTH_URL must start with http:// or https://");
+	if (!valid_value(c->auth_url) || strchr(c->auth_url, ' ') != NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0,
+		    "OS_AUTH_URL holds a blank or a control character");
+	return 0;
+}
+
+static int
+load_aksk(struct br_creds *c, struct br_err *err)
+{
+	c->kind = BR_CREDS_AKSK;
+	c->ak = dup_env("HUAWEICLOUD_SDK_AK");
+	c->sk = dup_env("HUAWEICLOUD_SDK_SK");
+	if (c->ak == NULL || c->sk == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (!valid_ak(c->ak))
+		return br_errf(err, BR_EINPUT, NULL, 0, "HUAWEICLOUD_SDK_AK "
+		    "holds a blank, ',' or a non-ASCII byte");
+	if (is_set("HUAWEICLOUD_SDK_SECURITY_TOKEN")) {
+		c->security_token = dup_env("HUAWEICLOUD_SDK_SECURITY_TOKEN");
+		if (c->security_token == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0,
+			    "out of memory");
+		return check_token(c->security_token,
+		    "HUAWEICLOUD_SDK_SECURITY_TOKEN", err);
+	}
+	return 0;
+}
+
+int
+br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
+{
+	int rc, ak, sk;
+
+	memset(c, 0, sizeof(*c));
+	ak = is_set("HUAWEICLOUD_SDK_AK");
+	sk = is_set("HUAWEICLOUD_SDK_SK");
+	if (token_file != NULL) {
+		c->kind = BR_CREDS_TOKEN;
+		rc = read_token_file(token_file, &c->token, err);
+	} else if (is_set("BULKRUN_AUTH_TOKEN")) {
+		c->kind = BR_CREDS_TOKEN;
+		if ((c->token = dup_env("BULKRUN_AUTH_TOKEN")) == NULL)
+			rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		else
+			rc = check_token(c->token, "BULKRUN_AUTH_TOKEN", err);
+	} else if (ak || sk) {
+		if (!sk)
+			rc = br_errf(err, BR_EINPUT, NULL, 0, "HUAWEICLOUD_SDK_AK "
+			    "is set but HUAWEICLOUD_SDK_SK is not");
+		else if (!ak)
+			rc = br_errf(err, BR_EINPUT, NULL, 0, "HUAWEICLOUD_SDK_SK "
+			    "is set but HUAWEICLOUD_SDK_AK is not");
+		else
+			rc = load_aksk(c, err);
+	} else if (is_set("HUAWEICLOUD_SDK_SECURITY_TOKEN")) {
+		rc = br_errf(err, BR_EINPUT, NULL, 0,
+		    "HUAWEICLOUD_SDK_SECURITY_TOKEN is set but "
+		    "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not");
+	} else if (is_set("OS_AUTH_URL")) {
+		rc = load_password(c, err);
+	} else
+		rc = 0;			/* BR_CREDS_NONE */
+	if (rc != 0)
+		br_creds_release(c);
+	return rc;
+}
+
+void
+br_creds_release(struct br_creds *c)
+{
+	if (c == NULL)
+		return;
+	free_secret(c->token);
+	free_secret(c->ak);
+	free_secret(c->sk);
+	free_secret(c->security_token);
+	free_secret(c->auth_url);
+	free_secret(c->username);
+	free_secret(c->password);
+	free_secret(c->user_domain);
+	free_secret(c->project_id);
+	free_secret(c->project_name);
+	explicit_bzero(c, sizeof(*c));
+}
+
+int
+br_creds_apply(const struct br_creds *c, struct br_request *req,
+    int64_t now_s, const char *project_id, struct br_err *err)
+{
+	int rc;
+
+	switch (c->kind) {
+	case BR_CREDS_NONE:
+		return 0;
+	case BR_CREDS_TOKEN:
+	case BR_CREDS_PASSWORD:
+		if (c->token == NULL)
+			return br_errf(err, BR_EINPUT, NULL, 0,
+			    "no token yet: the password flow has not run");
+		br_request_remove_header(req, "X-Auth-Token");
+		if ((rc = br_request_add_header(req, "X-Auth-Token", c->token,
+		    1)) != 0)
+			return br_errf(err, rc, NULL, 0, rc == BR_ENOMEM ?
+			    "out of memory" : "the token cannot go in a header");
+		return 0;
+	case BR_CREDS_AKSK:
+		if (project_id != NULL) {
+			br_request_remove_header(req, "X-Project-Id");
+			if ((rc = br_request_add_header(req, "X-Project-Id",
+			    project_id, 0)) != 0)
+				return br_errf(err, rc, NULL, 0,
+				    rc == BR_ENOMEM ? "out of memory" :
+				    "the project id cannot go in a header");
+		}
+		return br_auth_sign(req, c->ak, c->sk, c->security_token,
+		    now_s, err);
+	default:
+		return br_errf(err, BR_EINTERNAL, NULL, 0,
+		    "unknown kind of credentials");
+	}
+}
+
+/* ---- the IAM password flow ---- */
+
+char *
+br_creds_token_url(const char *auth_url)
+{
+	static const char tail[] = "/auth/tokens";
+	size_t n;
+	char *u;
+
+	if (auth_url == NULL)
+		return NULL;
+	n = strlen(auth_url);
+	while (n > 0 && auth_url[n - 1] == '/')
+		n--;
+	if ((u = malloc(n + sizeof("/v3/auth/tokens"))) == NULL)
+		return NULL;
+	memcpy(u, auth_url, n);
+	u[n] = '\0';
+	if (n >= sizeof(tail) - 1 &&
+	    strcasecmp(u + n - (sizeof(tail) - 1), tail) == 0)
+		return u;
+	if (n >= 3 && strcasecmp(u + n - 3, "/v3") == 0)
+		memcpy(u + n, tail, sizeof(tail));
+	else
+		memcpy(u + n, "/v3/auth/tokens", sizeof("/v3/auth/tokens"));
+	return u;
+}
+
+/* Zeroes and frees a cJSON tree (its strings may hold the password). */
+static void
+json_wipe(cJSON *j)
+{
+	cJSON *k;
+
+	for (k = j; k != NULL; k = k->next) {
+		if (k->child != NULL)
+			json_wipe(k->child);
+		if (k->valuestring != NULL)
+			explicit_bzero(k->valuestring, strlen(k->valuestring));
+	}
+}
+
+char *
+br_creds_token_body(const struct br_creds *c)
+{
+	cJSON *root = NULL, *o, *id, *pw, *user, *scope, *proj, *dom;
+	char *s = NULL, *out = NULL;
+
+	if (c == NULL || c->kind != BR_CREDS_PASSWORD || c->username == NULL ||
+	    c->password == NULL || c->user_domain == NULL ||
+	    (c->project_id == NULL && c->project_name == NULL))
+		return NULL;
+	if ((root = cJSON_CreateObject()) == NULL ||
+	    (o = cJSON_AddObjectToObject(root, "auth")) == NULL ||
+	    (id = cJSON_AddObjectToObject(o, "identity")) == NULL ||
+	    (pw = cJSON_AddArrayToObject(id, "methods")) == NULL ||
+	    !cJSON_AddItemToArray(pw, cJSON_CreateString("password")) ||
+	    (pw = cJSON_AddObjectToObject(id, "password")) == NULL ||
+	    (user = cJSON_AddObjectToObject(pw, "user")) == NULL ||
+	    cJSON_AddStringToObject(user, "name", c->username) == NULL ||
+	    cJSON_AddStringToObject(user, "password", c->password) == NULL ||
+	    (dom = cJSON_AddObjectToObject(user, "domain")) == NULL ||
+	    cJSON_AddStringToObject(dom, "name", c->user_domain) == NULL ||
+	    (scope = cJSON_AddObjectToObject(o, "scope")) == NULL ||
+	    (proj = cJSON_AddObjectToObject(scope, "project")) == NULL)
+		goto done;
+	if (c->project_id != NULL) {
+		if (cJSON_AddStringToObject(proj, "id", c->project_id) == NULL)
+			goto done;
+	} else if (cJSON_AddStringToObject(proj, "name",
+	    c->project_name) == NULL ||
+	    (dom = cJSON_AddObjectToObject(proj, "domain")) == NULL ||
+	    cJSON_AddStringToObject(dom, "name", c->user_domain) == NULL)
+		goto done;
+	if ((s = cJSON_PrintUnformatted(root)) != NULL) {
+		out = strdup(s);
+		explicit_bzero(s, strlen(s));
+		cJSON_free(s);
+	}
+done:
+	if (root != NULL) {
+		json_wipe(root);
+		cJSON_Delete(root);
+	}
+	return out;
+}
+
+struct answer {
+	char	*body;
+	size_t	 len;
+	char	*subject;	/* X-Subject-Token */
+	int	 oom;
+};
+
+static size_t
+on_answer_header(char *b, size_t sz, size_t nm, void *ud)
+{
+	static const char name[] = "X-Subject-Token:";
+	struct answer *a = ud;
+	size_t n = sz * nm, k = sizeof(name) - 1;
+	const char *v;
+
+	if (n >= 5 && strncmp(b, "HTTP/", 5) == 0) {
+		free_secret(a->subject);	/* a new answer begins */
+		a->subject = NULL;
+		return n;
+	}
+	if (n <= k || strncasecmp(b, name, k) != 0)
+		return n;
+	v = b + k;
+	n -= k;
+	while (n > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)v[n - 1]))
+		n--;
+	free_secret(a->subject);
+	if ((a->subject = strndup(v, n)) == NULL)
+		a->oom = 1;
+	return sz * nm;
+}
+
+static size_t
+on_answer_body(char *b, size_t sz, size_t nm, void *ud)
+{
+	struct answer *a = ud;
+	size_t n = sz * nm, room;
+	char *p;
+
+	if (a->len >= ANSWER_CAP)
+		return n;		/* keep reading, drop the rest */
+	room = ANSWER_CAP - a->len;
+	if (n < room)
+		room = n;
+	if ((p = realloc(a->body, a->len + room + 1)) == NULL) {
+		a->oom = 1;
+		return n;
+	}
+	a->body = p;
+	memcpy(a->body + a->len, b, room);
+	a->len += room;
+	a->body[a->len] = '\0';
+	return n;
+}
+
+/* A string or a number of j, as text into buf; NULL when neither. */
+static const char *
+json_text(const cJSON *j, char *buf, size_t cap)
+{
+	if (cJSON_IsString(j) && j->valuestring != NULL)
+		return j->valuestring;
+	if (cJSON_IsNumber(j) && buf != NULL) {
+		snprintf(buf, cap, "%.0f", j->valuedouble);
+		return buf;
+	}
+	return NULL;
+}
+
+/* Appends s to sb as safe text: no control bytes, at most max bytes, not
+ * cut inside a UTF-8 character. */
+static void
+sb_safe(struct sbuf *sb, const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			sb_add(sb, " ", 1);
+		else
+			sb_add(sb, &s[i], 1);
+}
+
+/* " CODE: message" from an IAM error answer (Huawei's error_code and
+ * error_msg, or Keystone's {"error": {"code", "message"}}; a code that
+ * only repeats the status is left out), or "" (a new string). */
+static char *
+answer_reason(const struct answer *a, long status, const char *password)
+{
+	struct sbuf sb = { 0 };
+	const cJSON *root, *e, *from;
+	const char *code = NULL, *msg = NULL;
+	char nb[64], sb_status[24];
+
+	sb_add(&sb, "", 0);
+	if (a->body == NULL ||
+	    (root = cJSON_ParseWithLength(a->body, a->len)) == NULL)
+		return sb.p;
+	from = root;
+	e = cJSON_GetObjectItemCaseSensitive(root, "error");
+	if (cJSON_IsObject(e))
+		from = e;
+	if ((code = json_text(cJSON_GetObjectItemCaseSensitive(root,
+	    "error_code"), nb, sizeof(nb))) == NULL)
+		code = json_text(cJSON_GetObjectItemCaseSensitive(from,
+		    "code"), nb, sizeof(nb));
+	if ((msg = json_text(cJSON_GetObjectItemCaseSensitive(root,
+	    "error_msg"), NULL, 0)) == NULL)
+		msg = json_text(cJSON_GetObjectItemCaseSensitive(from,
+		    "message"), NULL, 0);
+	if (msg != NULL && password != NULL && *password != '\0' &&
+	    strstr(msg, password) != NULL)
+		msg = "(message withheld: it holds the password)";
+	snprintf(sb_status, sizeof(sb_status), "%ld", status);
+	if (code != NULL && strcmp(code, sb_status) == 0)
+		code = NULL;
+	if (code != NULL && *code != '\0') {
+		sb_add(&sb, " ", 1);
+		sb_safe(&sb, code, 64);
+		if (msg != NULL && *msg != '\0')
+			sb_add(&sb, ":", 1);
+	}
+	if (msg != NULL && *msg != '\0') {
+		sb_add(&sb, " ", 1);
+		sb_safe(&sb, msg, 300);
+	}
+	cJSON_Delete((cJSON *)root);
+	if (sb.oom) {
+		free(sb.p);
+		return NULL;
+	}
+	return sb.p;
+}
+
+int
+br_creds_fetch_token(struct br_creds *c, const struct br_http_opts *hopts,
+    struct br_err *err)
+{
+	struct answer a = { 0 };
+	struct curl_slist *hl = NULL, *t;
+	char errbuf[CURL_ERROR_SIZE], *url = NULL, *body = NULL, *why;
+	CURL *h = NULL;
+	CURLcode cc;
+	long status = 0;
+	int rc;
+
+	if (c->kind != BR_CREDS_PASSWORD)
+		return br_errf(err, BR_EINTERNAL, NULL, 0,
+		    "no password credentials to get a token with");
+	if ((url = br_creds_token_url(c->auth_url)) == NULL ||
+	    (body = br_creds_token_body(c)) == NULL ||
+	    (h = curl_easy_init()) == NULL) {
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	if ((t = curl_slist_append(hl, "Content-Type: application/json;"
+	    "charset=utf8")) == NULL || (hl = t,
+	    (t = curl_slist_append(hl, "Accept: application/json")) == NULL) ||
+	    (hl = t, (t = curl_slist_append(hl, "Expect:")) == NULL)) {
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	hl = t;
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)strlen(body));
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "bulkrun");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+	    hopts != NULL && hopts->timeout_ms > 0 ? hopts->timeout_ms :
+	    30000L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    hopts != NULL && hopts->connect_timeout_ms > 0 ?
+	    hopts->connect_timeout_ms : 10000L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_answer_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_answer_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
+	if (hopts != NULL && hopts->cacert != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, hopts->cacert);
+	if (hopts != NULL && hopts->insecure) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (a.oom) {
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	if (cc != CURLE_OK) {
+		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "%s",
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
+		goto done;
+	}
+	if (status != 200 && status != 201) {
+		why = answer_reason(&a, status, c->password);
+		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld%s",
+		    status, why != NULL ? why : "");
+		free(why);
+		goto done;
+	}
+	if (a.subject == NULL || *a.subject == '\0' ||
+	    !valid_value(a.subject)) {
+		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld "
+		    "without a usable X-Subject-Token header", status);
+		goto done;
+	}
+	free_secret(c->token);
+	c->token = a.subject;
+	a.subject = NULL;
+	c->token_fetched = 1;
+	rc = 0;
+done:
+	if (h != NULL)
+		curl_easy_cleanup(h);
+	curl_slist_free_all(hl);
+	free(url);
+	free_secret(body);
+	free_secret(a.subject);
+	if (a.body != NULL)
+		wipe(a.body, a.len);
+	free(a.body);
+	return rc;
+}
