@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* strcasestr */
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "adaptive.h"
+#include "auth.h"
 #include "datetime.h"
 #include "delayq.h"
 #include "http.h"
@@ -39,6 +41,7 @@ struct job {
 	int			 svc;		/* index in r->svcs, -1: none */
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
+	int			 token_gen;	/* the token it was sent with */
 	int64_t			 first_mono;	/* first attempt */
 	int64_t			 started_ms;	/* epoch, first attempt */
 	struct br_delayq_item	 dq;		/* retry time (mono) */
@@ -72,7 +75,10 @@ struct run {
 	struct br_endpoint_map	 ep;
 	struct br_problems	 probs;
 	struct br_http_opts	 hopts;
-	char			*token;
+	struct br_creds		 creds;
+	int			 token_gen;	/* bumped by each fetch */
+	int			 token_ok;	/* the current token worked */
+	int			 refreshes;
 
 	struct job		*jobs;
 	struct job		*free;		/* free list */
@@ -263,37 +269,30 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 }
 
 static int
-read_token(struct run *r)
+load_creds(struct run *r)
 {
-	const char *env = getenv("BULKRUN_AUTH_TOKEN");
-	char buf[16384], eb[128];
-	size_t n;
-	FILE *f;
+	struct br_err err = { 0 };
 
-	if (r->o->token_file != NULL) {
-		if ((f = fopen(r->o->token_file, "r")) == NULL) {
-			strerror_r(errno, eb, sizeof(eb));
-			fprintf(stderr, "bulkrun: cannot read token file "
-			    "'%s': %s\n", r->o->token_file, eb);
-			return 2;
-		}
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-	} else if (env != NULL && *env != '\0') {
-		snprintf(buf, sizeof(buf), "%s", env);
-	} else
-		return 0;
-	n = strlen(buf);
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	if (n == 0 || strpbrk(buf, "\r\n") != NULL) {
-		fprintf(stderr, "bulkrun: the token %s is empty or spans "
-		    "lines\n", r->o->token_file ? "file" : "variable");
+	if (br_creds_load(&r->creds, r->o->token_file, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
 		return 2;
 	}
-	if ((r->token = strdup(buf)) == NULL)
-		return 2;
+	return 0;
+}
+
+/* Gets a token for the password flow (first time, or after a 401).
+ * 0, or -1 after saying why. */
+static int
+fetch_token(struct run *r)
+{
+	struct br_err err = { 0 };
+
+	if (br_creds_fetch_token(&r->creds, &r->hopts, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		return -1;
+	}
+	r->token_gen++;
+	r->token_ok = 0;
 	return 0;
 }
 
@@ -327,6 +326,10 @@ setup(struct run *r, const struct br_opts *o, const struct br_catalog *c)
 	r->ep.nsvc = o->neps;
 	r->ep.region = o->region;
 	r->fail_limit = -1;
+	r->hopts.timeout_ms = o->timeout_ms;
+	r->hopts.connect_timeout_ms = o->connect_timeout_ms;
+	r->hopts.cacert = o->cacert;
+	r->hopts.insecure = o->insecure;
 }
 
 static void
@@ -335,10 +338,7 @@ teardown(struct run *r)
 	if (r->m != NULL)
 		br_manifest_close(r->m);
 	br_problems_release(&r->probs);
-	if (r->token != NULL) {
-		memset(r->token, 0, strlen(r->token));
-		free(r->token);
-	}
+	br_creds_release(&r->creds);
 }
 
 int
@@ -372,9 +372,6 @@ build_request(struct run *r, struct job *j, struct br_err *err)
 		return BR_EINPUT;
 	rc = br_request_build(&j->b, base, &j->req, err);
 	free(base);
-	if (rc == 0 && r->token != NULL)
-		rc = br_request_add_header(&j->req, "X-Auth-Token", r->token,
-		    1);
 	return rc;
 }
 
@@ -606,15 +603,32 @@ job_of(struct br_delayq_item *it)
 	    (struct job *)(void *)((char *)it - offsetof(struct job, dq));
 }
 
+static void finish(struct run *r, struct job *j, int64_t now);
+
+/* Sends j (again): credentials are applied afresh for every attempt, so
+ * a retry has a new signature and the newest token. */
 static void
 submit(struct run *r, struct job *j, int64_t now)
 {
+	struct br_err err = { 0 };
+
 	if (j->attempts == 0) {
 		j->first_mono = now;
 		j->started_ms = br_now_ms();
 	}
-	j->attempts++;
 	br_response_release(&j->resp);
+	if (r->creds.kind != BR_CREDS_NONE && br_creds_apply(&r->creds,
+	    &j->req, (int64_t)time(NULL), br_bound_get(&j->b, "project_id"),
+	    &err) != 0) {
+		br_result_release(&j->res);
+		memset(&j->res, 0, sizeof(j->res));
+		(void)br_result_set(&j->res, BR_OUT_FAILED, "INPUT.AUTH",
+		    err.msg);
+		finish(r, j, now);
+		return;
+	}
+	j->token_gen = r->token_gen;
+	j->attempts++;
 	r->inflight++;
 	br_pool_submit(r->pool, &j->pj);
 }
@@ -650,6 +664,48 @@ finish(struct run *r, struct job *j, int64_t now)
 	job_free(r, j);
 }
 
+/*
+ * After a 401 in the password flow: whether the row may go again with a
+ * fresh token.  A token that expired during the run is fetched again; a
+ * 401 with a token that never worked, after a refresh, is a credentials
+ * failure.  Rows sent with an older token just go again.
+ */
+static int
+token_refreshed(struct run *r, const struct job *j)
+{
+	if (r->creds.kind != BR_CREDS_PASSWORD || br_sched_signal ||
+	    r->halt != NULL)
+		return 0;
+	if (j->token_gen < r->token_gen)
+		return 1;
+	if (!r->token_ok && r->refreshes > 0)
+		return 0;
+	r->refreshes++;
+	if (!r->o->quiet)
+		fprintf(stderr, "bulkrun: the token was refused (%s); "
+		    "getting a new one\n", j->res.error_code ?
+		    j->res.error_code : "HTTP 401");
+	return fetch_token(r) == 0;
+}
+
+/* Stops the run after a credentials failure, saying why once. */
+static void
+auth_refused(struct run *r, const struct br_result *res)
+{
+	const char *m = res->error_msg != NULL ? res->error_msg : "";
+
+	if (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0)
+		return;
+	fprintf(stderr, "bulkrun: credentials refused (%s): stopping the run "
+	    "so that the gateway does not lock them\n", res->error_code ?
+	    res->error_code : "HTTP 401");
+	if (strcasestr(m, "date") != NULL || strcasestr(m, "expired") != NULL)
+		fprintf(stderr, "bulkrun: the gateway says the request's date is "
+		    "off: this machine's clock may be skewed (it must be within "
+		    "15 minutes of the real time)\n");
+	r->halt = "SKIPPED.AUTH";
+}
+
 /* A job came back from a worker. */
 static void
 collected(struct run *r, struct job *j, int64_t now)
@@ -683,12 +739,15 @@ collected(struct run *r, struct job *j, int64_t now)
 		finish(r, j, now);
 		return;
 	}
+	if (j->res.outcome == BR_OUT_SUCCEEDED && j->token_gen == r->token_gen)
+		r->token_ok = 1;
 	if (j->res.outcome == BR_OUT_FAILED && is_auth_failure(&j->res)) {
-		if (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0)
-			fprintf(stderr, "bulkrun: credentials refused (%s): "
-			    "stopping the run\n", j->res.error_code ?
-			    j->res.error_code : "401");
-		r->halt = "SKIPPED.AUTH";
+		if (token_refreshed(r, j)) {
+			j->dq.due = now;	/* again, with the new token */
+			(void)br_delayq_push(&r->waiting, &j->dq);
+			return;
+		}
+		auth_refused(r, &j->res);
 	} else if (j->res.outcome == BR_OUT_FAILED &&
 	    j->attempts <= r->o->retry.retries && !br_sched_signal &&
 	    (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0) &&
@@ -754,10 +813,6 @@ execute(struct run *r)
 	int64_t now, wait, w;
 	int i, stopping;
 
-	r->hopts.timeout_ms = r->o->timeout_ms;
-	r->hopts.connect_timeout_ms = r->o->connect_timeout_ms;
-	r->hopts.cacert = r->o->cacert;
-	r->hopts.insecure = r->o->insecure;
 	r->jobs = calloc((size_t)r->o->jobs, sizeof(*r->jobs));
 	if (r->jobs == NULL ||
 	    br_delayq_init(&r->waiting, (size_t)r->o->jobs) != 0)
@@ -892,10 +947,14 @@ dry_run(struct run *r)
 		} else if ((base = br_request_base_url(r->cat, &b, &r->ep,
 		    &err)) != NULL) {
 			rc = br_request_build(&b, base, &req, &err);
-			if (rc == 0 && r->token != NULL)
-				rc = br_request_add_header(&req,
-				    "X-Auth-Token", r->token, 1);
 			free(base);
+			if (rc == 0 && r->creds.kind == BR_CREDS_PASSWORD)
+				rc = br_request_add_header(&req,
+				    "X-Auth-Token", "(fetched at run time)", 1);
+			else if (rc == 0 && r->creds.kind != BR_CREDS_NONE)
+				rc = br_creds_apply(&r->creds, &req,
+				    (int64_t)time(NULL), br_bound_get(&b,
+				    "project_id"), &err);
 			if (rc == 0)
 				br_request_print(&req, stdout);
 			else {
@@ -929,7 +988,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	int rc, ec, cols_owned = 0;
 
 	setup(&r, o, c);
-	if ((rc = read_token(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
+	if ((rc = load_creds(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
 	    (rc = survey(&r, &s, 1, 1)) != 0)
 		goto out;
 	if (s.invalid > 0 && !o->skip_invalid) {
@@ -972,6 +1031,12 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	else if (o->max_failures_pct >= 0)
 		r.fail_limit = (long)((double)s.rows * o->max_failures_pct /
 		    100.0);
+	if (o->insecure)
+		fprintf(stderr, "bulkrun: warning: --insecure: TLS certificates "
+		    "are not verified; anyone on the way can read the "
+		    "credentials and the answers\n");
+	if (r.creds.kind == BR_CREDS_PASSWORD && fetch_token(&r) != 0)
+		r.halt = "SKIPPED.AUTH";	/* every row reported skipped */
 	br_stats_init(&r.stats, s.rows, br_mono_ms());
 	br_progress_init(&r.progress, o->progress, o->quiet, stderr,
 	    isatty(2), br_mono_ms());

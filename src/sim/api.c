@@ -152,8 +152,8 @@ sim_answer_static(struct sim_answer *a, int status, const char *ctype,
 }
 
 /* Takes a malloc'd body, or answers 500 when it is NULL. */
-static void
-answer_owned(struct sim_answer *a, int status, char *body, size_t len)
+void
+sim_answer_owned(struct sim_answer *a, int status, char *body, size_t len)
 {
 	answer_reset(a);
 	if (body == NULL) {
@@ -183,7 +183,7 @@ sim_answer_error(struct sim_answer *a, int status, const char *code,
 	sim_buf_addjson(&b, msg, strlen(msg));
 	sim_buf_adds(&b, "}");
 	body = sim_buf_take(&b, &len);
-	answer_owned(a, status, body, len);
+	sim_answer_owned(a, status, body, len);
 }
 
 int
@@ -217,13 +217,13 @@ sim_answer_garbage(struct sim_answer *a)
 	    sizeof(garbage_body) - 1);
 }
 
-static void
-answer_json(struct sim_answer *a, int status, cJSON *j)
+void
+sim_answer_json(struct sim_answer *a, int status, const cJSON *j)
 {
 	char *s;
 
 	s = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
-	answer_owned(a, status, s, s != NULL ? strlen(s) : 0);
+	sim_answer_owned(a, status, s, s != NULL ? strlen(s) : 0);
 }
 
 /* --- routing ------------------------------------------------------------ */
@@ -439,8 +439,8 @@ digest_hex(const char *tag, const char *s, char out[33])
 	sim_hex(out, md, 16);
 }
 
-static int
-is_json_type(const char *ct)
+int
+sim_is_json_type(const char *ct)
 {
 	static const char want[] = "application/json";
 	size_t n = sizeof(want) - 1;
@@ -455,9 +455,8 @@ is_json_type(const char *ct)
 	return *ct == '\0' || *ct == ';' || *ct == ' ' || *ct == '\t';
 }
 
-/* The body as a JSON object, or NULL if it is anything else. */
-static cJSON *
-parse_object(const char *body, size_t len)
+cJSON *
+sim_json_object(const char *body, size_t len)
 {
 	const char *end = NULL;
 	cJSON *j;
@@ -512,8 +511,8 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 	char hex[33], name[64], why[128];
 	size_t i;
 
-	if (!is_json_type(q->ctype) ||
-	    (in = parse_object(q->body, q->len)) == NULL) {
+	if (!sim_is_json_type(q->ctype) ||
+	    (in = sim_json_object(q->body, q->len)) == NULL) {
 		sim_answer_error(a, 400, "DMS.10240009", "The message body is "
 		    "not in JSON format or contains invalid characters.");
 		return;
@@ -560,10 +559,10 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 	/* a fixed creation time in 2023-2026, from the task id */
 	cJSON_AddNumberToObject(out, "create_time", 1700000000000.0 +
 	    (double)(strtoull(hex + 16, NULL, 16) % 100000000000ULL));
-	answer_json(a, 200, out);
+	sim_answer_json(a, 200, out);
 out:
 	if (a->status == 0)	/* out of memory on the way */
-		answer_owned(a, 500, NULL, 0);
+		sim_answer_owned(a, 500, NULL, 0);
 	cJSON_Delete(out);
 	cJSON_Delete(in);
 }
@@ -608,12 +607,12 @@ roma_reset(const struct sim_route *r, const struct sim_req *q,
 		}
 	}
 	if (q->len > 0 && !blank(q->body, q->len)) {
-		if (!is_json_type(q->ctype)) {
+		if (!sim_is_json_type(q->ctype)) {
 			bad_request(a, r->op, "The body must be "
 			    "application/json.");
 			return;
 		}
-		if ((in = parse_object(q->body, q->len)) == NULL) {
+		if ((in = sim_json_object(q->body, q->len)) == NULL) {
 			bad_request(a, r->op, "The body is not a JSON object.");
 			return;
 		}
@@ -640,7 +639,7 @@ css_restart(const struct sim_route *r, struct sim_answer *a)
 
 	digest_hex("css-job:", sim_route_param(r, "cluster_id"), hex);
 	snprintf(body, sizeof(body), "{\"jobId\":[\"%s\"]}", hex);
-	answer_owned(a, 200, strdup(body), strlen(body));
+	sim_answer_owned(a, 200, strdup(body), strlen(body));
 }
 
 static void
@@ -725,7 +724,7 @@ sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
 			sim_answer_static(a, 500, json_type, huge_body,
 			    HUGE_LEN);
 		else
-			answer_owned(a, 500, NULL, 0);
+			sim_answer_owned(a, 500, NULL, 0);
 		return;
 	default:
 		break;

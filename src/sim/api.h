@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+struct cJSON;
+
 #define SIM_MAX_SEGS	16	/* longer paths match no operation */
 #define SIM_MAX_AHDRS	8	/* extra headers an answer may carry */
 #define SIM_MAX_DELAY	3600000	/* ms; longer waits are cut to this */
@@ -116,6 +118,20 @@ void	 sim_answer_release(struct sim_answer *a);
 /* The 3 MiB body of huge- answers; made once at start. */
 int	 sim_api_init(void);
 void	 sim_api_release(void);
+
+/* Takes a malloc'd JSON body; a NULL body answers 500 instead. */
+void	 sim_answer_owned(struct sim_answer *a, int status, char *body,
+	    size_t len);
+/* j printed compactly with the given status (500 if j is NULL or out of
+ * memory); j stays the caller's. */
+void	 sim_answer_json(struct sim_answer *a, int status,
+	    const struct cJSON *j);
+/* 1 if a Content-Type value is application/json, parameters allowed. */
+int	 sim_is_json_type(const char *ctype);
+/* The body as a JSON object (the caller frees it with cJSON_Delete), or
+ * NULL if it is empty, not JSON, not an object or has trailing text.
+ * Serialised: cJSON's parser keeps a global error position. */
+struct cJSON *sim_json_object(const char *body, size_t len);
 
 /* Canned bodies shared with the global faults. */
 void	 sim_answer_throttled(struct sim_answer *a, const char *retry_after);

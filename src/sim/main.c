@@ -27,9 +27,14 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "api.h"
 #include "buf.h"
+#include "iam.h"
 #include "reqlog.h"
 #include "sign.h"
 #include "state.h"
@@ -40,6 +45,8 @@
 #define CONN_MEMORY		(256 * 1024)
 #define CONN_TIMEOUT		120
 #define DRAIN_MS		3000	/* answers in flight at a stop */
+#define DEFAULT_IAM_TTL		3600
+#define MAX_PEM			(1024 * 1024)	/* --tls files */
 
 enum { PH_NEW, PH_BODY, PH_DELAYED };
 
@@ -61,6 +68,13 @@ struct conf {
 	const char	*sk;		/* and SK, in argv */
 	long		 max_skew;
 	size_t		 max_body;
+	char		*iam_user;	/* --iam-user NAME:PASSWORD: NAME */
+	const char	*iam_password;	/* and PASSWORD, in argv */
+	long		 iam_ttl;	/* seconds */
+	long		 expire_after;	/* API requests per token; 0: any */
+	int		 iam_opts;	/* an IAM option without --iam-user */
+	const char	*tls_cert;	/* --tls CERT KEY */
+	const char	*tls_key;
 };
 
 /* One request: made by the URI callback, freed when MHD is done with it. */
@@ -76,12 +90,15 @@ struct rq {
 	struct sim_answer	 ans;
 	char			 rid[33];
 	const char		*sent_rid;	/* the X-Request-Id answered */
+	char			 subject_token[SIM_IAM_TOKEN_LEN + 1];
 };
 
 struct sim {
 	struct conf		 conf;
 	struct sim_state	 st;
 	struct sim_log		 log;
+	struct sim_iam		 iam;
+	int			 iam_on;	/* --iam-user given */
 
 	pthread_mutex_t		 mu;		/* seq, bucket, active */
 	unsigned long long	 seq;
@@ -112,10 +129,13 @@ usage(FILE *fp)
 "                   [--threads N] [--fail-rate P] [--drop-rate P]\n"
 "                   [--garbage-rate P] [--throttle-rate R] [--retry-after S]\n"
 "                   [--latency MS[:JITTER]] [--token T] [--aksk AK:SK]\n"
-"                   [--max-skew S] [--max-body BYTES] [--help] [--version]\n"
+"                   [--max-skew S] [--iam-user NAME:PASSWORD]\n"
+"                   [--iam-token-ttl S] [--expire-tokens-after N]\n"
+"                   [--tls CERT KEY] [--max-body BYTES] [--help] [--version]\n"
 "\n"
 "Serves the five bulkrun operations on 127.0.0.1 and prints\n"
-"\"bulkrun-sim listening on http://127.0.0.1:PORT\" once listening.\n"
+"\"bulkrun-sim listening on http://127.0.0.1:PORT\" (https with --tls)\n"
+"once listening.\n"
 "\n"
 "  --port N           port to listen on; 0 picks a free one (default 0)\n"
 "  --log FILE         append one JSON line per request (\"-\": stderr)\n"
@@ -132,6 +152,16 @@ usage(FILE *fp)
 "  --token T          require X-Auth-Token: T (else 401 APIG.0307)\n"
 "  --aksk AK:SK       accept SDK-HMAC-SHA256 signatures by AK/SK\n"
 "  --max-skew S       X-Sdk-Date tolerance in seconds (default 900; 0: any)\n"
+"  --iam-user NAME:PASSWORD\n"
+"                     serve POST /v3/auth/tokens (Keystone v3 password\n"
+"                     auth) for this user; the API then needs a token it\n"
+"                     issued (or --token T, or a signature with --aksk)\n"
+"  --iam-token-ttl S  lifetime of an issued token in seconds (default 3600)\n"
+"  --expire-tokens-after N\n"
+"                     an issued token is good for N API requests, then 401\n"
+"                     APIG.0307 (default: no limit)\n"
+"  --tls CERT KEY     serve HTTPS with these PEM files (certificate chain,\n"
+"                     unencrypted private key)\n"
 "  --max-body BYTES   larger request bodies get 413 (default 1048576)\n"
 "\n"
 "Id conventions (missing-, flaky2-, slow500-, ...): see README.md.\n");
@@ -337,7 +367,7 @@ authorized(struct sim *s, const char *method, const char *path,
 	const char *authz, *tok, *why = NULL;
 	char msg[256];
 
-	if (s->conf.token == NULL && s->conf.ak == NULL)
+	if (s->conf.token == NULL && s->conf.ak == NULL && !s->iam_on)
 		return 1;
 	authz = sim_hdr_get(h->v, h->n, "Authorization");
 	tok = sim_hdr_get(h->v, h->n, "X-Auth-Token");
@@ -360,19 +390,22 @@ authorized(struct sim *s, const char *method, const char *path,
 		if (sim_sign_check(&sc, &why) == 0)
 			return 1;
 		snprintf(msg, sizeof(msg), "Incorrect IAM authentication "
-		    "information: %s.", why);
+		    "information: %s", why);
 		sim_answer_error(a, 401, "APIG.0301", msg);
 		return 0;
 	}
 	if (s->conf.token != NULL && tok != NULL &&
 	    strcmp(tok, s->conf.token) == 0)
 		return 1;
-	if (s->conf.token != NULL)
+	if (s->iam_on && tok != NULL && sim_iam_accept(&s->iam, tok) ==
+	    SIM_IAM_OK)
+		return 1;
+	if (s->conf.token != NULL || s->iam_on)
 		sim_answer_error(a, 401, "APIG.0307",
 		    "The token must be updated.");
 	else
 		sim_answer_error(a, 401, "APIG.0301", "Incorrect IAM "
-		    "authentication information: no signature.");
+		    "authentication information: no signature");
 	return 0;
 }
 
@@ -462,11 +495,14 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 	struct sim_answer *a = &rq->ans;
 	struct sim_logrec lr;
 	struct sim_route r;
+	struct sim_req q;
 	struct hdrs h;
 	const char *path = rq->uri, *query;
 	size_t pathlen = strcspn(rq->uri, "?");
 	unsigned long long seq;
-	int routed = 0, throttled = 0;
+	int routed = 0, throttled = 0, iam = 0;
+	char *logbody = NULL;
+	size_t loglen = 0;
 	unsigned char id[16];
 	uint64_t x;
 	int i;
@@ -483,7 +519,21 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 	else if (rq->too_big)
 		sim_answer_error(a, 413, "SYS.413",
 		    "Request Entity Too Large");
-	else if (sim_route_match(&r, method, path, pathlen) == -1)
+	else if (s->iam_on && pathlen == strlen(SIM_IAM_PATH) &&
+	    memcmp(path, SIM_IAM_PATH, pathlen) == 0) {
+		if (strcmp(method, "POST") == 0) {
+			iam = 1;
+			q.ctype = sim_hdr_get(h.v, h.n, "Content-Type");
+			q.body = rq->body.p != NULL ? rq->body.p : "";
+			q.len = rq->body.len;
+			sim_iam_issue(&s->iam, &q, a, rq->subject_token);
+		} else {
+			sim_answer_error(a, 405, "APIG.0101", "The API does "
+			    "not exist or has not been published in the "
+			    "environment.");
+			sim_answer_header(a, "Allow", "POST");
+		}
+	} else if (sim_route_match(&r, method, path, pathlen) == -1)
 		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");
 	else if (r.status != 0) {
 		sim_answer_error(a, r.status, "APIG.0101", "The API does not "
@@ -533,9 +583,21 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 	lr.status = a->status;
 	lr.request_id = a->status != 0 ? rq->sent_rid : "";
 	lr.op = routed ? sim_op_name(r.op) : NULL;
+	if (iam) {
+		/* the log is test evidence: it holds no password */
+		if (s->log.fp != NULL && (logbody = sim_iam_mask(rq->body.p,
+		    rq->body.len, &loglen)) == NULL)
+			loglen = 0;
+		lr.body = logbody != NULL ? logbody : "***";
+		lr.len = logbody != NULL ? loglen : 3;
+		lr.op = SIM_IAM_OP;
+		if (rq->subject_token[0] != '\0')
+			lr.subject_token = rq->subject_token;
+	}
 	sim_log_write(&s->log, &lr);
 
 	sim_route_release(&r);
+	free(logbody);
 	free(h.v);
 }
 
@@ -677,6 +739,92 @@ drain(struct sim *s)
 	}
 }
 
+/* --- TLS --------------------------------------------------------------- */
+
+/* The whole of a file of at most MAX_PEM bytes, NUL-terminated; NULL with
+ * a message in err. */
+static char *
+slurp(const char *path, size_t *lenp, char *err, size_t errlen)
+{
+	FILE *fp;
+	char *p;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((p = malloc(MAX_PEM + 1)) == NULL) {
+		fclose(fp);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	n = fread(p, 1, MAX_PEM + 1, fp);
+	if (ferror(fp) || n > MAX_PEM || n == 0) {
+		snprintf(err, errlen, "%s: %s", path, ferror(fp) ?
+		    "cannot read it" : n == 0 ? "empty" : "larger than 1 MiB");
+		fclose(fp);
+		OPENSSL_cleanse(p, MAX_PEM + 1);
+		free(p);
+		return NULL;
+	}
+	fclose(fp);
+	p[n] = '\0';
+	*lenp = n;
+	return p;
+}
+
+/* Never asks for a passphrase: an encrypted key is refused. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+/* 0 if cert holds a PEM certificate and key the PEM private key that
+ * belongs to it; -1 with a message in err. */
+static int
+tls_check(const struct conf *cf, const char *cert, size_t clen,
+    const char *key, size_t klen, char *err, size_t errlen)
+{
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	BIO *bio;
+	int rc = -1;
+
+	if ((bio = BIO_new_mem_buf(cert, (int)clen)) != NULL)
+		x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
+	if (x == NULL) {
+		snprintf(err, errlen, "%s: no PEM certificate in it",
+		    cf->tls_cert);
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(key, (int)klen)) != NULL)
+		pk = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
+	if (pk == NULL) {
+		snprintf(err, errlen, "%s: no PEM private key in it (an "
+		    "encrypted key is not supported)", cf->tls_key);
+		goto out;
+	}
+	if (X509_check_private_key(x, pk) != 1) {
+		snprintf(err, errlen, "%s: not the key of the certificate in "
+		    "%s", cf->tls_key, cf->tls_cert);
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_PKEY_free(pk);
+	X509_free(x);
+	ERR_clear_error();
+	return rc;
+}
+
 /* -1 to go on, or the exit status (0 after --help or --version). */
 static int
 parse_args(int argc, char **argv, struct conf *cf)
@@ -697,6 +845,10 @@ parse_args(int argc, char **argv, struct conf *cf)
 		{ "aksk", required_argument, NULL, 'A' },
 		{ "max-skew", required_argument, NULL, 'k' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "iam-user", required_argument, NULL, 'U' },
+		{ "iam-token-ttl", required_argument, NULL, 'E' },
+		{ "expire-tokens-after", required_argument, NULL, 'N' },
+		{ "tls", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -707,7 +859,8 @@ parse_args(int argc, char **argv, struct conf *cf)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	/* "+": no permutation, so --tls may take the word after its value */
+	while ((ch = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (parse_long(optarg, 0, 65535, &v) == -1)
@@ -799,6 +952,39 @@ parse_args(int argc, char **argv, struct conf *cf)
 				    "(0 to 67108864)", optarg);
 			cf->max_body = (size_t)v;
 			break;
+		case 'U':
+			colon = strchr(optarg, ':');
+			if (colon == NULL || colon == optarg ||
+			    colon[1] == '\0')
+				return usage_error("bad --iam-user "
+				    "(NAME:PASSWORD)");
+			free(cf->iam_user);
+			if ((cf->iam_user = strndup(optarg,
+			    (size_t)(colon - optarg))) == NULL)
+				return usage_error("out of memory");
+			cf->iam_password = colon + 1;
+			break;
+		case 'E':
+			if (parse_long(optarg, 1, 366L * 86400, &v) == -1)
+				return usage_error("bad --iam-token-ttl '%s' "
+				    "(1 to 31622400 seconds)", optarg);
+			cf->iam_ttl = v;
+			cf->iam_opts = 1;
+			break;
+		case 'N':
+			if (parse_long(optarg, 1, LONG_MAX, &v) == -1)
+				return usage_error("bad --expire-tokens-after "
+				    "'%s' (1 or more)", optarg);
+			cf->expire_after = v;
+			cf->iam_opts = 1;
+			break;
+		case 'C':
+			if (optind >= argc || *optarg == '\0' ||
+			    *argv[optind] == '\0')
+				return usage_error("--tls needs CERT and KEY");
+			cf->tls_cert = optarg;
+			cf->tls_key = argv[optind++];
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -815,6 +1001,9 @@ parse_args(int argc, char **argv, struct conf *cf)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (cf->iam_opts && cf->iam_user == NULL)
+		return usage_error("--iam-token-ttl and --expire-tokens-after "
+		    "need --iam-user");
 	return -1;
 }
 
@@ -824,6 +1013,10 @@ main(int argc, char **argv)
 	static struct sim sim;	/* large; and the callbacks keep a pointer */
 	struct sim *s = &sim;
 	struct MHD_Daemon *d = NULL;
+	struct MHD_OptionItem tlsopt[3];
+	char *cert = NULL, *key = NULL;
+	size_t clen = 0, klen = 0;
+	unsigned flags;
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_in sin;
 	pthread_condattr_t ca;
@@ -836,6 +1029,7 @@ main(int argc, char **argv)
 	s->conf.threads = 4;
 	s->conf.max_skew = DEFAULT_SKEW;
 	s->conf.max_body = DEFAULT_MAX_BODY;
+	s->conf.iam_ttl = DEFAULT_IAM_TTL;
 	snprintf(s->conf.retry_after, sizeof(s->conf.retry_after), "1");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s->conf.seed = sim_mix64((uint64_t)ts.tv_sec * 1000000000ULL +
@@ -871,6 +1065,39 @@ main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	memset(tlsopt, 0, sizeof(tlsopt));
+	tlsopt[0].option = MHD_OPTION_END;
+	if (s->conf.tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			fprintf(stderr, "bulkrun-sim: --tls: this "
+			    "libmicrohttpd was built without TLS\n");
+			rc = 2;
+			goto out;
+		}
+		if ((cert = slurp(s->conf.tls_cert, &clen, err,
+		    sizeof(err))) == NULL || (key = slurp(s->conf.tls_key,
+		    &klen, err, sizeof(err))) == NULL ||
+		    tls_check(&s->conf, cert, clen, key, klen, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "bulkrun-sim: --tls: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+		tlsopt[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+		tlsopt[0].ptr_value = cert;
+		tlsopt[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+		tlsopt[1].ptr_value = key;
+		tlsopt[2].option = MHD_OPTION_END;
+	}
+	if (s->conf.iam_user != NULL) {
+		if (sim_iam_init(&s->iam, s->conf.iam_user,
+		    s->conf.iam_password, s->conf.iam_ttl,
+		    s->conf.expire_after) == -1) {
+			fprintf(stderr, "bulkrun-sim: out of memory\n");
+			goto out;
+		}
+		s->iam_on = 1;
+	}
 	if (sim_log_open(&s->log, s->conf.log, err, sizeof(err)) == -1) {
 		fprintf(stderr, "bulkrun-sim: %s\n", err);
 		goto out;
@@ -885,8 +1112,11 @@ main(int argc, char **argv)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)s->conf.port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC, (uint16_t)s->conf.port,
+	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ITC;
+	if (cert != NULL)
+		flags |= MHD_USE_TLS;
+	d = MHD_start_daemon(flags, (uint16_t)s->conf.port,
 	    NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
@@ -894,10 +1124,12 @@ main(int argc, char **argv)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
 	    MHD_OPTION_THREAD_POOL_SIZE, s->conf.threads,
+	    MHD_OPTION_ARRAY, tlsopt,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "bulkrun-sim: cannot listen on "
-		    "127.0.0.1:%u\n", s->conf.port);
+		    "127.0.0.1:%u%s\n", s->conf.port, cert != NULL ?
+		    " with TLS" : "");
 		goto out_timer;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -905,8 +1137,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "bulkrun-sim: cannot tell the port\n");
 		goto out_timer;
 	}
-	printf("bulkrun-sim listening on http://127.0.0.1:%u\n",
-	    (unsigned)info->port);
+	printf("bulkrun-sim listening on %s://127.0.0.1:%u\n",
+	    cert != NULL ? "https" : "http", (unsigned)info->port);
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "bulkrun-sim: cannot write to stdout\n");
 		goto out_timer;
@@ -944,7 +1176,14 @@ out_log:
 out:
 	sim_state_release(&s->st);
 	sim_api_release();
+	if (s->iam_on)
+		sim_iam_release(&s->iam);
+	if (key != NULL)
+		OPENSSL_cleanse(key, klen);
+	free(key);
+	free(cert);
 	free(s->conf.ak);
+	free(s->conf.iam_user);
 	pthread_cond_destroy(&s->tcv);
 	pthread_mutex_destroy(&s->tmu);
 	pthread_mutex_destroy(&s->mu);

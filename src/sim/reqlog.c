@@ -131,6 +131,11 @@ sim_log_write(struct sim_log *l, const struct sim_logrec *r)
 		sim_buf_addjson(&b, r->op, strlen(r->op));
 	else
 		sim_buf_adds(&b, "null");
+	if (r->subject_token != NULL) {
+		sim_buf_adds(&b, ",\"subject_token\":");
+		sim_buf_addjson(&b, r->subject_token,
+		    strlen(r->subject_token));
+	}
 	sim_buf_adds(&b, "}\n");
 
 	pthread_mutex_lock(&l->mu);

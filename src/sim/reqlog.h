@@ -3,7 +3,8 @@
  *
  * One object per request, written and flushed before the answer is queued:
  * {"seq", "time_ms", "method", "path", "query", "headers", "body",
- * "status", "request_id", "op"}.  Writers are serialised by a mutex.
+ * "status", "request_id", "op"}, and "subject_token" when an IAM token
+ * was issued.  Writers are serialised by a mutex.
  */
 #ifndef SIM_REQLOG_H
 #define SIM_REQLOG_H
@@ -35,6 +36,8 @@ struct sim_logrec {
 	int			 status;	/* 0: dropped */
 	const char		*request_id;
 	const char		*op;		/* operation name or NULL */
+	const char		*subject_token;	/* X-Subject-Token sent, or
+						   NULL: not written */
 };
 
 /* path NULL: no log; "-": standard error.  -1 with a message in err. */

@@ -273,12 +273,13 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 	}
 	date = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Date");
 	if (parse_date(date, &t) == -1) {
-		*why = "missing or malformed X-Sdk-Date";
+		*why = "x-sdk-date is missing or malformed";
 		goto out;
 	}
 	if (c->max_skew > 0 && (t > c->now + c->max_skew ||
 	    t < c->now - c->max_skew)) {
-		*why = "X-Sdk-Date too far from the server clock";
+		*why = "x-sdk-date expired or invalid: "
+		    "too far from the server clock";
 		goto out;
 	}
 
@@ -338,7 +339,7 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 	}
 	sim_hex(want, mac, 32);
 	if (strlen(sig) != 64 || CRYPTO_memcmp(sig, want, 64) != 0) {
-		*why = "signature does not match";
+		*why = "verify aksk signature fail";
 		goto out;
 	}
 	rc = 0;

@@ -5,8 +5,9 @@
 #
 # Starts the simulator on port 0 (several times, with different options),
 # checks every route, id convention, global fault, the credentials checks
-# and the request log, and prints "N passed, N failed" as its last line.
-# Exit status 0 only when nothing failed.  Needs bash, curl, grep, sed.
+# (fixed token, AK/SK, the IAM token endpoint), TLS and the request log,
+# and prints "N passed, N failed" as its last line.  Exit status 0 only
+# when nothing failed.  Needs bash, curl, grep, sed, openssl.
 set -u
 
 BIN=${1:?usage: smoke.sh PATH/TO/bulkrun-sim}
@@ -35,12 +36,12 @@ start() {
 	"$BIN" --port 0 --log "$LOG" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	SIMPID=$!
 	for i in $(seq 100); do
-		grep -q '^bulkrun-sim listening on http://127.0.0.1:[0-9]*$' \
+		grep -q '^bulkrun-sim listening on https\{0,1\}://127.0.0.1:[0-9]*$' \
 		    "$TMP/$name.out" 2>/dev/null && break
 		kill -0 "$SIMPID" 2>/dev/null || break
 		sleep 0.05
 	done
-	B=$(sed -n 's|^bulkrun-sim listening on \(http://127.0.0.1:[0-9]*\)$|\1|p' \
+	B=$(sed -n 's|^bulkrun-sim listening on \(https\{0,1\}://127.0.0.1:[0-9]*\)$|\1|p' \
 	    "$TMP/$name.out")
 	if [ -z "$B" ]; then
 		ko "$name: no listening line"
@@ -329,7 +330,162 @@ check "signed roma, other date_from" 401 APIG.0301 -X POST \
 stop
 start skew --aksk "$AK:$SK" || die
 check "signature too old" 401 'server clock' -X PUT "${SIG[@]}" $B$VP
+grep -qF '"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information: x-sdk-date expired or invalid' "$TMP/b" &&
+    ok || ko "signature too old: wording: $(cat "$TMP/b")"
 stop
+start badsig --aksk "$AK:$SK" --max-skew 0 || die
+check "signature wrong" 401 '' -X PUT "${SIG[@]/Signature=7e80/Signature=7e81}" $B$VP
+[ "$(cat "$TMP/b")" = '{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}' ] &&
+    ok || ko "signature wrong: body $(cat "$TMP/b")"
+stop
+
+# --- IAM tokens (POST /v3/auth/tokens) --------------------------------------
+timeout 5 "$BIN" --expire-tokens-after 2 >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--expire-tokens-after without --iam-user: not 2"
+timeout 5 "$BIN" --iam-user nopassword >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--iam-user without a password: not 2"
+timeout 5 "$BIN" --iam-user a:b --iam-token-ttl 0 >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--iam-token-ttl 0: not 2"
+
+PW='pa:ss "w0rd'		# a colon and a quote in the password
+PWJ='pa:ss \"w0rd'		# the same as a JSON string
+IT=/v3/auth/tokens
+# auth USER PASSWORD-AS-JSON SCOPE-JSON: a Keystone v3 password request body
+auth() {
+	printf '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","password":"%s","domain":{"name":"dom1"}}}},"scope":%s}}' \
+	    "$1" "$2" "$3"
+}
+# subject: the X-Subject-Token of the last answer
+subject() {
+	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/Ip' "$TMP/h"
+}
+start iam --iam-user "alice:$PW" --expire-tokens-after 3 --token fixed1 || die
+check "iam: no token" 401 APIG.0307 -X POST $B$C/c1/restart
+check "iam: issue" 201 '"methods":["password"]' -X POST "${J[@]}" \
+    -d "$(auth alice "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+header "iam: issue" 'X-Subject-Token: MII[0-9a-f]{64}'
+T1=$(subject)
+grep -qE '"expires_at":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z"' "$TMP/b" &&
+    grep -qF '"project":{"id":"p1"' "$TMP/b" &&
+    grep -qF '"name":"alice"' "$TMP/b" && ok || ko "iam: token body $(cat "$TMP/b")"
+check "iam: issue by project name" 201 '"name":"cn-north-4"' -X POST \
+    "${J[@]}" -d "$(auth alice "$PWJ" '{"project":{"name":"cn-north-4","domain":{"name":"dom1"}}}')" \
+    "$B$IT?nocatalog=true"
+T2=$(subject)
+[ -n "$T1" ] && [ -n "$T2" ] && [ "$T1" != "$T2" ] && ok ||
+    ko "iam: tokens not new: '$T1' '$T2'"
+check "iam: wrong password" 401 '{"error":{"code":401,"title":"Unauthorized","message":"The request you have made requires authentication."}}' \
+    -X POST "${J[@]}" -d "$(auth alice 'pa:ss' '{"project":{"id":"p1"}}')" $B$IT
+header "iam: wrong password" 'Content-Type: application/json'
+grep -qi '^X-Subject-Token' "$TMP/h" && ko "iam: wrong password got a token" || ok
+check "iam: wrong user" 401 '"code":401' -X POST "${J[@]}" \
+    -d "$(auth bob "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+check "iam: broken json" 400 '"code":400' -X POST "${J[@]}" \
+    -d '{"auth":{"identity":' $B$IT
+check "iam: no scope" 400 'scope' -X POST "${J[@]}" \
+    -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"alice","password":"x","domain":{"name":"d"}}}}}}' $B$IT
+check "iam: token method" 400 'methods' -X POST "${J[@]}" \
+    -d '{"auth":{"identity":{"methods":["token"],"token":{"id":"x"}},"scope":{"project":{"id":"p1"}}}}' $B$IT
+check "iam: not json type" 400 'Content-Type' -X POST \
+    -d "$(auth alice "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+check "iam: GET" 405 APIG.0101 $B$IT
+header "iam: GET" 'Allow: POST'
+# each issued token is good for 3 API requests, then APIG.0307
+check "iam: token use 1" 200 jobId -H "X-Auth-Token: $T1" -X POST $B$C/c1/restart
+check "iam: token use 2" 204 - -H "X-Auth-Token: $T1" -X PUT $B$K/t1/restart
+check "iam: token use 3" 200 Reset -H "X-Auth-Token: $T1" -X POST $B$R/t1/reset
+check "iam: token used up" 401 '{"error_code":"APIG.0307","error_msg":"The token must be updated."}' \
+    -H "X-Auth-Token: $T1" -X POST $B$C/c1/restart
+check "iam: still used up" 401 APIG.0307 -H "X-Auth-Token: $T1" -X POST $B$C/c1/restart
+check "iam: other token" 200 jobId -H "X-Auth-Token: $T2" -X POST $B$C/c1/restart
+check "iam: unknown token" 401 APIG.0307 -H "X-Auth-Token: ${T2%?}0" -X POST $B$C/c1/restart
+check "iam: --token too" 200 jobId -H 'X-Auth-Token: fixed1' -X POST $B$C/c1/restart
+check "iam: --token has no limit" 200 jobId -H 'X-Auth-Token: fixed1' -X POST $B$C/c1/restart
+# 12 requests at once with a fresh token: exactly 3 get through
+check "iam: issue for the race" 201 expires_at -X POST "${J[@]}" \
+    -d "$(auth alice "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+T5=$(subject)
+pids=
+for i in $(seq 12); do
+	timeout 20 curl -s -o /dev/null -w '%{http_code}\n' -H "X-Auth-Token: $T5" \
+	    -X POST $B$C/race$i/restart >"$TMP/race.$i" &
+	pids="$pids $!"
+done
+wait $pids
+n200=$(cat "$TMP"/race.* | grep -c '^200$')
+n401=$(cat "$TMP"/race.* | grep -c '^401$')
+[ "$n200" -eq 3 ] && [ "$n401" -eq 9 ] && ok ||
+    ko "iam: 12 at once with a 3-use token: $n200 x 200, $n401 x 401"
+stop
+# the log holds the tokens as they were, and never the password
+grep -qF 'w0rd' "$LOG" && ko "iam: the password is in the log" || ok
+grep -qF 'pa:ss' "$LOG" && ko "iam: the wrong password is in the log" || ok
+logged "iam: password masked" '\"password\":\"***\"'
+logged "iam: op" '"op":"iam.create_token"'
+logged "iam: issued token" "\"status\":201,\"request_id\":"
+logged "iam: subject_token" "\"subject_token\":\"$T1\""
+logged "iam: X-Auth-Token" "\"X-Auth-Token\":\"$T1\""
+[ "$(grep -c '"subject_token"' "$LOG")" -eq 3 ] && ok ||
+    ko "iam: subject_token not on exactly the 3 issuing lines"
+logged "iam: methods kept" '\"methods\":[\"password\"]'
+
+start iamttl --iam-user "alice:$PW" --iam-token-ttl 1 || die
+check "iam ttl: issue" 201 expires_at -X POST "${J[@]}" \
+    -d "$(auth alice "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+T3=$(subject)
+check "iam ttl: fresh" 200 jobId -H "X-Auth-Token: $T3" -X POST $B$C/c1/restart
+sleep 1.2
+check "iam ttl: expired" 401 APIG.0307 -H "X-Auth-Token: $T3" -X POST $B$C/c1/restart
+stop
+
+# --- TLS --------------------------------------------------------------------
+PKI=$TMP/pki
+mkdir -p "$PKI"
+# a throw-away CA, and a certificate it signs for 127.0.0.1 and localhost
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -nodes -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -days 2 \
+    -subj '/CN=bulkrun-sim smoke CA' >"$PKI/log" 2>&1 &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$PKI/srv.key" -out "$PKI/srv.csr" -subj '/CN=127.0.0.1' \
+    >>"$PKI/log" 2>&1 &&
+    printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' \
+    'basicConstraints=critical,CA:FALSE' 'extendedKeyUsage=serverAuth' \
+    >"$PKI/ext.cnf" &&
+    openssl x509 -req -in "$PKI/srv.csr" -CA "$PKI/ca.pem" \
+    -CAkey "$PKI/ca.key" -CAcreateserial -days 2 -extfile "$PKI/ext.cnf" \
+    -out "$PKI/srv.pem" >>"$PKI/log" 2>&1; then
+	ok
+else
+	ko "tls: openssl could not make the certificates"
+	cat "$PKI/log"
+fi
+timeout 5 "$BIN" --tls "$PKI/srv.pem" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--tls without KEY: not 2"
+timeout 5 "$BIN" --tls "$PKI/srv.pem" "$PKI/none.key" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--tls with a missing key file: not 2"
+timeout 5 "$BIN" --tls "$PKI/srv.pem" "$PKI/ca.key" >/dev/null 2>"$TMP/tls.err"
+[ $? -eq 2 ] && grep -q 'not the key' "$TMP/tls.err" && ok ||
+    ko "--tls with the wrong key: $(cat "$TMP/tls.err")"
+start tls --tls "$PKI/srv.pem" "$PKI/srv.key" --iam-user "alice:$PW" || die
+case "$B" in https://127.0.0.1:*) ok ;; *) ko "tls: listening on '$B'" ;; esac
+check "tls: no token" 401 APIG.0307 --cacert "$PKI/ca.pem" -X POST $B$C/c1/restart
+check "tls: issue" 201 expires_at --cacert "$PKI/ca.pem" -X POST "${J[@]}" \
+    -d "$(auth alice "$PWJ" '{"project":{"id":"p1"}}')" $B$IT
+T4=$(subject)
+check "tls: with the token" 200 jobId --cacert "$PKI/ca.pem" \
+    -H "X-Auth-Token: $T4" -X POST $B$C/c1/restart
+check "tls: localhost" 200 jobId --cacert "$PKI/ca.pem" \
+    -H "X-Auth-Token: $T4" -X POST "https://localhost:${B##*:}$C/c2/restart"
+check "tls: slow answer" 200 jobId --cacert "$PKI/ca.pem" \
+    -H "X-Auth-Token: $T4" -X POST $B$C/slow200-c/restart
+timeout 20 curl -s -o /dev/null -X POST $B$C/c1/restart
+rc=$?
+[ "$rc" -eq 60 ] && ok || ko "tls: curl without --cacert: exit $rc, want 60"
+timeout 20 curl -s -o /dev/null -X POST "http://127.0.0.1:${B##*:}$C/c1/restart"
+rc=$?
+[ "$rc" -ne 0 ] && ok || ko "tls: plain HTTP was answered"
+stop
+logged "tls: log" '"op":"css.restart_cluster"'
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
