@@ -306,3 +306,46 @@ Test(security, tls_verified_by_default_cacert_and_insecure, .timeout = 90)
 	out_release(&o);
 	sim_stop(&s);
 }
+
+Test(security, date_refusal_says_the_clock_is_skewed, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	const char *st = t_write("state.json", "{\"c-1\": {\"status\": 401, "
+	    "\"body\": {\"error_code\": \"APIG.0301\", \"error_msg\": "
+	    "\"Incorrect IAM authentication information: x-sdk-date expired "
+	    "or invalid\"}}}");
+	const char *m = css_rows("skew.csv", 3);
+
+	sim_start(&s, "--state", st, NULL);
+	setenv("HUAWEICLOUD_SDK_AK", "AKTESTAKTEST", 1);
+	setenv("HUAWEICLOUD_SDK_SK", "SKsecretSKsecret", 1);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), "-j", "1", QUICK, NULL);
+	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.err, "clock") != NULL, "%s", o.err);
+	cr_expect_eq(sim_count(&s), 1);
+	out_release(&o);
+	sim_stop(&s);
+}
+
+Test(security, control_characters_in_a_header_value_send_nothing,
+    .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	const char *m = t_write("hdr.csv", "op,project_id,job_name,instance_id,"
+	    "workspace\n"
+	    "dataarts.restart_job_instance,p1,j1,1,ws-1\n"
+	    "dataarts.restart_job_instance,p1,j2,2,\"ws\r\nX-Evil: 1\"\n");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), QUICK, NULL);
+	cr_expect_eq(o.status, 2, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.err, "hdr.csv:3: ") != NULL, "%s", o.err);
+	cr_expect(strstr(o.err, "control character") != NULL, "%s", o.err);
+	cr_expect_eq(sim_count(&s), 0);
+	out_release(&o);
+	sim_stop(&s);
+}
