@@ -103,6 +103,9 @@ br_cli_usage(const char *cmd, void *vf)
 "  --connect-timeout D     per attempt (10s)\n"
 "  --max-failures N|P%     stop starting rows once failures exceed it\n"
 "  --canary N              first N rows one at a time; a failure stops all\n"
+"  --not-before T          start no row before T (ISO 8601, or HH:MM)\n"
+"  --not-after T           start no row after T\n"
+"  --window HH:MM-HH:MM    wait for the daily window; stop when it closes\n"
 "  --dry-run               print each request, send nothing\n"
 "Report\n"
 "  -o, --report PATH       .csv or .jsonl (reports/NAME-UTCSTAMP.csv)\n"
@@ -302,11 +305,16 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			o->canary = v;
 			break;
 		case O_NOT_BEFORE:
+			o->not_before = optarg;
+			break;
 		case O_NOT_AFTER:
+			o->not_after = optarg;
+			break;
 		case O_WINDOW:
+			o->window = optarg;
+			break;
 		case O_RESUME:
-			return bad("%s", "--not-before, --not-after, --window "
-			    "and --resume are not implemented yet");
+			return bad("%s", "--resume is not implemented yet");
 		case O_SHARD:
 			if (sscanf(optarg, "%ld/%ld%n", &o->shard_k,
 			    &o->shard_n, &c) != 2 || optarg[c] != '\0' ||

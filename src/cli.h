@@ -35,6 +35,8 @@ struct br_opts {
 	double		 max_failures_pct;	/* -1: none */
 	long		 canary;
 	long		 shard_k, shard_n;	/* 0/0: no sharding */
+	const char	*not_before, *not_after;	/* as given, or NULL */
+	const char	*window;	/* HH:MM-HH:MM, or NULL */
 	int		 dry_run;
 	int		 skip_invalid;
 	const char	*report;

@@ -5,13 +5,27 @@
 
 #include "ratelimit.h"
 
+/*
+ * The bucket holds burst tokens plus what 1 ms earns (at most half a
+ * token): a caller that wakes up a millisecond late - a whole tick of the
+ * ms clock - keeps its pace instead of losing that time at every token.
+ * A one-second window still holds at most rate + burst takes.
+ */
+static double
+cap(const struct br_ratelimit *rl)
+{
+	double slack = rl->rate / 1000.0;
+
+	return rl->burst + (slack > 0.5 ? 0.5 : slack);
+}
+
 static void
 refill(struct br_ratelimit *rl, int64_t now_ms)
 {
 	if (now_ms > rl->last_ms) {
 		rl->tokens += (double)(now_ms - rl->last_ms) * rl->rate / 1000.0;
-		if (rl->tokens > rl->burst)
-			rl->tokens = rl->burst;
+		if (rl->tokens > cap(rl))
+			rl->tokens = cap(rl);
 		rl->last_ms = now_ms;
 	}
 }
@@ -36,7 +50,7 @@ br_ratelimit_peek(struct br_ratelimit *rl, int64_t now_ms)
 	refill(rl, now_ms);
 	if (rl->tokens >= 1.0 - 1e-9)
 		return 0;
-	ms = ceil((1.0 - rl->tokens) * 1000.0 / rl->rate);
+	ms = ceil((1.0 - rl->tokens) * 1000.0 / rl->rate - 1e-6);
 	return ms < 1 ? 1 : (int64_t)ms;
 }
 

@@ -23,6 +23,7 @@
 #include "result.h"
 #include "retry.h"
 #include "sched.h"
+#include "window.h"
 
 volatile sig_atomic_t br_sched_signal;
 volatile sig_atomic_t br_sched_signals;
@@ -100,6 +101,8 @@ struct run {
 	long			 fail_limit;	/* -1: none */
 	const char		*halt;		/* SKIPPED.<why>, or NULL */
 	struct br_err		 ep_err;	/* no endpoint configured */
+	struct br_window	 win;
+	int			 said_waiting;
 	int			 io_error;
 };
 
@@ -470,6 +473,8 @@ skip_message(const char *why)
 		return "not started: the credentials were refused";
 	if (strcmp(why, "CANCELLED") == 0)
 		return "not started: interrupted";
+	if (strcmp(why, "SKIPPED.WINDOW") == 0)
+		return "not started: the window had closed";
 	return "not started: --max-failures was exceeded";
 }
 
@@ -805,6 +810,47 @@ slots(struct run *r)
 	return r->o->jobs;
 }
 
+/* The row read but not sent (if any) will not be: report it skipped or
+ * cancelled. */
+static void
+drop_pending(struct run *r)
+{
+	struct job *j = r->pending;
+	const char *why = br_sched_signal ? "CANCELLED" :
+	    r->halt != NULL ? r->halt : "SKIPPED.HALTED";
+
+	if (j == NULL)
+		return;
+	r->pending = NULL;
+	r->started--;
+	write_unsent(r, &j->row, j->b.op->name, br_sched_signal ?
+	    BR_OUT_CANCELLED : BR_OUT_SKIPPED, why, skip_message(why));
+	job_free(r, j);
+}
+
+/* 0 when a new row may start; > 0: ms until the window opens; -1: the
+ * window has closed (the run halts). */
+static int64_t
+window_gate(struct run *r)
+{
+	int64_t w = br_window_check(&r->win, br_now_ms());
+	char when[40];
+
+	if (w < 0) {
+		if (r->halt == NULL && !r->o->quiet)
+			fprintf(stderr, "bulkrun: the window has closed: no "
+			    "new row starts\n");
+		r->halt = "SKIPPED.WINDOW";
+	} else if (w > 0 && !r->said_waiting) {
+		r->said_waiting = 1;
+		br_datetime_iso(r->win.open_ms, when, sizeof(when));
+		if (!r->o->quiet)
+			fprintf(stderr, "bulkrun: waiting until %s for the "
+			    "window to open\n", when);
+	}
+	return w;
+}
+
 static int
 execute(struct run *r)
 {
@@ -836,28 +882,29 @@ execute(struct run *r)
 		wait = TICK_MS;
 		stopping = br_sched_signal || r->io_error ||
 		    (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0);
-		if (stopping && r->pending != NULL) {
-			/* read but never sent */
-			j = r->pending;
-			r->pending = NULL;
-			r->started--;
-			write_unsent(r, &j->row, j->b.op->name,
-			    br_sched_signal ? BR_OUT_CANCELLED :
-			    BR_OUT_SKIPPED, br_sched_signal ? "CANCELLED" :
-			    r->halt, skip_message(br_sched_signal ?
-			    "CANCELLED" : r->halt));
-			job_free(r, j);
-		}
+		if (stopping)
+			drop_pending(r);
 		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
 		    NULL)
 			finish(r, j, now);	/* with their last answer */
 		while (!stopping && r->inflight < slots(r)) {
 			if (br_delayq_wait(&r->waiting, now) == 0)
 				j = job_of(br_delayq_peek(&r->waiting));
-			else if (r->pending != NULL ||
-			    (r->halt == NULL && read_next(r)))
+			else if (r->halt == NULL &&
+			    (w = window_gate(r)) != 0) {
+				/* no new row before the window opens */
+				if (w > 0 && w < wait)
+					wait = w;
+				w = br_delayq_wait(&r->waiting, now);
+				if (w > 0 && w < wait)
+					wait = w;
+				break;
+			} else if (r->halt == NULL && (r->pending != NULL ||
+			    read_next(r)))
 				j = r->pending;
 			else {
+				if (r->halt != NULL)
+					drop_pending(r);
 				w = br_delayq_wait(&r->waiting, now);
 				if (w > 0 && w < wait)
 					wait = w;
@@ -983,7 +1030,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	struct br_report_opts ro;
 	struct br_err err = { 0 };
 	const char **cols = NULL;
-	char *path = NULL;
+	char *path = NULL, msg[256];
 	size_t ncols = 0, i;
 	int rc, ec, cols_owned = 0;
 
@@ -1000,6 +1047,12 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	}
 	if (o->dry_run) {
 		rc = dry_run(&r);
+		goto out;
+	}
+	if (br_window_init(&r.win, o->not_before, o->not_after, o->window,
+	    br_now_ms(), msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", msg);
+		rc = 2;
 		goto out;
 	}
 

@@ -12,7 +12,8 @@ Test(ratelimit, refills_at_rate_and_caps_at_burst)
 	cr_assert_eq(br_ratelimit_take(&rl, 0), 100);	/* empty */
 	cr_assert_eq(br_ratelimit_take(&rl, 5000), 0);	/* refilled */
 	cr_assert_eq(br_ratelimit_take(&rl, 5000), 0);
-	cr_assert_eq(br_ratelimit_take(&rl, 5000), 100); /* capped */
+	/* capped at 2 tokens and 1 ms's worth: 99 ms to the next */
+	cr_assert_eq(br_ratelimit_take(&rl, 5000), 99);
 }
 
 Test(ratelimit, waits_only_for_the_missing_fraction)
@@ -23,6 +24,7 @@ Test(ratelimit, waits_only_for_the_missing_fraction)
 	cr_assert_eq(br_ratelimit_take(&rl, 1000), 0);
 	cr_assert_eq(br_ratelimit_take(&rl, 1002), 3);	/* 5 ms apart */
 	cr_assert_eq(br_ratelimit_take(&rl, 1005), 0);
+	cr_assert_eq(br_ratelimit_take(&rl, 1005), 5);
 }
 
 Test(ratelimit, keeps_pace_over_many_tokens)
@@ -31,7 +33,7 @@ Test(ratelimit, keeps_pace_over_many_tokens)
 	int64_t now = 0, w;
 	int sent = 0;
 
-	/* 1000 tokens at 200/s from an empty start: 5 s, without drift */
+	/* 1001 tokens at 200/s: 5 s, without drift */
 	br_ratelimit_init(&rl, 200, 1, 0);
 	while (sent < 1001) {
 		if ((w = br_ratelimit_take(&rl, now)) == 0)
@@ -39,7 +41,50 @@ Test(ratelimit, keeps_pace_over_many_tokens)
 		else
 			now += w;
 	}
-	cr_assert_eq(now, 5000);
+	cr_assert_geq(now, 4995);
+	cr_assert_leq(now, 5000);
+}
+
+Test(ratelimit, a_late_wakeup_of_one_ms_loses_no_pace)
+{
+	struct br_ratelimit rl;
+	int64_t now = 0, w, due;
+	int sent = 0;
+
+	/* the caller always wakes 1 ms after it was told to */
+	br_ratelimit_init(&rl, 200, 1, 0);
+	while (sent < 1001) {
+		if ((w = br_ratelimit_take(&rl, now)) == 0)
+			sent++;
+		else {
+			due = now + w;
+			now = due + 1;
+		}
+	}
+	cr_assert_leq(now, 5000 + 10, "%lld ms for 1000 intervals",
+	    (long long)now);
+}
+
+Test(ratelimit, no_window_holds_more_than_rate_plus_burst)
+{
+	struct br_ratelimit rl;
+	int64_t t[2000], now = 0, w;
+	int n = 0, i, k = 0, most = 0;
+
+	br_ratelimit_init(&rl, 200, 1, 0);
+	while (n < 2000) {
+		if ((w = br_ratelimit_take(&rl, now)) == 0)
+			t[n++] = now;
+		else
+			now += 1;	/* poll every ms: the worst case */
+	}
+	for (i = 0; i < n; i++) {
+		while (t[i] - t[k] > 1000)
+			k++;
+		if (i - k + 1 > most)
+			most = i - k + 1;
+	}
+	cr_assert_leq(most, 201);
 }
 
 Test(ratelimit, unlimited_never_waits)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 
@@ -107,7 +108,12 @@ Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 		if (i - k + 1 > most)
 			most = i - k + 1;
 	}
-	cr_expect_leq(most, 200 + 1, "a one-second window held %d", most);
+	/*
+	 * rate + burst = 201 is exact at the limiter (test_ratelimit.c checks
+	 * it); here the times are when the simulator logged each request,
+	 * which jitter by a few ms on two busy cores, so one more is allowed.
+	 */
+	cr_expect_leq(most, 200 + 1 + 1, "a one-second window held %d", most);
 	free(t);
 	cJSON_Delete(log);
 	out_release(&o);
@@ -447,6 +453,57 @@ Test(flow, credentials_failure_stops_at_once, .timeout = 60)
 	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.AUTH"), 5);
 	cr_expect_null(strstr(o.err, "wrong-token-value"));
 	table_release(&t);
+	out_release(&o);
+	sim_stop(&s);
+}
+
+Test(flow, closed_window_sends_nothing_and_halts, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	struct table t;
+	const char *m = css_manifest("win.csv", 3, "c-%d");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), "--not-after", "2020-01-01T00:00:00Z", NULL);
+	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 0);
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.WINDOW"), 3);
+	table_release(&t);
+	out_release(&o);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "--window",
+	    "25:00-26:00", NULL);
+	cr_expect_eq(o.status, 2, "a bad window is a usage error");
+	cr_expect_eq(sim_count(&s), 0);
+	out_release(&o);
+	sim_stop(&s);
+}
+
+Test(flow, not_before_waits_for_the_opening, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	cJSON *log;
+	double first, before;
+	struct timespec ts;
+	const char *m = css_manifest("nb.csv", 2, "c-%d");
+
+	sim_start(&s, NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	before = (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), "--not-before", "now+2s", NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.err, "waiting until") != NULL, "%s", o.err);
+	log = sim_log(&s);
+	cr_assert_eq(cJSON_GetArraySize(log), 2);
+	first = cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0),
+	    "time_ms")->valuedouble;
+	cr_expect_geq(first - before, 1500, "sent %.0f ms after the start",
+	    first - before);
+	cJSON_Delete(log);
 	out_release(&o);
 	sim_stop(&s);
 }
