@@ -37,6 +37,7 @@
 #include <openssl/hmac.h>
 
 #include "auth.h"
+#include "strbuf.h"
 
 #define ALGORITHM	"SDK-HMAC-SHA256"
 #define TOKEN_CAP	(64 * 1024)	/* bytes of a token, file or env */
@@ -45,71 +46,6 @@
 #define FETCH_ERR	"cannot get a token from OS_AUTH_URL: "
 
 /* ---- small helpers ---- */
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (sb->oom)
-		return;
-	if (n > SIZE_MAX / 2 - sb->len - 1) {
-		sb->oom = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		ncap = sb->cap ? sb->cap : 256;
-		while (ncap < sb->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(sb->p, ncap)) == NULL) {
-			sb->oom = 1;
-			return;
-		}
-		sb->p = np;
-		sb->cap = ncap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-/* Percent-encodes n bytes of s, keeping A-Z a-z 0-9 - . _ ~ (and '/'
- * when keep_slash). */
-static void
-sb_enc(struct sbuf *sb, const char *s, size_t n, int keep_slash)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char e[3];
-	unsigned char c;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || (keep_slash && c == '/')) {
-			sb_add(sb, (const char *)&s[i], 1);
-		} else {
-			e[0] = '%';
-			e[1] = hex[c >> 4];
-			e[2] = hex[c & 15];
-			sb_add(sb, e, 3);
-		}
-	}
-}
 
 static void
 wipe(void *p, size_t n)
@@ -384,7 +320,7 @@ qpair_cmp(const void *va, const void *vb)
 }
 
 static int
-canonical_uri(struct sbuf *sb, const char *path, struct br_err *err)
+canonical_uri(struct br_strbuf *sb, const char *path, struct br_err *err)
 {
 	size_t n;
 	char *d;
@@ -396,15 +332,15 @@ canonical_uri(struct sbuf *sb, const char *path, struct br_err *err)
 		    br_errf(err, rc, NULL, 0, SIGN_ERR
 		    "the URL path holds a bad %%-escape");
 	/* '/' decoded from %2F splits too, as the Node SDK does */
-	sb_enc(sb, d, n, 1);
+	br_strbuf_addpct(sb, d, n, 1);
 	if (n == 0 || d[n - 1] != '/')
-		sb_add(sb, "/", 1);
+		br_strbuf_addc(sb, '/');
 	free(d);
 	return 0;
 }
 
 static int
-canonical_query(struct sbuf *sb, const char *q, size_t qlen,
+canonical_query(struct br_strbuf *sb, const char *q, size_t qlen,
     struct br_err *err)
 {
 	struct qpair *pairs = NULL;
@@ -449,10 +385,10 @@ canonical_query(struct sbuf *sb, const char *q, size_t qlen,
 	qsort(pairs, np, sizeof(*pairs), qpair_cmp);
 	for (i = 0; i < np; i++) {
 		if (i > 0)
-			sb_add(sb, "&", 1);
-		sb_enc(sb, pairs[i].name, pairs[i].nlen, 0);
-		sb_add(sb, "=", 1);
-		sb_enc(sb, pairs[i].value, pairs[i].vlen, 0);
+			br_strbuf_addc(sb, '&');
+		br_strbuf_addpct(sb, pairs[i].name, pairs[i].nlen, 0);
+		br_strbuf_addc(sb, '=');
+		br_strbuf_addpct(sb, pairs[i].value, pairs[i].vlen, 0);
 	}
 fail:
 	for (i = 0; i < np; i++) {
@@ -536,7 +472,7 @@ static char *
 canonical(const struct br_request *req, int with_host, char **signed_out,
     struct br_err *err)
 {
-	struct sbuf sb = { 0 }, sg = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT, sg = BR_STRBUF_INIT;
 	struct shdr *hs = NULL;
 	struct url u;
 	const char *name;
@@ -604,35 +540,35 @@ canonical(const struct br_request *req, int with_host, char **signed_out,
 			goto fail;
 		}
 
-	sb_str(&sb, req->method);
-	sb_add(&sb, "\n", 1);
+	br_strbuf_addstr(&sb, req->method);
+	br_strbuf_addc(&sb, '\n');
 	if (canonical_uri(&sb, u.path, err) != 0)
 		goto fail;
-	sb_add(&sb, "\n", 1);
+	br_strbuf_addc(&sb, '\n');
 	if (canonical_query(&sb, u.query, u.qlen, err) != 0)
 		goto fail;
-	sb_add(&sb, "\n", 1);
+	br_strbuf_addc(&sb, '\n');
 	for (i = 0; i < nh; i++) {
-		sb_str(&sb, hs[i].lname);
-		sb_add(&sb, ":", 1);
-		sb_add(&sb, hs[i].value, hs[i].vlen);
-		sb_add(&sb, "\n", 1);
+		br_strbuf_addstr(&sb, hs[i].lname);
+		br_strbuf_addc(&sb, ':');
+		br_strbuf_add(&sb, hs[i].value, hs[i].vlen);
+		br_strbuf_addc(&sb, '\n');
 		if (i > 0)
-			sb_add(&sg, ";", 1);
-		sb_str(&sg, hs[i].lname);
+			br_strbuf_addc(&sg, ';');
+		br_strbuf_addstr(&sg, hs[i].lname);
 	}
 	if (nh == 0)
-		sb_add(&sg, "", 0);
-	sb_add(&sb, "\n", 1);
-	sb_add(&sb, sg.p != NULL ? sg.p : "", sg.len);
-	sb_add(&sb, "\n", 1);
+		br_strbuf_add(&sg, "", 0);
+	br_strbuf_addc(&sb, '\n');
+	br_strbuf_add(&sb, sg.p != NULL ? sg.p : "", sg.len);
+	br_strbuf_addc(&sb, '\n');
 	if (sha256_hex(req->body, req->body != NULL ? req->bodylen : 0,
 	    hash) != 0) {
 		br_errf(err, BR_EINTERNAL, NULL, 0, SIGN_ERR
 		    "sha256 failed");
 		goto fail;
 	}
-	sb_add(&sb, hash, 64);
+	br_strbuf_add(&sb, hash, 64);
 	if (sb.oom || sg.oom || sg.p == NULL) {
 		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
@@ -641,8 +577,8 @@ canonical(const struct br_request *req, int with_host, char **signed_out,
 		free(hs[i].lname);
 	free(hs);
 	url_release(&u);
-	*signed_out = sg.p;
-	return sb.p;
+	*signed_out = br_strbuf_detach(&sg);
+	return br_strbuf_detach(&sb);
 fail:
 	if (hs != NULL)
 		for (i = 0; i <= req->nheaders; i++)
@@ -651,8 +587,8 @@ fail:
 	url_release(&u);
 	if (sb.p != NULL)
 		wipe(sb.p, sb.len);	/* may hold a security token */
-	free(sb.p);
-	free(sg.p);
+	br_strbuf_release(&sb);
+	br_strbuf_release(&sg);
 	return NULL;
 }
 
@@ -680,7 +616,7 @@ br_auth_authorization(const char *ak, const char *sk, const char *date,
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
-	struct sbuf sts = { 0 }, out = { 0 };
+	struct br_strbuf sts = BR_STRBUF_INIT, out = BR_STRBUF_INIT;
 	char hash[65], sig[2 * EVP_MAX_MD_SIZE + 1];
 	size_t sklen;
 
@@ -688,33 +624,29 @@ br_auth_authorization(const char *ak, const char *sk, const char *date,
 	if (sklen > INT_MAX ||
 	    sha256_hex(canonical_req, strlen(canonical_req), hash) != 0)
 		return NULL;
-	sb_str(&sts, ALGORITHM "\n");
-	sb_str(&sts, date);
-	sb_add(&sts, "\n", 1);
-	sb_add(&sts, hash, 64);
+	br_strbuf_addstr(&sts, ALGORITHM "\n");
+	br_strbuf_addstr(&sts, date);
+	br_strbuf_addc(&sts, '\n');
+	br_strbuf_add(&sts, hash, 64);
 	if (sts.oom) {
-		free(sts.p);
+		br_strbuf_release(&sts);
 		return NULL;
 	}
 	if (HMAC(EVP_sha256(), sk, (int)sklen, (const unsigned char *)sts.p,
 	    sts.len, mac, &maclen) == NULL || maclen != 32) {
-		free(sts.p);
+		br_strbuf_release(&sts);
 		return NULL;
 	}
-	free(sts.p);
+	br_strbuf_release(&sts);
 	hex_of(mac, maclen, sig);
 	wipe(mac, sizeof(mac));
-	sb_str(&out, ALGORITHM " Access=");
-	sb_str(&out, ak);
-	sb_str(&out, ", SignedHeaders=");
-	sb_str(&out, signed_headers);
-	sb_str(&out, ", Signature=");
-	sb_str(&out, sig);
-	if (out.oom) {
-		free(out.p);
-		return NULL;
-	}
-	return out.p;
+	br_strbuf_addstr(&out, ALGORITHM " Access=");
+	br_strbuf_addstr(&out, ak);
+	br_strbuf_addstr(&out, ", SignedHeaders=");
+	br_strbuf_addstr(&out, signed_headers);
+	br_strbuf_addstr(&out, ", Signature=");
+	br_strbuf_addstr(&out, sig);
+	return br_strbuf_detach(&out);
 }
 
 /* "YYYYMMDDTHHMMSSZ" for t; 0 or -1 (outside 1970-9999). */
@@ -1260,7 +1192,7 @@ json_text(const cJSON *j, char *buf, size_t cap)
 /* Appends s to sb as safe text: no control bytes, at most max bytes, not
  * cut inside a UTF-8 character. */
 static void
-sb_safe(struct sbuf *sb, const char *s, size_t max)
+sb_safe(struct br_strbuf *sb, const char *s, size_t max)
 {
 	size_t n = strlen(s), i;
 
@@ -1271,9 +1203,9 @@ sb_safe(struct sbuf *sb, const char *s, size_t max)
 	}
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			sb_add(sb, " ", 1);
+			br_strbuf_addc(sb, ' ');
 		else
-			sb_add(sb, &s[i], 1);
+			br_strbuf_addc(sb, s[i]);
 }
 
 /* " CODE: message" from an IAM error answer (Huawei's error_code and
@@ -1282,15 +1214,15 @@ sb_safe(struct sbuf *sb, const char *s, size_t max)
 static char *
 answer_reason(const struct answer *a, long status, const char *password)
 {
-	struct sbuf sb = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT;
 	const cJSON *root, *e, *from;
 	const char *code = NULL, *msg = NULL;
 	char nb[64], sb_status[24];
 
-	sb_add(&sb, "", 0);
+	br_strbuf_add(&sb, "", 0);
 	if (a->body == NULL ||
 	    (root = cJSON_ParseWithLength(a->body, a->len)) == NULL)
-		return sb.p;
+		return br_strbuf_detach(&sb);
 	from = root;
 	e = cJSON_GetObjectItemCaseSensitive(root, "error");
 	if (cJSON_IsObject(e))
@@ -1310,21 +1242,17 @@ answer_reason(const struct answer *a, long status, const char *password)
 	if (code != NULL && strcmp(code, sb_status) == 0)
 		code = NULL;
 	if (code != NULL && *code != '\0') {
-		sb_add(&sb, " ", 1);
+		br_strbuf_addc(&sb, ' ');
 		sb_safe(&sb, code, 64);
 		if (msg != NULL && *msg != '\0')
-			sb_add(&sb, ":", 1);
+			br_strbuf_addc(&sb, ':');
 	}
 	if (msg != NULL && *msg != '\0') {
-		sb_add(&sb, " ", 1);
+		br_strbuf_addc(&sb, ' ');
 		sb_safe(&sb, msg, 300);
 	}
 	cJSON_Delete((cJSON *)root);
-	if (sb.oom) {
-		free(sb.p);
-		return NULL;
-	}
-	return sb.p;
+	return br_strbuf_detach(&sb);
 }
 
 int

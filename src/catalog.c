@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "datetime.h"
+#include "utf8.h"
 
 /* Generated from src/catalog.json by scripts/embed.sh. */
 extern const char		br_catalog_json[];
@@ -110,56 +111,6 @@ eqi(const char *a, const char *b)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s[0..len), 0 when invalid
- * (overlong forms, surrogates and code points above U+10FFFF are).
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* Code points in s[0..len), or -1 when s is not valid UTF-8. */
-static long
-utf8_count(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, n;
-	long count = 0;
-
-	for (i = 0; i < len; i += n, count++)
-		if ((n = utf8_seq(u + i, len - i)) == 0)
-			return -1;
-	return count;
-}
-
-/*
  * Quotes s[0..len) for a message: at most QUOTE_MAX bytes, control bytes
  * and bytes of invalid UTF-8 as \xNN, "..." when cut.
  */
@@ -172,7 +123,7 @@ quote(char *buf, size_t bufsz, const char *s, size_t len)
 	if (bufsz == 0)
 		return;
 	while (i < lim && o + 8 < bufsz) {
-		n = utf8_seq(u + i, len - i);
+		n = br_utf8_seq(s + i, len - i, NULL);
 		if (n == 1 && u[i] >= 0x20 && u[i] != 0x7f) {
 			buf[o++] = (char)u[i++];
 		} else if (n > 1 && i + n <= lim && o + n + 4 < bufsz) {
@@ -675,7 +626,7 @@ check_string(const struct br_param *p, const char *s, size_t len,
 {
 	long n;
 
-	if ((n = utf8_count(s, len)) < 0) {
+	if ((n = br_utf8_count(s, len)) < 0) {
 		problem_set(pr, "FORMAT", "'%s' is not valid UTF-8: '%s'",
 		    p->name, q);
 		return CHECK_BAD;
@@ -938,7 +889,7 @@ good_name(const char *s)
 		if (*u <= 0x20 || *u == 0x7f || *u == '{' || *u == '}' ||
 		    *u == '"' || *u == '\'' || *u == ',' || *u == '=')
 			return 0;
-	return utf8_count(s, strlen(s)) >= 0;
+	return br_utf8_count(s, strlen(s)) >= 0;
 }
 
 static int
@@ -1027,7 +978,7 @@ parse_enums(struct loader *ld, const cJSON *e, struct br_param *p,
 	cJSON_ArrayForEach(it, e) {
 		if (!cJSON_IsString(it) || it->valuestring == NULL ||
 		    it->valuestring[0] == '\0' ||
-		    utf8_count(it->valuestring, strlen(it->valuestring)) < 0)
+		    br_utf8_count(it->valuestring, strlen(it->valuestring)) < 0)
 			return lerr(ld, line, ctx, "'enum' values must be "
 			    "non-empty strings");
 		for (i = 0; i < p->nenums; i++) {

@@ -28,7 +28,10 @@
 
 #include <cJSON.h>
 
+#include "jsontext.h"
 #include "report.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 static const char *const added[] = {
 	"row", "line", "op", "outcome", "http_status", "error_code",
@@ -47,46 +50,6 @@ struct br_report {
 	char		**cols;		/* their manifest names */
 	size_t		*pos;		/* their manifest positions */
 };
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (sb->oom)
-		return;
-	if (n > SIZE_MAX - sb->len - 1) {
-		sb->oom = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		ncap = sb->cap ? sb->cap : 256;
-		while (ncap < sb->len + n + 1)
-			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
-		if ((np = realloc(sb->p, ncap)) == NULL) {
-			sb->oom = 1;
-			return;
-		}
-		sb->p = np;
-		sb->cap = ncap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
 
 static const char *
 errstr(int e, char *buf, size_t n)
@@ -243,7 +206,8 @@ br_csv_cell(const char *s, size_t len, int delimiter, int network)
 }
 
 static void
-add_cell(struct sbuf *sb, const char *s, size_t len, int delim, int network)
+add_cell(struct br_strbuf *sb, const char *s, size_t len, int delim,
+    int network)
 {
 	char *c;
 
@@ -253,7 +217,7 @@ add_cell(struct sbuf *sb, const char *s, size_t len, int delim, int network)
 		sb->oom = 1;
 		return;
 	}
-	sb_str(sb, c);
+	br_strbuf_addstr(sb, c);
 	free(c);
 }
 
@@ -312,33 +276,32 @@ report_free(struct br_report *rp)
 static int
 write_header(struct br_report *rp, struct br_err *err)
 {
-	struct sbuf sb = { 0 }, name = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT, name = BR_STRBUF_INIT;
 	size_t i;
 	int rc;
 	char dl[2] = { (char)rp->opts.delimiter, '\0' };
 
 	if (rp->opts.bom)
-		sb_add(&sb, "\xef\xbb\xbf", 3);
+		br_strbuf_add(&sb, "\xef\xbb\xbf", 3);
 	for (i = 0; i < rp->ncols; i++) {
-		name.len = 0;
+		br_strbuf_reset(&name);
 		if (is_added(rp->cols[i]))
-			sb_str(&name, "input.");
-		sb_str(&name, rp->cols[i]);
+			br_strbuf_addstr(&name, "input.");
+		br_strbuf_addstr(&name, rp->cols[i]);
 		if (!name.oom)
 			add_cell(&sb, name.p, name.len, dl[0], 0);
-		sb_str(&sb, dl);
+		br_strbuf_addstr(&sb, dl);
 	}
 	for (i = 0; i < NADDED; i++) {
-		sb_str(&sb, added[i]);
-		sb_str(&sb, i + 1 < NADDED ? dl : "\r\n");
+		br_strbuf_addstr(&sb, added[i]);
+		br_strbuf_addstr(&sb, i + 1 < NADDED ? dl : "\r\n");
 	}
-	free(name.p);
-	if (sb.oom || name.oom) {
-		free(sb.p);
-		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-	}
-	rc = put_line(rp, sb.p, sb.len, err);
-	free(sb.p);
+	if (sb.oom || name.oom)
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	else
+		rc = put_line(rp, sb.p, sb.len, err);
+	br_strbuf_release(&name);
+	br_strbuf_release(&sb);
 	return rc;
 }
 
@@ -419,23 +382,20 @@ br_report_open(struct br_report **rp, const char *path,
 /* ---- CSV lines ---- */
 
 static void
-add_num(struct sbuf *sb, long long v)
+add_num(struct br_strbuf *sb, long long v)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	sb_str(sb, buf);
+	br_strbuf_addf(sb, "%lld", v);
 }
 
 static void
-add_time(struct sbuf *sb, int64_t ms)
+add_time(struct br_strbuf *sb, int64_t ms)
 {
 	char buf[64];
 
 	if (ms == 0)
 		return;
 	iso_ms(ms, buf, sizeof(buf));
-	sb_str(sb, buf);
+	br_strbuf_addstr(sb, buf);
 }
 
 static const char *
@@ -452,15 +412,14 @@ op_of(const struct br_row *row, const char *op)
 }
 
 static void
-csv_line(struct br_report *rp, struct sbuf *sb, const struct br_row *row,
-    const char *op, const struct br_result *res)
+csv_line(struct br_report *rp, struct br_strbuf *sb,
+    const struct br_row *row, const char *op, const struct br_result *res)
 {
 	struct findex ix = { NULL, 0 };
 	const struct br_field *f;
 	const char *s;
 	size_t i;
 	int d = rp->opts.delimiter;
-	char dl[2] = { (char)d, '\0' };
 
 	for (i = 0; row != NULL && i < rp->ncols; i++) {
 		/* fast path: the row's field in the column's own place */
@@ -476,43 +435,43 @@ csv_line(struct br_report *rp, struct sbuf *sb, const struct br_row *row,
 		}
 		if (f != NULL && f->value != NULL)
 			add_cell(sb, f->value, f->len, d, 0);
-		sb_str(sb, dl);
+		br_strbuf_addc(sb, d);
 	}
 	for (; i < rp->ncols; i++)
-		sb_str(sb, dl);
+		br_strbuf_addc(sb, d);
 	free(ix.v);
 	add_num(sb, row != NULL ? row->num : 0);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	add_num(sb, row != NULL ? row->line : 0);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	if ((s = op_of(row, op)) != NULL)
 		add_cell(sb, s, strlen(s), d, 0);
-	sb_str(sb, dl);
-	sb_str(sb, br_outcome_name(res->outcome));
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
+	br_strbuf_addstr(sb, br_outcome_name(res->outcome));
+	br_strbuf_addc(sb, d);
 	if (res->http_status != 0)
 		add_num(sb, res->http_status);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	if (res->error_code != NULL)
 		add_cell(sb, res->error_code, strlen(res->error_code), d, 1);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	if (res->error_msg != NULL)
 		add_cell(sb, res->error_msg, strlen(res->error_msg), d, 1);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	add_num(sb, res->attempts);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	add_num(sb, res->elapsed_ms);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	add_time(sb, res->started_ms);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	add_time(sb, res->finished_ms);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	if (res->request_id != NULL)
 		add_cell(sb, res->request_id, strlen(res->request_id), d, 1);
-	sb_str(sb, dl);
+	br_strbuf_addc(sb, d);
 	if (res->response != NULL)
 		add_cell(sb, res->response, strlen(res->response), d, 1);
-	sb_str(sb, "\r\n");
+	br_strbuf_addstr(sb, "\r\n");
 }
 
 /* ---- JSON lines ---- */
@@ -521,46 +480,21 @@ csv_line(struct br_report *rp, struct sbuf *sb, const struct br_row *row,
 static char *
 utf8_clean(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	struct sbuf sb = { 0 };
-	unsigned int c, min;
-	size_t i = 0, k, len;
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	size_t i = 0, len;
 
-	sb_add(&sb, "", 0);
+	br_strbuf_add(&sb, "", 0);
 	while (i < n) {
-		c = u[i];
-		len = 0;
-		if (c >= 0x01 && c < 0x80)
-			len = 1, min = 0;
-		else if (c >= 0xc2 && c <= 0xdf)
-			len = 2, min = 0x80, c &= 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3, min = 0x800, c &= 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4, min = 0x10000, c &= 0x07;
-		for (k = 1; len > 1 && k < len; k++) {
-			if (i + k >= n || (u[i + k] & 0xc0) != 0x80) {
-				len = 0;
-				break;
-			}
-			c = (c << 6) | (u[i + k] & 0x3f);
-		}
-		if (len > 1 && (c < min || c > 0x10ffff ||
-		    (c >= 0xd800 && c <= 0xdfff)))
-			len = 0;
+		len = s[i] != '\0' ? br_utf8_seq(s + i, n - i, NULL) : 0;
 		if (len == 0) {
-			sb_str(&sb, "\xef\xbf\xbd");
+			br_strbuf_addstr(&sb, "\xef\xbf\xbd");
 			i++;
 		} else {
-			sb_add(&sb, s + i, len);
+			br_strbuf_add(&sb, s + i, len);
 			i += len;
 		}
 	}
-	if (sb.oom) {
-		free(sb.p);
-		return NULL;
-	}
-	return sb.p;
+	return br_strbuf_detach(&sb);
 }
 
 static cJSON *
@@ -574,80 +508,6 @@ clean_string(const char *s, size_t n)
 	j = cJSON_CreateString(c);
 	free(c);
 	return j;
-}
-
-/* Strict JSON number over s[0..n). */
-static int
-strict_number(const char *s, size_t n)
-{
-	size_t i = 0, d;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
-static int
-hex4(const char *s, size_t n)
-{
-	int v = 0, i, c;
-
-	if (n < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		c = (unsigned char)s[i];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* Length of the JSON escape at s[i] == '\\', or 0 when it is not one
- * (cJSON lets bad \u escapes and lone surrogates through). */
-static size_t
-escape_len(const char *s, size_t n, size_t i)
-{
-	int hi, lo;
-
-	if (i + 1 >= n)
-		return 0;
-	if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL)
-		return 2;
-	if (s[i + 1] != 'u' || (hi = hex4(s + i + 2, n - i - 2)) < 0 ||
-	    (hi >= 0xdc00 && hi <= 0xdfff))
-		return 0;
-	if (hi < 0xd800 || hi > 0xdbff)
-		return 6;
-	if (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u' &&
-	    (lo = hex4(s + i + 8, n - i - 8)) >= 0xdc00 && lo <= 0xdfff)
-		return 12;
-	return 0;
 }
 
 /*
@@ -676,7 +536,8 @@ raw_ok(const char *s)
 			for (i++; ok && i < n && s[i] != '"'; )
 				if (s[i] != '\\')
 					i++;
-				else if ((j = escape_len(s, n, i)) != 0)
+				else if ((j = br_jsontext_escape_len(s, n,
+				    i)) != 0)
 					i += j;
 				else
 					ok = 0;
@@ -685,7 +546,7 @@ raw_ok(const char *s)
 			for (j = i; j < n && strchr("+-.eE0123456789", s[j]) !=
 			    NULL; j++)
 				;
-			ok = strict_number(s + i, j - i);
+			ok = br_jsontext_is_number(s + i, j - i);
 			i = j;
 		} else {
 			i++;
@@ -760,7 +621,7 @@ input_value(const struct br_field *f)
 {
 	switch (f->kind) {
 	case BR_V_NUMBER:
-		if (strict_number(f->value, f->len))
+		if (br_jsontext_is_number(f->value, f->len))
 			return cJSON_CreateRaw(f->value);
 		break;
 	case BR_V_BOOL:
@@ -964,7 +825,7 @@ add_iso(cJSON *o, const char *name, int64_t ms)
 }
 
 static int
-jsonl_line(struct sbuf *sb, const struct br_row *row, const char *op,
+jsonl_line(struct br_strbuf *sb, const struct br_row *row, const char *op,
     const struct br_result *res)
 {
 	cJSON *o, *input, *v;
@@ -997,8 +858,8 @@ jsonl_line(struct sbuf *sb, const struct br_row *row, const char *op,
 			cJSON_Delete(input);
 	}
 	if (ok && (text = cJSON_PrintUnformatted(o)) != NULL) {
-		sb_str(sb, text);
-		sb_add(sb, "\n", 1);
+		br_strbuf_addstr(sb, text);
+		br_strbuf_addc(sb, '\n');
 	}
 	ok = ok && text != NULL;
 	cJSON_free(text);
@@ -1010,7 +871,7 @@ int
 br_report_write(struct br_report *rp, const struct br_row *row,
     const char *op, const struct br_result *res, struct br_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT;
 	int rc;
 
 	if (rp == NULL || res == NULL)
@@ -1022,11 +883,11 @@ br_report_write(struct br_report *rp, const struct br_row *row,
 		csv_line(rp, &sb, row, op, res);
 	}
 	if (sb.oom) {
-		free(sb.p);
+		br_strbuf_release(&sb);
 		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	}
 	rc = put_line(rp, sb.p, sb.len, err);
-	free(sb.p);
+	br_strbuf_release(&sb);
 	return rc;
 }
 

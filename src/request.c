@@ -24,47 +24,10 @@
 
 #include <cJSON.h>
 
+#include "jsontext.h"
 #include "request.h"
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (sb->oom)
-		return;
-	if (n > SIZE_MAX - sb->len - 1) {
-		sb->oom = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		ncap = sb->cap ? sb->cap : 64;
-		while (ncap < sb->len + n + 1)
-			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
-		if ((np = realloc(sb->p, ncap)) == NULL) {
-			sb->oom = 1;
-			return;
-		}
-		sb->p = np;
-		sb->cap = ncap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
+#include "strbuf.h"
+#include "utf8.h"
 
 /* Headers whose values are credentials: masked even if the caller
  * forgets to say so. */
@@ -105,32 +68,16 @@ is_tchar(int c)
 char *
 br_pct_encode(const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char c;
-	char *out, *o;
-	size_t i;
+	struct br_strbuf sb = BR_STRBUF_INIT;
 
 	if (s == NULL)
 		len = 0;
 	if (len > (SIZE_MAX - 1) / 3)
 		return NULL;
-	if ((out = malloc(len * 3 + 1)) == NULL)
-		return NULL;
-	o = out;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~') {
-			*o++ = (char)c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
+	br_strbuf_add(&sb, "", 0);
+	if (len > 0)
+		br_strbuf_addpct(&sb, s, len, 0);
+	return br_strbuf_detach(&sb);
 }
 
 /* ---- base URL ---- */
@@ -204,7 +151,7 @@ char *
 br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
     const struct br_endpoint_map *map, struct br_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT;
 	const char *url = NULL, *pat, *region, *p, *q;
 	const char *svc;
 	size_t i, n;
@@ -224,7 +171,7 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 	    map->all[0] != '\0')
 		url = map->all;
 	if (url != NULL) {
-		sb_str(&sb, url);
+		br_strbuf_addstr(&sb, url);
 	} else {
 		pat = svc_pattern(c, svc);
 		region = b->region != NULL && b->region[0] != '\0' ?
@@ -240,18 +187,18 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 		if (region != NULL && check_region(region, err) != 0)
 			return NULL;
 		for (p = pat; (q = strstr(p, "{region}")) != NULL; p = q + 8) {
-			sb_add(&sb, p, (size_t)(q - p));
-			sb_str(&sb, region);
+			br_strbuf_add(&sb, p, (size_t)(q - p));
+			br_strbuf_addstr(&sb, region);
 		}
-		sb_str(&sb, p);
+		br_strbuf_addstr(&sb, p);
 	}
 	if (sb.oom) {
-		free(sb.p);
+		br_strbuf_release(&sb);
 		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 		return NULL;
 	}
 	if (check_base(sb.p, err) != 0) {
-		free(sb.p);
+		br_strbuf_release(&sb);
 		return NULL;
 	}
 	/* strip trailing '/', but never into the "://" */
@@ -260,7 +207,7 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 	    strncmp(sb.p + n - 3, "://", 3) == 0))
 		n--;
 	sb.p[n] = '\0';
-	return sb.p;
+	return br_strbuf_detach(&sb);
 }
 
 /* ---- building ---- */
@@ -347,21 +294,8 @@ path_arg(const struct br_bound *b, const char *name, size_t n)
 	return NULL;
 }
 
-static void
-add_encoded(struct sbuf *sb, const char *s, size_t len)
-{
-	char *e;
-
-	if ((e = br_pct_encode(s, len)) == NULL) {
-		sb->oom = 1;
-		return;
-	}
-	sb_str(sb, e);
-	free(e);
-}
-
 static int
-build_url(const struct br_bound *b, const char *base, struct sbuf *sb,
+build_url(const struct br_bound *b, const char *base, struct br_strbuf *sb,
     struct br_err *err)
 {
 	const struct br_op *op = b->op;
@@ -374,13 +308,13 @@ build_url(const struct br_bound *b, const char *base, struct sbuf *sb,
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	sb_add(sb, base, n);
+	br_strbuf_add(sb, base, n);
 	t = op->path != NULL ? op->path : "";
 	if (*t != '/')
-		sb_add(sb, "/", 1);
+		br_strbuf_addc(sb, '/');
 	while (*t != '\0') {
 		n = strcspn(t, "{");
-		sb_add(sb, t, n);
+		br_strbuf_add(sb, t, n);
 		t += n;
 		if (*t == '\0')
 			break;
@@ -394,11 +328,11 @@ build_url(const struct br_bound *b, const char *base, struct sbuf *sb,
 			    "'%s': no value for path parameter '%.*s'",
 			    op->name, (int)(n > 64 ? 64 : n), t + 1);
 		if (strcmp(a->value, ".") == 0)
-			sb_str(sb, "%2E");
+			br_strbuf_addstr(sb, "%2E");
 		else if (strcmp(a->value, "..") == 0)
-			sb_str(sb, "%2E%2E");
+			br_strbuf_addstr(sb, "%2E%2E");
 		else
-			add_encoded(sb, a->value, strlen(a->value));
+			br_strbuf_addpct(sb, a->value, strlen(a->value), 0);
 		t = end + 1;
 	}
 	first = sb->p == NULL || strchr(sb->p, '?') == NULL;
@@ -406,12 +340,12 @@ build_url(const struct br_bound *b, const char *base, struct sbuf *sb,
 		p = &op->params[i];
 		if (p->in != BR_IN_QUERY || (a = arg_of(b, p)) == NULL)
 			continue;
-		sb_add(sb, first ? "?" : "&", 1);
+		br_strbuf_addc(sb, first ? '?' : '&');
 		first = 0;
 		t = p->wire != NULL ? p->wire : p->name;
-		add_encoded(sb, t, strlen(t));
-		sb_add(sb, "=", 1);
-		add_encoded(sb, a->value, strlen(a->value));
+		br_strbuf_addpct(sb, t, strlen(t), 0);
+		br_strbuf_addc(sb, '=');
+		br_strbuf_addpct(sb, a->value, strlen(a->value), 0);
 	}
 	return 0;
 }
@@ -429,70 +363,6 @@ is_json_int(const char *s)
 	while (*s >= '0' && *s <= '9')
 		s++;
 	return *s == '\0';
-}
-
-/* The JSON number grammar, whole string. */
-static int
-is_json_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (*s >= '0' && *s <= '9')
-			s++;
-	else
-		return 0;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (*s < '0' || *s > '9')
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return *s == '\0';
-}
-
-static int
-valid_utf8(const unsigned char *s)
-{
-	unsigned int c, min;
-	int n, i;
-
-	while (*s != '\0') {
-		c = *s;
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, min = 0x80, c &= 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, min = 0x800, c &= 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, min = 0x10000, c &= 0x07;
-		else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		s += n + 1;
-	}
-	return 1;
 }
 
 static cJSON *
@@ -513,7 +383,7 @@ body_value(const struct br_param *p, const char *v, struct br_err *err)
 		j = cJSON_CreateRaw(v);
 		break;
 	case BR_T_NUMBER:
-		if (!is_json_number(v)) {
+		if (!br_jsontext_is_number(v, strlen(v))) {
 			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': '%s' "
 			    "is not a number", p->name, showable(v) ? v : "?");
 			return NULL;
@@ -530,7 +400,7 @@ body_value(const struct br_param *p, const char *v, struct br_err *err)
 		j = cJSON_CreateBool(v[0] == 't');
 		break;
 	default:
-		if (!valid_utf8((const unsigned char *)v)) {
+		if (br_utf8_count(v, strlen(v)) < 0) {
 			br_errf(err, BR_EINPUT, NULL, 0, "parameter '%s': not "
 			    "valid UTF-8", p->name);
 			return NULL;
@@ -690,7 +560,7 @@ int
 br_request_build(const struct br_bound *b, const char *base_url,
     struct br_request *req, struct br_err *err)
 {
-	struct sbuf url = { 0 };
+	struct br_strbuf url = BR_STRBUF_INIT;
 	const char *m;
 	size_t i;
 	int rc;
@@ -711,14 +581,13 @@ br_request_build(const struct br_bound *b, const char *base_url,
 		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	req->url = url.p;
-	url.p = NULL;
+	req->url = br_strbuf_detach(&url);
 	if ((rc = build_body(b, req, err)) != 0 ||
 	    (rc = build_headers(b, req, err)) != 0)
 		goto fail;
 	return 0;
 fail:
-	free(url.p);
+	br_strbuf_release(&url);
 	br_request_release(req);
 	return rc;
 }

@@ -14,52 +14,15 @@
 
 #include <cJSON.h>
 
+#include "jsontext.h"
 #include "result.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 #define CODE_MAX	128	/* bytes kept of an error code */
 #define MSG_MAX		1024	/* of an error message */
 #define EXCERPT_MAX	200	/* of a body quoted as the message */
 #define RID_MAX		256	/* of a request id */
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (sb->oom)
-		return;
-	if (n > SIZE_MAX - sb->len - 1) {
-		sb->oom = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		ncap = sb->cap ? sb->cap : 64;
-		while (ncap < sb->len + n + 1)
-			ncap = ncap > SIZE_MAX / 2 ? sb->len + n + 1 : ncap * 2;
-		if ((np = realloc(sb->p, ncap)) == NULL) {
-			sb->oom = 1;
-			return;
-		}
-		sb->p = np;
-		sb->cap = ncap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
 
 const char *
 br_outcome_name(enum br_outcome o)
@@ -80,41 +43,6 @@ br_outcome_name(enum br_outcome o)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
- * the bytes there are not one.  *cp gets the code point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned int *cp)
-{
-	unsigned int c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/*
  * A printable copy of s (n bytes): invalid UTF-8 bytes become '?',
  * control characters (C0, DEL, C1) and blanks collapse into single
  * spaces, the ends are trimmed.  At most max bytes are kept, never
@@ -132,7 +60,7 @@ clean_text(const char *s, size_t n, size_t max)
 	if ((out = malloc(max + 4)) == NULL)
 		return NULL;
 	while (i < n) {
-		len = utf8_seq(u + i, n - i, &cp);
+		len = br_utf8_seq(s + i, n - i, &cp);
 		if (len != 0 && (cp <= 0x20 || cp == 0x7f ||
 		    (cp >= 0x80 && cp <= 0x9f))) {
 			blank = o > 0;
@@ -310,80 +238,6 @@ value_end(const char *s, size_t n, size_t i)
 	return n;
 }
 
-/* Strict JSON number over s[0..n). */
-static int
-strict_number(const char *s, size_t n)
-{
-	size_t i = 0, d;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
-static int
-hex4(const char *s, size_t n)
-{
-	int v = 0, i, c;
-
-	if (n < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		c = (unsigned char)s[i];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* Length of the JSON escape at s[i] == '\\', or 0 when it is not one
- * (cJSON lets bad \u escapes and lone surrogates through). */
-static size_t
-escape_len(const char *s, size_t n, size_t i)
-{
-	int hi, lo;
-
-	if (i + 1 >= n)
-		return 0;
-	if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL)
-		return 2;
-	if (s[i + 1] != 'u' || (hi = hex4(s + i + 2, n - i - 2)) < 0 ||
-	    (hi >= 0xdc00 && hi <= 0xdfff))
-		return 0;
-	if (hi < 0xd800 || hi > 0xdbff)
-		return 6;
-	if (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u' &&
-	    (lo = hex4(s + i + 8, n - i - 8)) >= 0xdc00 && lo <= 0xdfff)
-		return 12;
-	return 0;
-}
-
 /*
  * Appends the valid JSON text s[0..n) without insignificant blanks.
  * Inside strings, invalid UTF-8 and bad escapes become '?' and raw
@@ -391,61 +245,59 @@ escape_len(const char *s, size_t n, size_t i)
  * not ("01", "1.") is rewritten from its value.
  */
 static void
-minify(struct sbuf *sb, const char *s, size_t n)
+minify(struct br_strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	unsigned int cp;
-	char esc[16], tmp[64], num[64];
+	char tmp[64], num[64];
 	size_t i = 0, len, j;
 
 	while (i < n) {
 		if (IS_WS(s[i])) {
 			i++;
 		} else if (s[i] == '"') {
-			sb_add(sb, "\"", 1);
+			br_strbuf_addc(sb, '"');
 			for (i++; i < n && s[i] != '"'; ) {
 				if (s[i] == '\\') {
-					if ((len = escape_len(s, n, i)) != 0) {
-						sb_add(sb, s + i, len);
+					if ((len = br_jsontext_escape_len(s,
+					    n, i)) != 0) {
+						br_strbuf_add(sb, s + i, len);
 						i += len;
 					} else {
-						sb_add(sb, "?", 1);
+						br_strbuf_addc(sb, '?');
 						i += 2;
 					}
 				} else if (u[i] < 0x20) {
-					snprintf(esc, sizeof(esc), "\\u%04x",
-					    u[i]);
-					sb_str(sb, esc);
+					br_strbuf_addf(sb, "\\u%04x", u[i]);
 					i++;
-				} else if ((len = utf8_seq(u + i, n - i,
-				    &cp)) == 0) {
-					sb_add(sb, "?", 1);
+				} else if ((len = br_utf8_seq(s + i, n - i,
+				    NULL)) == 0) {
+					br_strbuf_addc(sb, '?');
 					i++;
 				} else {
-					sb_add(sb, s + i, len);
+					br_strbuf_add(sb, s + i, len);
 					i += len;
 				}
 			}
-			sb_add(sb, "\"", 1);
+			br_strbuf_addc(sb, '"');
 			i++;
 		} else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
 		    s[i] == '+' || s[i] == '.') {
 			for (j = i; j < n && s[j] != '\0' &&
 			    strchr("0123456789+-.eE", s[j]) != NULL; j++)
 				;
-			if (strict_number(s + i, j - i)) {
-				sb_add(sb, s + i, j - i);
+			if (br_jsontext_is_number(s + i, j - i)) {
+				br_strbuf_add(sb, s + i, j - i);
 			} else {
 				snprintf(tmp, sizeof(tmp), "%.*s",
 				    (int)(j - i < 60 ? j - i : 60), s + i);
 				snprintf(num, sizeof(num), "%.15g",
 				    strtod(tmp, NULL));
-				sb_str(sb, strict_number(num, strlen(num)) ?
-				    num : "null");
+				br_strbuf_addstr(sb, br_jsontext_is_number(num,
+				    strlen(num)) ? num : "null");
 			}
 			i = j;
 		} else {
-			sb_add(sb, s + i, 1);
+			br_strbuf_addc(sb, s[i]);
 			i++;
 		}
 	}
@@ -477,7 +329,7 @@ key_is(const char *s, size_t i, size_t e, const char *want)
 static int
 pick_fields(const struct br_op *op, const char *body, size_t n, char **out)
 {
-	struct sbuf sb = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT;
 	size_t f, i, ks, ke, vs, ve;
 	int found;
 
@@ -506,21 +358,20 @@ pick_fields(const struct br_op *op, const char *body, size_t n, char **out)
 			if (!key_is(body, ks, ke, op->response[f]))
 				continue;
 			found = 1;
-			sb_add(&sb, sb.len == 0 ? "{" : ",", 1);
+			br_strbuf_addc(&sb, sb.len == 0 ? '{' : ',');
 			minify(&sb, body + ks, ke - ks);
-			sb_add(&sb, ":", 1);
+			br_strbuf_addc(&sb, ':');
 			minify(&sb, body + vs, ve - vs);
 		}
 	}
 	if (sb.len > 0)
-		sb_add(&sb, "}", 1);
-	if (sb.oom)
-		goto fail;
-	*out = sb.p;
+		br_strbuf_addc(&sb, '}');
+	if (sb.oom) {
+		br_strbuf_release(&sb);
+		return BR_ENOMEM;
+	}
+	*out = br_strbuf_detach(&sb);
 	return 0;
-fail:
-	free(sb.p);
-	return BR_ENOMEM;
 }
 
 /* ---- mapping an answer ---- */
@@ -641,7 +492,7 @@ static int
 fail_http(const struct br_op *op, const struct br_response *resp,
     struct br_result *r)
 {
-	struct sbuf sb = { 0 };
+	struct br_strbuf sb = BR_STRBUF_INIT;
 	char buf[160], *code = NULL, *msg = NULL;
 	int oom = 0;
 
@@ -665,17 +516,16 @@ fail_http(const struct br_op *op, const struct br_response *resp,
 			oom = 1;
 	}
 	if (!oom && resp->truncated) {
-		sb_str(&sb, msg != NULL ? msg : "");
-		sb_str(&sb, " (answer cut at 1 MiB)");
+		br_strbuf_addstr(&sb, msg != NULL ? msg : "");
+		br_strbuf_addstr(&sb, " (answer cut at 1 MiB)");
 		if (sb.oom) {
 			oom = 1;
 		} else {
 			free(msg);
-			msg = sb.p;
-			sb.p = NULL;
+			msg = br_strbuf_detach(&sb);
 		}
 	}
-	free(sb.p);
+	br_strbuf_release(&sb);
 	if (oom) {
 		free(code);
 		free(msg);

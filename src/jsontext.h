@@ -1,0 +1,25 @@
+/*
+ * jsontext.h - checks on pieces of JSON text as written, for code that
+ * copies JSON byte for byte instead of through cJSON (which rounds big
+ * numbers through a double and lets bad escapes through).  Pure.
+ */
+#ifndef BR_JSONTEXT_H
+#define BR_JSONTEXT_H
+
+#include <stddef.h>
+
+/* Whether s[0..n) is exactly one JSON number (RFC 8259):
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?  So "01", "1.", ".5",
+ * "+1", "0x10", "NaN" and "" are not. */
+int	br_jsontext_is_number(const char *s, size_t n);
+
+/*
+ * Length of the JSON string escape at s[i] (a '\\') within s[0..n): 2 for
+ * \" \\ \/ \b \f \n \r \t, 6 for \uXXXX (either case of hex) that is not
+ * a surrogate, 12 for a high surrogate \uD800-\uDBFF followed by a low
+ * one \uDC00-\uDFFF; 0 when it is none of these (another letter, bad hex,
+ * a lone surrogate, or cut short by n).
+ */
+size_t	br_jsontext_escape_len(const char *s, size_t n, size_t i);
+
+#endif

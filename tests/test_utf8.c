@@ -1,0 +1,152 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "utf8.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+#define NONE	0xdeadbeefU
+
+Test(utf8, seq_table)
+{
+	static const struct {
+		const char	*s;
+		size_t		 n;
+		size_t		 len;	/* 0: not a sequence */
+		unsigned int	 cp;
+	} t[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "", 1, 1, 0 },		/* NUL is a sequence of 1 */
+		{ "\x7f", 1, 1, 0x7f },
+		{ "\xc2\x80", 2, 2, 0x80 },
+		{ "\xc3\xa9", 2, 2, 0xe9 },
+		{ "\xdf\xbf", 2, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 3, 0x800 },
+		{ "\xe4\xb8\xad", 3, 3, 0x4e2d },
+		{ "\xed\x9f\xbf", 3, 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 3, 0xe000 },
+		{ "\xef\xbf\xbd", 3, 3, 0xfffd },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "\xc3\xa9zz", 4, 2, 0xe9 },	/* stops at its end */
+		/* not sequences */
+		{ "A", 0, 0, NONE },		/* nothing to read */
+		{ "\x80", 1, 0, NONE },		/* stray continuation */
+		{ "\xbf", 1, 0, NONE },
+		{ "\xc0\x80", 2, 0, NONE },	/* overlong NUL */
+		{ "\xc1\xbf", 2, 0, NONE },
+		{ "\xe0\x80\x80", 3, 0, NONE },
+		{ "\xe0\x9f\xbf", 3, 0, NONE },
+		{ "\xed\xa0\x80", 3, 0, NONE },	/* U+D800 */
+		{ "\xed\xbf\xbf", 3, 0, NONE },	/* U+DFFF */
+		{ "\xf0\x8f\xbf\xbf", 4, 0, NONE },
+		{ "\xf4\x90\x80\x80", 4, 0, NONE },	/* U+110000 */
+		{ "\xf5\x80\x80\x80", 4, 0, NONE },
+		{ "\xff", 1, 0, NONE },
+		{ "\xc3\x41", 2, 0, NONE },	/* bad continuation */
+		{ "\xe4\xb8\x41", 3, 0, NONE },
+		{ "\xf0\x9f\x98\x41", 4, 0, NONE },
+		{ "\xc3\xa9", 1, 0, NONE },	/* cut by n */
+		{ "\xe4\xb8\xad", 2, 0, NONE },
+		{ "\xf0\x9f\x98\x80", 3, 0, NONE },
+	};
+	unsigned int cp;
+	size_t i;
+
+	for (i = 0; i < N(t); i++) {
+		cp = NONE;
+		cr_assert_eq(br_utf8_seq(t[i].s, t[i].n, &cp), t[i].len,
+		    "case %zu", i);
+		cr_assert_eq(cp, t[i].cp, "case %zu: cp %#x", i, cp);
+		cr_assert_eq(br_utf8_seq(t[i].s, t[i].n, NULL), t[i].len,
+		    "case %zu without cp", i);
+	}
+}
+
+/* Encodes cp the textbook way; returns the length. */
+static size_t
+encode(unsigned int cp, char *u)
+{
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	u[0] = (char)(0xf0 | (cp >> 18));
+	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	u[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+Test(utf8, every_code_point_round_trips_and_surrogates_do_not)
+{
+	unsigned int c, cp;
+	size_t len, got;
+	char u[4];
+
+	for (c = 0; c <= 0x10ffff; c++) {
+		len = encode(c, u);
+		cp = NONE;
+		got = br_utf8_seq(u, len, &cp);
+		if (c >= 0xd800 && c <= 0xdfff) {
+			cr_assert_eq(got, 0, "surrogate U+%04X", c);
+			continue;
+		}
+		if (got != len || cp != c)
+			cr_assert_fail("U+%04X: length %zu cp %#x", c, got, cp);
+		if (len > 1 && br_utf8_seq(u, len - 1, NULL) != 0)
+			cr_assert_fail("U+%04X cut short is accepted", c);
+	}
+}
+
+/* Every lead byte alone: only ASCII is a sequence of 1. */
+Test(utf8, lone_bytes)
+{
+	unsigned int b;
+	char s[1];
+
+	for (b = 0; b < 256; b++) {
+		s[0] = (char)b;
+		cr_assert_eq(br_utf8_seq(s, 1, NULL), b < 0x80 ? 1u : 0u,
+		    "byte 0x%02x", b);
+	}
+}
+
+Test(utf8, count_table)
+{
+	static const struct {
+		const char	*s;
+		size_t		 n;
+		long		 count;
+	} t[] = {
+		{ "", 0, 0 },
+		{ "abc", 3, 3 },
+		{ "a\0b", 3, 3 },
+		{ "h\xc3\xa9llo", 6, 5 },
+		{ "\xe4\xb8\xad\xe6\x96\x87", 6, 2 },
+		{ "\xf0\x9f\x98\x80!", 5, 2 },
+		{ "ab\xff" "cd", 5, -1 },
+		{ "abc\xc3", 4, -1 },		/* cut at the end */
+		{ "abc\xc3\xa9", 4, -1 },	/* n cuts it */
+		{ "\xed\xa0\x80", 3, -1 },
+		{ "caf\xe9", 4, -1 },		/* Latin-1 */
+	};
+	size_t i;
+
+	for (i = 0; i < N(t); i++)
+		cr_assert_eq(br_utf8_count(t[i].s, t[i].n), t[i].count,
+		    "case %zu", i);
+}
