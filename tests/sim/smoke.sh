@@ -398,7 +398,7 @@ check "iam: token used up" 401 '{"error_code":"APIG.0307","error_msg":"The token
     -H "X-Auth-Token: $T1" -X POST $B$C/c1/restart
 check "iam: still used up" 401 APIG.0307 -H "X-Auth-Token: $T1" -X POST $B$C/c1/restart
 check "iam: other token" 200 jobId -H "X-Auth-Token: $T2" -X POST $B$C/c1/restart
-check "iam: unknown token" 401 APIG.0307 -H "X-Auth-Token: ${T2%?}0" -X POST $B$C/c1/restart
+check "iam: unknown token" 401 APIG.0307 -H "X-Auth-Token: ${T2%?}z" -X POST $B$C/c1/restart
 check "iam: --token too" 200 jobId -H 'X-Auth-Token: fixed1' -X POST $B$C/c1/restart
 check "iam: --token has no limit" 200 jobId -H 'X-Auth-Token: fixed1' -X POST $B$C/c1/restart
 # 12 requests at once with a fresh token: exactly 3 get through
