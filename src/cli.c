@@ -84,6 +84,7 @@ br_cli_usage(const char *cmd, void *vf)
 "  --skip-invalid          run the valid rows, report the others 'invalid'\n"
 "  --tz ZONE               time zone for local dates (default: local)\n"
 "  --shard K/N             only rows with (row-1) mod N = K-1\n"
+"  --resume REPORT         do not send again what succeeded in REPORT\n"
 "Where and as whom\n"
 "  --endpoint URL          send every service to URL\n"
 "  --endpoint SERVICE=URL  send one service to URL (repeatable)\n"
@@ -314,7 +315,8 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			o->window = optarg;
 			break;
 		case O_RESUME:
-			return bad("%s", "--resume is not implemented yet");
+			o->resume = optarg;
+			break;
 		case O_SHARD:
 			if (sscanf(optarg, "%ld/%ld%n", &o->shard_k,
 			    &o->shard_n, &c) != 2 || optarg[c] != '\0' ||

@@ -37,6 +37,7 @@ struct br_opts {
 	long		 shard_k, shard_n;	/* 0/0: no sharding */
 	const char	*not_before, *not_after;	/* as given, or NULL */
 	const char	*window;	/* HH:MM-HH:MM, or NULL */
+	const char	*resume;	/* earlier report, or NULL */
 	int		 dry_run;
 	int		 skip_invalid;
 	const char	*report;

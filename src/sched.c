@@ -22,6 +22,7 @@
 #include "request.h"
 #include "result.h"
 #include "retry.h"
+#include "resume.h"
 #include "sched.h"
 #include "window.h"
 
@@ -103,6 +104,7 @@ struct run {
 	struct br_err		 ep_err;	/* no endpoint configured */
 	struct br_window	 win;
 	int			 said_waiting;
+	struct br_resume	*resume;	/* --resume, or NULL */
 	int			 io_error;
 };
 
@@ -233,6 +235,8 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 		s->rows++;
 		memset(&b, 0, sizeof(b));
 		rc = bind_row(r, &row, &b, check_ep);
+		if (rc == 0 && r->resume != NULL)
+			(void)br_resume_match(r->resume, &row, b.op->name);
 		br_bound_release(&b);
 		if (rc == BR_ENOMEM)
 			break;
@@ -300,6 +304,36 @@ fetch_token(struct run *r)
 }
 
 static int
+load_resume(struct run *r)
+{
+	struct br_err err = { 0 };
+	char a[4096], b[4096];
+
+	if (r->o->resume == NULL)
+		return 0;
+	if (r->o->report != NULL && realpath(r->o->resume, a) != NULL &&
+	    realpath(r->o->report, b) != NULL && strcmp(a, b) == 0) {
+		fprintf(stderr, "bulkrun: --resume and --report name the same "
+		    "file: write the new report to another one\n");
+		return 2;
+	}
+	if (br_resume_load(&r->resume, r->o->resume, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
+/* A row carried over from the earlier report counts as it ended then. */
+static void
+count_carried(const struct br_result *res, void *arg)
+{
+	struct run *r = arg;
+
+	br_stats_add(&r->stats, res);
+}
+
+static int
 open_manifest(struct run *r)
 {
 	struct br_manifest_opts mo = { r->o->delimiter, 0 };
@@ -342,6 +376,7 @@ teardown(struct run *r)
 		br_manifest_close(r->m);
 	br_problems_release(&r->probs);
 	br_creds_release(&r->creds);
+	br_resume_free(r->resume);
 }
 
 int
@@ -504,8 +539,9 @@ read_next(struct run *r)
 			r->io_error = 1;
 			break;
 		}
-		if (!in_shard(r->o, j->row.num))
-			continue;
+		if (!in_shard(r->o, j->row.num) || (r->resume != NULL &&
+		    br_resume_carried(r->resume, j->row.num)))
+			continue;	/* not ours, or done in an earlier run */
 		why = br_sched_signal ? "CANCELLED" : r->halt;
 		job_reset(j);
 		rc = bind_row(r, &j->row, &j->b, 1);
@@ -771,12 +807,13 @@ collected(struct run *r, struct job *j, int64_t now)
 	finish(r, j, now);
 }
 
+/* The pool's driver: a worker's jobs are HTTP transfers, many at once. */
 static void *
-worker_new(void *arg)
+worker_new(void *arg, int capacity)
 {
 	struct run *r = arg;
 
-	return br_http_new(&r->hopts);
+	return br_http_new_n(&r->hopts, capacity);
 }
 
 static void
@@ -786,17 +823,33 @@ worker_free(void *wctx)
 }
 
 static void
-worker_run(struct br_pool_job *pj, void *wctx, void *arg)
+worker_run(void *wctx, struct br_pool_job *pj)
 {
-	struct job *j = (struct job *)pj;
-
-	(void)arg;
-	if (wctx == NULL || br_http_send(wctx, &j->req, &j->resp) != 0) {
-		j->resp.net = BR_NET_OTHER;
-		snprintf(j->resp.net_msg, sizeof(j->resp.net_msg),
-		    "out of memory");
-	}
+	(void)br_http_start(wctx, pj->in, pj->out, pj);	/* has room */
 }
+
+static void
+worker_step(void *wctx, int64_t timeout_ms)
+{
+	br_http_wait(wctx, (long)timeout_ms);
+}
+
+static struct br_pool_job *
+worker_next(void *wctx)
+{
+	return br_http_done(wctx);
+}
+
+static void
+worker_wake(void *wctx)
+{
+	br_http_wake(wctx);
+}
+
+static const struct br_pool_driver worker_driver = {
+	worker_new, worker_free, worker_run, worker_step, worker_next,
+	worker_wake
+};
 
 /* How many may be in flight now: 1 during the canary rows, none while
  * the last canary row has not come back. */
@@ -865,6 +918,8 @@ execute(struct run *r)
 		return -1;
 	for (i = r->o->jobs - 1; i >= 0; i--) {
 		r->jobs[i].svc = -1;
+		r->jobs[i].pj.in = &r->jobs[i].req;
+		r->jobs[i].pj.out = &r->jobs[i].resp;
 		r->jobs[i].next_free = r->free;
 		r->free = &r->jobs[i];
 	}
@@ -872,8 +927,8 @@ execute(struct run *r)
 	br_ratelimit_init(&r->global, r->o->rate, r->o->burst, now);
 	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
 	    0x9e3779b97f4a7c15ULL;
-	if ((r->pool = br_pool_new(r->o->jobs, worker_run, worker_new,
-	    worker_free, r)) == NULL)
+	if ((r->pool = br_pool_new(0, r->o->jobs, &worker_driver, r)) ==
+	    NULL)
 		return -1;
 
 	for (;;) {
@@ -985,6 +1040,12 @@ dry_run(struct run *r)
 	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
 		if (!in_shard(r->o, row.num))
 			continue;
+		if (r->resume != NULL && br_resume_carried(r->resume,
+		    row.num)) {
+			printf("# row %ld (line %ld): succeeded in the earlier "
+			    "report, not sent again\n\n", row.num, row.line);
+			continue;
+		}
 		memset(&b, 0, sizeof(b));
 		memset(&req, 0, sizeof(req));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
@@ -1036,7 +1097,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 
 	setup(&r, o, c);
 	if ((rc = load_creds(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
-	    (rc = survey(&r, &s, 1, 1)) != 0)
+	    (rc = load_resume(&r)) != 0 || (rc = survey(&r, &s, 1, 1)) != 0)
 		goto out;
 	if (s.invalid > 0 && !o->skip_invalid) {
 		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
@@ -1079,6 +1140,17 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		rc = 2;
 		goto out;
 	}
+	br_stats_init(&r.stats, s.rows, br_mono_ms());
+	if (r.resume != NULL) {
+		if (br_resume_write(r.resume, r.rep, count_carried, &r,
+		    &err) != 0) {
+			fprintf(stderr, "bulkrun: %s\n", err.msg);
+			r.io_error = 1;
+		} else if (!o->quiet)
+			fprintf(stderr, "bulkrun: %ld rows succeeded in '%s': "
+			    "carried over, not sent again\n",
+			    br_resume_ncarried(r.resume), o->resume);
+	}
 	if (o->max_failures >= 0)
 		r.fail_limit = o->max_failures;
 	else if (o->max_failures_pct >= 0)
@@ -1090,7 +1162,6 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		    "credentials and the answers\n");
 	if (r.creds.kind == BR_CREDS_PASSWORD && fetch_token(&r) != 0)
 		r.halt = "SKIPPED.AUTH";	/* every row reported skipped */
-	br_stats_init(&r.stats, s.rows, br_mono_ms());
 	br_progress_init(&r.progress, o->progress, o->quiet, stderr,
 	    isatty(2), br_mono_ms());
 	if (execute(&r) != 0) {

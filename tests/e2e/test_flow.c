@@ -507,3 +507,86 @@ Test(flow, not_before_waits_for_the_opening, .timeout = 60)
 	out_release(&o);
 	sim_stop(&s);
 }
+
+/* The data line of report text whose cluster_id cell is id, or NULL. */
+static int
+report_has(const char *text, const char *needle)
+{
+	return text != NULL && strstr(text, needle) != NULL;
+}
+
+Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	struct table t;
+	char *rep, *cut;
+	FILE *f;
+	const char *m = t_write("res.csv", "op,project_id,cluster_id\n"
+	    "css.restart_cluster,p1,c1\n"
+	    "css.restart_cluster,p1,missing-c2\n"
+	    "css.restart_cluster,p1,c3\n"
+	    "css.restart_cluster,p1,c4\n");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r1.csv"), "-j", "1", "--rate", "unlimited", "-q", NULL);
+	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	out_release(&o);
+	cr_assert_eq(sim_count(&s), 4);
+
+	/* a crash while the last line was written: cut it in the middle */
+	rep = t_read(t_path("r1.csv"));
+	cr_assert_not_null(rep);
+	cut = strstr(rep, "c4,");
+	cr_assert_not_null(cut);
+	cut[8] = '\0';
+	f = fopen(t_path("r1.csv"), "w");
+	fputs(rep, f);
+	fclose(f);
+	free(rep);
+
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r2.csv"), "--resume", t_path("r1.csv"), "-j", "1",
+	    "--rate", "unlimited", NULL);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.err, "2 rows succeeded") != NULL, "%s", o.err);
+	/* c1 and c3 carried; missing-c2 (failed) and c4 (cut) sent again */
+	cr_expect_eq(sim_count(&s), 6);
+	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
+	cr_expect_eq(t.nrows, 5, "every row in the new report");
+	cr_expect_eq(count_outcome(&t, "succeeded", NULL), 3);
+	cr_expect_eq(count_outcome(&t, "failed", "CSS.0015"), 1);
+	table_release(&t);
+	out_release(&o);
+
+	/* a changed value is not the same row: it goes again */
+	m = t_write("res.csv", "op,project_id,cluster_id\n"
+	    "css.restart_cluster,p1,c1-renamed\n"
+	    "css.restart_cluster,p1,missing-c2\n"
+	    "css.restart_cluster,p1,c3\n"
+	    "css.restart_cluster,p1,c4\n");
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r3.jsonl"), "--resume", t_path("r2.csv"), "-j", "1",
+	    "--rate", "unlimited", "-q", NULL);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 8, "c1-renamed and missing-c2 sent");
+	rep = t_read(t_path("r3.jsonl"));
+	cr_expect(report_has(rep, "c1-renamed"));
+	free(rep);
+	out_release(&o);
+
+	/* and a JSON Lines report resumes too: everything but c2 is done */
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r4.csv"), "--resume", t_path("r3.jsonl"), "-q", NULL);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 9);
+	out_release(&o);
+
+	/* resuming into the same file is refused */
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r4.csv"), "--resume", t_path("r4.csv"), "-q", NULL);
+	cr_expect_eq(o.status, 2);
+	out_release(&o);
+	sim_stop(&s);
+}

@@ -1,0 +1,46 @@
+/*
+ * resume.h - --resume REPORT: rows that succeeded in an earlier report
+ * (same row number, same operation, same manifest values) are not sent
+ * again; the new report carries them as succeeded with their earlier
+ * fields.
+ *
+ * Memory: 24 bytes for each succeeded row of the earlier report (row
+ * number and a 64-bit fingerprint of its operation and values); the
+ * earlier report is read twice, streamed.  A report whose last line was
+ * cut (a crash) is read up to the cut.
+ */
+#ifndef BR_RESUME_H
+#define BR_RESUME_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "manifest.h"
+#include "report.h"
+#include "result.h"
+
+struct br_resume;
+
+/* Reads the succeeded rows of the CSV or JSON Lines report at path. */
+int	br_resume_load(struct br_resume **rp, const char *path,
+	    struct br_err *err);
+/* Pass one: whether row (whose operation is op) succeeded in the earlier
+ * report with the same values; if so it is marked to be carried. */
+int	br_resume_match(struct br_resume *r, const struct br_row *row,
+	    const char *op);
+/* Pass two: whether row number num was marked. */
+int	br_resume_carried(const struct br_resume *r, long num);
+long	br_resume_ncarried(const struct br_resume *r);
+/* Writes every marked row to rep, as the earlier report had it, calling
+ * counted(result, arg) for each.  0 or BR_E*. */
+int	br_resume_write(struct br_resume *r, struct br_report *rep,
+	    void (*counted)(const struct br_result *, void *), void *arg,
+	    struct br_err *err);
+void	br_resume_free(struct br_resume *r);
+
+/* The fingerprint of a row's operation and non-empty values, independent
+ * of their order ("op", "region", "endpoint" included as values but the
+ * op named by op). */
+uint64_t br_resume_fingerprint(const struct br_row *row, const char *op);
+
+#endif
