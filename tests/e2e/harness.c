@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,9 +53,9 @@ t_dir(void)
 const char *
 t_path(const char *name)
 {
-	static char bufs[8][512];
+	static char bufs[64][512];
 	static int n;
-	char *b = bufs[n++ % 8];
+	char *b = bufs[n++ % 64];
 
 	snprintf(b, 512, "%s/%s", t_dir(), name);
 	return b;
@@ -402,4 +403,47 @@ table_release(struct table *t)
 	}
 	free(t->cell);
 	memset(t, 0, sizeof(*t));
+}
+
+size_t
+table_count(const struct table *t, const char *outcome, const char *code)
+{
+	size_t r, n = 0;
+
+	for (r = 1; r < t->nrows; r++)
+		if (strcmp(table_get(t, r, "outcome"), outcome) == 0 &&
+		    (code == NULL ||
+		    strcmp(table_get(t, r, "error_code"), code) == 0))
+			n++;
+	return n;
+}
+
+const char *
+log_header(const cJSON *e, const char *name)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(e, "headers"), *v;
+
+	cJSON_ArrayForEach(v, h)
+		if (strcasecmp(v->string, name) == 0)
+			return v->valuestring;
+	return NULL;
+}
+
+const char *
+t_css_manifest(const char *name, int n, const char *fmt)
+{
+	const char *path = t_path(name);
+	char id[128];
+	FILE *f;
+	int i;
+
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("op,project_id,cluster_id\n", f);
+	for (i = 1; i <= n; i++) {
+		snprintf(id, sizeof(id), fmt, i);
+		fprintf(f, "css.restart_cluster,p1,%s\n", id);
+	}
+	cr_assert_eq(fclose(f), 0);
+	return path;
 }

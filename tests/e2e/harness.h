@@ -26,8 +26,8 @@ struct out {
 
 /* A fresh temporary directory for this test (removed at exit). */
 const char	*t_dir(void);
-/* Writes text to t_dir()/name; returns the full path (static buffer
- * rotated among 8). */
+/* Writes text to t_dir()/name; returns the full path (a static buffer,
+ * one of 64 used in turn: good for the length of a test). */
 const char	*t_write(const char *name, const char *text);
 const char	*t_path(const char *name);
 char		*t_read(const char *path);	/* malloc'd, NULL if absent */
@@ -59,6 +59,15 @@ const char *table_get(const struct table *t, size_t r, const char *col);
 /* The data row whose column col equals value (1-based), or 0. */
 size_t	 table_find(const struct table *t, const char *col,
 	    const char *value);
+/* Data rows with that outcome (and error code, unless code is NULL). */
+size_t	 table_count(const struct table *t, const char *outcome,
+	    const char *code);
 void	 table_release(struct table *t);
+
+/* A request header as the simulator logged it (name case-insensitive). */
+const char *log_header(const cJSON *entry, const char *name);
+/* Writes a css.restart_cluster manifest of n rows, cluster ids from fmt
+ * (with one %d for the row); returns its path. */
+const char *t_css_manifest(const char *name, int n, const char *fmt);
 
 #endif

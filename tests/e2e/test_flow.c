@@ -13,26 +13,6 @@
 
 #include "harness.h"
 
-/* Writes a css.restart_cluster manifest of n rows; ids[i] from fmt. */
-static const char *
-css_manifest(const char *name, int n, const char *fmt)
-{
-	char path[512], id[128];
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof(path), "%s", t_path(name));
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("op,project_id,cluster_id\n", f);
-	for (i = 1; i <= n; i++) {
-		snprintf(id, sizeof(id), fmt, i);
-		fprintf(f, "css.restart_cluster,p1,%s\n", id);
-	}
-	cr_assert_eq(fclose(f), 0);
-	return t_path(name);
-}
-
 static double *
 log_times(const cJSON *log, int *n)
 {
@@ -68,19 +48,6 @@ count_status(const cJSON *log, int status)
 	return n;
 }
 
-static size_t
-count_outcome(const struct table *t, const char *outcome, const char *code)
-{
-	size_t r, n = 0;
-
-	for (r = 1; r < t->nrows; r++)
-		if (strcmp(table_get(t, r, "outcome"), outcome) == 0 &&
-		    (code == NULL ||
-		    strcmp(table_get(t, r, "error_code"), code) == 0))
-			n++;
-	return n;
-}
-
 Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 {
 	struct sim s;
@@ -88,7 +55,7 @@ Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 	cJSON *log;
 	double *t, span;
 	int n, i, k, most = 0;
-	const char *m = css_manifest("rate.csv", 1000, "c-%d");
+	const char *m = t_css_manifest("rate.csv", 1000, "c-%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -127,7 +94,7 @@ Test(flow, service_rate_applies_with_the_global_one, .timeout = 60)
 	cJSON *log;
 	double *t, span;
 	int n;
-	const char *m = css_manifest("svc.csv", 21, "c-%d");
+	const char *m = t_css_manifest("svc.csv", 21, "c-%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -154,7 +121,7 @@ Test(flow, adaptive_throttling_settles_under_the_limit, .timeout = 60)
 	cJSON *log;
 	double *t, secs, rate, frac;
 	int n, n429;
-	const char *m = css_manifest("adapt.csv", 800, "c-%d");
+	const char *m = t_css_manifest("adapt.csv", 800, "c-%d");
 
 	sim_start(&s, "--throttle-rate", "100", NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -186,7 +153,7 @@ Test(flow, retry_after_is_honoured_up_to_max_backoff, .timeout = 60)
 	struct out o;
 	cJSON *log;
 	double gap;
-	const char *m = css_manifest("ra.csv", 1, "throttle1-c%d");
+	const char *m = t_css_manifest("ra.csv", 1, "throttle1-c%d");
 
 	sim_start(&s, "--retry-after", "1", NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -250,7 +217,7 @@ Test(flow, retries_zero_means_one_attempt, .timeout = 60)
 {
 	struct sim s;
 	struct out o;
-	const char *m = css_manifest("r0.csv", 1, "flaky1-c%d");
+	const char *m = t_css_manifest("r0.csv", 1, "flaky1-c%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -266,7 +233,7 @@ Test(flow, max_failures_halts_and_skips_the_rest, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_manifest("mf.csv", 10, "missing-c%d");
+	const char *m = t_css_manifest("mf.csv", 10, "missing-c%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -276,8 +243,8 @@ Test(flow, max_failures_halts_and_skips_the_rest, .timeout = 60)
 	cr_expect_eq(sim_count(&s), 3, "stopped once failures exceeded 2");
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
 	cr_expect_eq(t.nrows, 11, "every row is reported");
-	cr_expect_eq(count_outcome(&t, "failed", NULL), 3);
-	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.HALTED"), 7);
+	cr_expect_eq(table_count(&t, "failed", NULL), 3);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.HALTED"), 7);
 	table_release(&t);
 	out_release(&o);
 
@@ -287,7 +254,7 @@ Test(flow, max_failures_halts_and_skips_the_rest, .timeout = 60)
 	    "unlimited", "-q", NULL);
 	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "failed", NULL), 3);
+	cr_expect_eq(table_count(&t, "failed", NULL), 3);
 	table_release(&t);
 	out_release(&o);
 	sim_stop(&s);
@@ -315,7 +282,7 @@ Test(flow, canary_failure_stops_the_run, .timeout = 60)
 	cr_expect_eq(cJSON_GetArraySize(log), 2, "c3 never went");
 	cJSON_Delete(log);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.CANARY"), 3);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.CANARY"), 3);
 	table_release(&t);
 	out_release(&o);
 	sim_stop(&s);
@@ -328,7 +295,7 @@ Test(flow, canary_rows_go_one_at_a_time, .timeout = 60)
 	cJSON *log;
 	double *t;
 	int n;
-	const char *m = css_manifest("c1.csv", 6, "slow200-c%d");
+	const char *m = t_css_manifest("c1.csv", 6, "slow200-c%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -355,7 +322,7 @@ Test(flow, sigint_finishes_in_flight_and_cancels_the_rest, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_manifest("sig.csv", 20, "slow1000-c%d");
+	const char *m = t_css_manifest("sig.csv", 20, "slow1000-c%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun_signal(&o, SIGINT, 400, 1, "run", m, "--endpoint", s.url,
@@ -364,9 +331,9 @@ Test(flow, sigint_finishes_in_flight_and_cancels_the_rest, .timeout = 60)
 	cr_expect_eq(o.status, 130, "exit %d: %s", o.status, o.err);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
 	cr_expect_eq(t.nrows, 21, "every row is reported");
-	cr_expect_eq(count_outcome(&t, "succeeded", NULL), 2,
+	cr_expect_eq(table_count(&t, "succeeded", NULL), 2,
 	    "the two in flight finished");
-	cr_expect_eq(count_outcome(&t, "cancelled", "CANCELLED"), 18);
+	cr_expect_eq(table_count(&t, "cancelled", "CANCELLED"), 18);
 	cr_expect_eq(sim_count(&s), 2);
 	table_release(&t);
 	out_release(&o);
@@ -378,7 +345,7 @@ Test(flow, second_signal_abandons_in_flight, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_manifest("sig2.csv", 5, "slow5000-c%d");
+	const char *m = t_css_manifest("sig2.csv", 5, "slow5000-c%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun_signal(&o, SIGTERM, 300, 2, "run", m, "--endpoint", s.url,
@@ -387,7 +354,7 @@ Test(flow, second_signal_abandons_in_flight, .timeout = 60)
 	cr_expect_eq(o.status, 143, "exit %d: %s", o.status, o.err);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
 	cr_expect_eq(t.nrows, 6, "every row is reported");
-	cr_expect_eq(count_outcome(&t, "cancelled", "CANCELLED"), 5);
+	cr_expect_eq(table_count(&t, "cancelled", "CANCELLED"), 5);
 	table_release(&t);
 	out_release(&o);
 	sim_stop(&s);
@@ -439,7 +406,7 @@ Test(flow, credentials_failure_stops_at_once, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_manifest("auth.csv", 6, "c-%d");
+	const char *m = t_css_manifest("auth.csv", 6, "c-%d");
 	const char *tok = t_write("bad-token", "wrong-token-value\n");
 
 	sim_start(&s, "--token", "right-token", NULL);
@@ -449,8 +416,8 @@ Test(flow, credentials_failure_stops_at_once, .timeout = 60)
 	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	cr_expect_eq(sim_count(&s), 1, "no retry, no other row");
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "failed", NULL), 1);
-	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.AUTH"), 5);
+	cr_expect_eq(table_count(&t, "failed", NULL), 1);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.AUTH"), 5);
 	cr_expect_null(strstr(o.err, "wrong-token-value"));
 	table_release(&t);
 	out_release(&o);
@@ -462,7 +429,7 @@ Test(flow, closed_window_sends_nothing_and_halts, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_manifest("win.csv", 3, "c-%d");
+	const char *m = t_css_manifest("win.csv", 3, "c-%d");
 
 	sim_start(&s, NULL);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
@@ -470,7 +437,7 @@ Test(flow, closed_window_sends_nothing_and_halts, .timeout = 60)
 	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	cr_expect_eq(sim_count(&s), 0);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.WINDOW"), 3);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.WINDOW"), 3);
 	table_release(&t);
 	out_release(&o);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "--window",
@@ -488,7 +455,7 @@ Test(flow, not_before_waits_for_the_opening, .timeout = 60)
 	cJSON *log;
 	double first, before;
 	struct timespec ts;
-	const char *m = css_manifest("nb.csv", 2, "c-%d");
+	const char *m = t_css_manifest("nb.csv", 2, "c-%d");
 
 	sim_start(&s, NULL);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -555,8 +522,8 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	cr_expect_eq(sim_count(&s), 6);
 	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
 	cr_expect_eq(t.nrows, 5, "every row in the new report");
-	cr_expect_eq(count_outcome(&t, "succeeded", NULL), 3);
-	cr_expect_eq(count_outcome(&t, "failed", "CSS.0015"), 1);
+	cr_expect_eq(table_count(&t, "succeeded", NULL), 3);
+	cr_expect_eq(table_count(&t, "failed", "CSS.0015"), 1);
 	table_release(&t);
 	out_release(&o);
 

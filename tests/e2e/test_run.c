@@ -29,18 +29,6 @@ str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A request header as the simulator logged it (name case-insensitive). */
-static const char *
-header(const cJSON *e, const char *name)
-{
-	const cJSON *h = cJSON_GetObjectItemCaseSensitive(e, "headers"), *v;
-
-	cJSON_ArrayForEach(v, h)
-		if (strcasecmp(v->string, name) == 0)
-			return v->valuestring;
-	return NULL;
-}
-
 /* The log entry whose raw path is path, or NULL. */
 static const cJSON *
 by_path(const cJSON *log, const char *path)
@@ -162,7 +150,7 @@ Test(e2e, kafka_modify_sends_typed_nested_body, .timeout = 60)
 	cr_expect_str_eq(str(e, "method"), "PUT");
 	cr_expect_str_eq(str(e, "path"),
 	    "/v2/p1/instances/i-1/connector/tasks/t-9");
-	cr_expect_str_eq(header(e, "Content-Type"), "application/json");
+	cr_expect_str_eq(log_header(e, "Content-Type"), "application/json");
 	body = cJSON_Parse(str(e, "body"));
 	cr_assert_not_null(body, "body is JSON: %s", str(e, "body"));
 	cr_expect_str_eq(cJSON_GetObjectItem(body, "topics")->valuestring,
@@ -213,8 +201,8 @@ Test(e2e, dataarts_sends_workspace_header_and_maps_dlf0137, .timeout = 60)
 	cr_expect_str_eq(str(e, "method"), "POST");
 	cr_expect_str_eq(str(e, "path"),
 	    "/v1/p1/jobs/job_batch/instances/34765/restart");
-	cr_expect_str_eq(header(e, "workspace"), "ws-1");
-	cr_expect_null(header(entry(log, 1), "workspace"),
+	cr_expect_str_eq(log_header(e, "workspace"), "ws-1");
+	cr_expect_null(log_header(entry(log, 1), "workspace"),
 	    "an empty cell sends no header");
 	cJSON_Delete(log);
 	table_release(&t);
@@ -427,7 +415,7 @@ Test(e2e, token_is_sent_but_never_reported, .timeout = 60)
 	    t_path("r.csv"), "--token-file", tok, RUN_OPTS, NULL);
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
 	log = sim_log(&s);
-	cr_expect_str_eq(header(entry(log, 0), "X-Auth-Token"),
+	cr_expect_str_eq(log_header(entry(log, 0), "X-Auth-Token"),
 	    "s3cr3t-token-value");
 	rep = t_read(t_path("r.csv"));
 	cr_assert_not_null(rep);

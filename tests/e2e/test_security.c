@@ -13,33 +13,6 @@
 
 #define QUICK "--rate", "unlimited", "--backoff", "10ms"
 
-static const char *
-css_rows(const char *name, int n)
-{
-	char text[4096];
-	size_t len;
-	int i;
-
-	len = (size_t)snprintf(text, sizeof(text), "op,project_id,cluster_id\n");
-	for (i = 1; i <= n && len < sizeof(text) - 64; i++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len,
-		    "css.restart_cluster,p1,c-%d\n", i);
-	return t_write(name, text);
-}
-
-static size_t
-count_outcome(const struct table *t, const char *outcome, const char *code)
-{
-	size_t r, n = 0;
-
-	for (r = 1; r < t->nrows; r++)
-		if (strcmp(table_get(t, r, "outcome"), outcome) == 0 &&
-		    (code == NULL ||
-		    strcmp(table_get(t, r, "error_code"), code) == 0))
-			n++;
-	return n;
-}
-
 /* Fails when secret appears in any output of the run. */
 static void
 expect_secret_nowhere(const struct out *o, const char *report,
@@ -56,23 +29,12 @@ expect_secret_nowhere(const struct out *o, const char *report,
 	free(rep);
 }
 
-static const char *
-header(const cJSON *e, const char *name)
-{
-	const cJSON *h = cJSON_GetObjectItemCaseSensitive(e, "headers"), *v;
-
-	cJSON_ArrayForEach(v, h)
-		if (strcasecmp(v->string, name) == 0)
-			return v->valuestring;
-	return NULL;
-}
-
 Test(security, token_from_environment_is_sent_and_hidden, .timeout = 60)
 {
 	struct sim s;
 	struct out o;
 	cJSON *log;
-	const char *m = css_rows("t.csv", 2);
+	const char *m = t_css_manifest("t.csv", 2, "c-%d");
 
 	sim_start(&s, "--token", "env-token-4242", NULL);
 	setenv("BULKRUN_AUTH_TOKEN", "env-token-4242", 1);
@@ -81,7 +43,7 @@ Test(security, token_from_environment_is_sent_and_hidden, .timeout = 60)
 	unsetenv("BULKRUN_AUTH_TOKEN");
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
 	log = sim_log(&s);
-	cr_expect_str_eq(header(cJSON_GetArrayItem(log, 0), "X-Auth-Token"),
+	cr_expect_str_eq(log_header(cJSON_GetArrayItem(log, 0), "X-Auth-Token"),
 	    "env-token-4242");
 	expect_secret_nowhere(&o, t_path("r.csv"), "env-token-4242");
 	cJSON_Delete(log);
@@ -94,7 +56,7 @@ Test(security, token_file_readable_by_others_is_warned_about,
 {
 	struct sim s;
 	struct out o;
-	const char *m = css_rows("w.csv", 1);
+	const char *m = t_css_manifest("w.csv", 1, "c-%d");
 	const char *tok = t_write("tok", "file-token-77\n");
 
 	cr_assert_eq(chmod(tok, 0644), 0);
@@ -132,15 +94,15 @@ Test(security, aksk_signs_every_request_and_retry, .timeout = 60)
 	    t_path("r.csv"), QUICK, NULL);
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "succeeded", NULL), 2);
+	cr_expect_eq(table_count(&t, "succeeded", NULL), 2);
 	log = sim_log(&s);
 	cr_expect_eq(cJSON_GetArraySize(log), 3, "the flaky row twice");
 	cJSON_ArrayForEach(e, log) {
-		cr_expect(strncmp(header(e, "Authorization"),
+		cr_expect(strncmp(log_header(e, "Authorization"),
 		    "SDK-HMAC-SHA256 Access=AKTESTAKTEST, SignedHeaders=",
-		    50) == 0, "%s", header(e, "Authorization"));
-		cr_expect_not_null(header(e, "X-Sdk-Date"));
-		cr_expect_str_eq(header(e, "X-Project-Id"), "p1");
+		    50) == 0, "%s", log_header(e, "Authorization"));
+		cr_expect_not_null(log_header(e, "X-Sdk-Date"));
+		cr_expect_str_eq(log_header(e, "X-Project-Id"), "p1");
 	}
 	expect_secret_nowhere(&o, t_path("r.csv"), "SKsecretSKsecret");
 	table_release(&t);
@@ -154,7 +116,7 @@ Test(security, wrong_sk_fails_first_row_skips_the_rest, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_rows("bad-sk.csv", 5);
+	const char *m = t_css_manifest("bad-sk.csv", 5, "c-%d");
 
 	sim_start(&s, "--aksk", "AKTESTAKTEST:SKsecretSKsecret", NULL);
 	setenv("HUAWEICLOUD_SDK_AK", "AKTESTAKTEST", 1);
@@ -164,8 +126,8 @@ Test(security, wrong_sk_fails_first_row_skips_the_rest, .timeout = 60)
 	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	cr_expect_eq(sim_count(&s), 1, "one bad signature, no retry");
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "failed", "APIG.0301"), 1);
-	cr_expect_eq(count_outcome(&t, "skipped", "SKIPPED.AUTH"), 4);
+	cr_expect_eq(table_count(&t, "failed", "APIG.0301"), 1);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.AUTH"), 4);
 	expect_secret_nowhere(&o, t_path("r.csv"), "wrong-secret-key-999");
 	table_release(&t);
 	out_release(&o);
@@ -175,7 +137,7 @@ Test(security, wrong_sk_fails_first_row_skips_the_rest, .timeout = 60)
 Test(security, dry_run_masks_the_signature_and_token, .timeout = 60)
 {
 	struct out o;
-	const char *m = css_rows("dry.csv", 1);
+	const char *m = t_css_manifest("dry.csv", 1, "c-%d");
 
 	setenv("HUAWEICLOUD_SDK_AK", "AKTESTAKTEST", 1);
 	setenv("HUAWEICLOUD_SDK_SK", "SKsecretSKsecret", 1);
@@ -199,7 +161,7 @@ Test(security, password_flow_gets_and_refreshes_the_token, .timeout = 60)
 	cJSON *log;
 	const cJSON *e;
 	int ntok = 0, napi = 0;
-	const char *m = css_rows("pw.csv", 6);
+	const char *m = t_css_manifest("pw.csv", 6, "c-%d");
 
 	/* each token is good for 3 API requests, then answers 401 */
 	sim_start(&s, "--iam-user", "alice:Pa55word-xyz",
@@ -213,7 +175,7 @@ Test(security, password_flow_gets_and_refreshes_the_token, .timeout = 60)
 	    t_path("r.csv"), "-j", "1", QUICK, NULL);
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
 	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(count_outcome(&t, "succeeded", NULL), 6);
+	cr_expect_eq(table_count(&t, "succeeded", NULL), 6);
 	log = sim_log(&s);
 	cJSON_ArrayForEach(e, log) {
 		if (strstr(cJSON_GetObjectItem(e, "path")->valuestring,
@@ -236,7 +198,7 @@ Test(security, password_flow_wrong_password_sends_no_api_call,
 {
 	struct sim s;
 	struct out o;
-	const char *m = css_rows("pw2.csv", 3);
+	const char *m = t_css_manifest("pw2.csv", 3, "c-%d");
 
 	sim_start(&s, "--iam-user", "alice:Pa55word-xyz", NULL);
 	setenv("OS_AUTH_URL", s.url, 1);
@@ -278,7 +240,7 @@ Test(security, tls_verified_by_default_cacert_and_insecure, .timeout = 90)
 	struct sim s;
 	struct out o;
 	struct table t;
-	const char *m = css_rows("tls.csv", 1);
+	const char *m = t_css_manifest("tls.csv", 1, "c-%d");
 
 	make_certs();
 	sim_start(&s, "--tls", t_path("srv.pem"), t_path("srv.key"), NULL);
@@ -315,7 +277,7 @@ Test(security, date_refusal_says_the_clock_is_skewed, .timeout = 60)
 	    "\"body\": {\"error_code\": \"APIG.0301\", \"error_msg\": "
 	    "\"Incorrect IAM authentication information: x-sdk-date expired "
 	    "or invalid\"}}}");
-	const char *m = css_rows("skew.csv", 3);
+	const char *m = t_css_manifest("skew.csv", 3, "c-%d");
 
 	sim_start(&s, "--state", st, NULL);
 	setenv("HUAWEICLOUD_SDK_AK", "AKTESTAKTEST", 1);
