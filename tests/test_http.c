@@ -27,6 +27,7 @@ struct srv {
 	const char	*answer;	/* NULL: close without answering */
 	size_t		 answer_len;
 	int		 hold;		/* answer once this many wait */
+	int		 close_after;	/* close each connection after answering */
 	pthread_mutex_t	 mu;	/* guards the figures below */
 	int		 accepts, requests;
 	char		 first[4096];	/* the first request, headers + body */
@@ -102,6 +103,10 @@ answer(struct srv *s, struct conn *c)
 		off += (size_t)n;
 	}
 	c->waiting = 0;
+	if (s->close_after) {
+		close(c->fd);
+		c->fd = -1;
+	}
 }
 
 static void *
@@ -581,4 +586,41 @@ Test(http, wake_ends_a_wait_from_another_thread)
 	br_http_wait(h, -1);	/* nothing in flight: only a wake ends it */
 	pthread_join(t, NULL);
 	br_http_free(h);
+}
+
+#define OK_CLOSE "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" \
+	"Connection: close\r\n\r\n{}"
+
+Test(http, a_server_that_closes_its_connections_is_handled)
+{
+	struct srv s;
+	struct br_http *h;
+	struct br_request req;
+	struct br_response resp;
+	int i, pass;
+
+	/* first it says Connection: close; then it just hangs up after
+	 * each answer, as a server that drops idle keep-alives does */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			srv_start(&s, OK_CLOSE, sizeof(OK_CLOSE) - 1, 1);
+		else
+			srv_start(&s, OK_JSON, sizeof(OK_JSON) - 1, 1);
+		s.close_after = 1;
+		cr_assert_not_null(h = br_http_new_n(&opts, 1));
+		req_init(&req, "POST", s.url);
+		for (i = 0; i < 5; i++) {
+			memset(&resp, 0, sizeof(resp));
+			cr_assert_eq(br_http_send(h, &req, &resp), 0);
+			cr_assert_eq(resp.status, 200, "pass %d, request %d: %s",
+			    pass, i, resp.net_msg);
+			br_response_release(&resp);
+		}
+		pthread_mutex_lock(&s.mu);
+		cr_assert_eq(s.accepts, 5, "a new connection each time");
+		pthread_mutex_unlock(&s.mu);
+		br_request_release(&req);
+		br_http_free(h);
+		srv_stop(&s);
+	}
 }
