@@ -851,16 +851,18 @@ static const struct br_pool_driver worker_driver = {
 	worker_wake
 };
 
-/* How many may be in flight now: 1 during the canary rows, none while
- * the last canary row has not come back. */
+/*
+ * Whether a new row may start (rows waiting for a retry always may): the
+ * canary rows go one at a time, each once the one before has ended, and
+ * the other rows only once every canary row has ended.
+ */
 static int
-slots(struct run *r)
+may_start_new(const struct run *r)
 {
-	if (r->started <= r->o->canary && r->canary_done < r->started)
-		return 0;
 	if (r->started < r->o->canary)
-		return 1;
-	return r->o->jobs;
+		return r->inflight == 0 && r->waiting.n == 0;
+	return r->canary_done >= r->o->canary ||
+	    r->started > r->o->canary;
 }
 
 /* The row read but not sent (if any) will not be: report it skipped or
@@ -942,7 +944,7 @@ execute(struct run *r)
 		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
 		    NULL)
 			finish(r, j, now);	/* with their last answer */
-		while (!stopping && r->inflight < slots(r)) {
+		while (!stopping && r->inflight < r->o->jobs) {
 			if (br_delayq_wait(&r->waiting, now) == 0)
 				j = job_of(br_delayq_peek(&r->waiting));
 			else if (r->halt == NULL &&
@@ -955,7 +957,7 @@ execute(struct run *r)
 					wait = w;
 				break;
 			} else if (r->halt == NULL && (r->pending != NULL ||
-			    read_next(r)))
+			    (may_start_new(r) && read_next(r))))
 				j = r->pending;
 			else {
 				if (r->halt != NULL)

@@ -557,3 +557,27 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	out_release(&o);
 	sim_stop(&s);
 }
+
+Test(flow, a_canary_row_that_needs_a_retry_still_finishes, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	struct table t;
+	const char *m = t_write("cflaky.csv", "op,project_id,cluster_id\n"
+	    "css.restart_cluster,p1,flaky1-c1\n"
+	    "css.restart_cluster,p1,flaky1-c2\n"
+	    "css.restart_cluster,p1,c3\n"
+	    "css.restart_cluster,p1,c4\n");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), "--canary", "2", "--backoff", "10ms", "--rate",
+	    "unlimited", "-q", NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 6, "two retries and four rows");
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	cr_expect_eq(table_count(&t, "succeeded", NULL), 4);
+	table_release(&t);
+	out_release(&o);
+	sim_stop(&s);
+}
