@@ -90,6 +90,7 @@ Test(security, aksk_signs_every_request_and_retry, .timeout = 60)
 	sim_start(&s, "--aksk", "AKTESTAKTEST:SKsecretSKsecret", NULL);
 	setenv("HUAWEICLOUD_SDK_AK", "AKTESTAKTEST", 1);
 	setenv("HUAWEICLOUD_SDK_SK", "SKsecretSKsecret", 1);
+	setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "sts-token-secret-5", 1);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
 	    t_path("r.csv"), QUICK, NULL);
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
@@ -103,8 +104,13 @@ Test(security, aksk_signs_every_request_and_retry, .timeout = 60)
 		    50) == 0, "%s", log_header(e, "Authorization"));
 		cr_expect_not_null(log_header(e, "X-Sdk-Date"));
 		cr_expect_str_eq(log_header(e, "X-Project-Id"), "p1");
+		cr_expect_str_eq(log_header(e, "X-Security-Token"),
+		    "sts-token-secret-5");
+		cr_expect(strstr(log_header(e, "Authorization"),
+		    "x-security-token") != NULL, "the token is signed");
 	}
 	expect_secret_nowhere(&o, t_path("r.csv"), "SKsecretSKsecret");
+	expect_secret_nowhere(&o, t_path("r.csv"), "sts-token-secret-5");
 	table_release(&t);
 	cJSON_Delete(log);
 	out_release(&o);
