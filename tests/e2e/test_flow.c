@@ -581,3 +581,26 @@ Test(flow, a_canary_row_that_needs_a_retry_still_finishes, .timeout = 60)
 	out_release(&o);
 	sim_stop(&s);
 }
+
+Test(flow, shard_runs_only_its_rows, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	struct table t;
+	const char *m = t_css_manifest("shard.csv", 5, "c-%d");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("r.csv"), "--shard", "2/2", "--rate", "unlimited", "-q",
+	    NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 2);
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	cr_expect_eq(t.nrows, 3, "the report holds this shard's rows");
+	cr_expect_neq(table_find(&t, "cluster_id", "c-2"), 0);
+	cr_expect_neq(table_find(&t, "cluster_id", "c-4"), 0);
+	cr_expect_eq(table_find(&t, "cluster_id", "c-1"), 0);
+	table_release(&t);
+	out_release(&o);
+	sim_stop(&s);
+}
