@@ -869,6 +869,36 @@ jws(struct br_manifest *m, struct br_err *err)
 		jadv(m);
 }
 
+static int	jfound(struct br_manifest *, struct br_err *, int,
+		    const char *);
+
+/*
+ * After a member of an object: ',' (and then another member must follow)
+ * or the closing '}'.  1: another member, 0: the object ended, < 0: an
+ * error (err set).
+ */
+static int
+jobject_next(struct br_manifest *m, struct br_err *err)
+{
+	int c;
+
+	jws(m, err);
+	c = jpeek(m, err);
+	if (c == ',') {
+		jadv(m);
+		jws(m, err);
+		if (jpeek(m, err) == '}')
+			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
+			    "trailing comma before '}'");
+		return 1;
+	}
+	if (c == '}') {
+		jadv(m);
+		return 0;
+	}
+	return jfound(m, err, c, "',' or '}'");
+}
+
 static int
 jfound(struct br_manifest *m, struct br_err *err, int c,
     const char *expected)
@@ -1417,21 +1447,8 @@ jobject(struct br_manifest *m, struct br_err *err, int depth, int *empty)
 		} else if ((rv = jleaf(m, err, kline, depth)) != 0)
 			return rv;
 		m->path.len = plen;
-		jws(m, err);
-		c = jpeek(m, err);
-		if (c == ',') {
-			jadv(m);
-			jws(m, err);
-			if (jpeek(m, err) == '}')
-				return br_errf(err, BR_EINPUT, m->name,
-				    m->rd.line, "trailing comma before '}'");
-			continue;
-		}
-		if (c == '}') {
-			jadv(m);
-			return 0;
-		}
-		return jfound(m, err, c, "',' or '}'");
+		if ((rv = jobject_next(m, err)) <= 0)
+			return rv;	/* the object ended, or an error */
 	}
 }
 
@@ -1692,21 +1709,10 @@ json_wrapper(struct br_manifest *m, struct br_err *err)
 			    "(expected an array of rows, or an object with "
 			    "'defaults' and 'operations')",
 			    shown(nb, sizeof(nb), m->path.p, m->path.len));
-		jws(m, err);
-		c = jpeek(m, err);
-		if (c == ',') {
-			jadv(m);
-			jws(m, err);
-			if (jpeek(m, err) == '}')
-				return br_errf(err, BR_EINPUT, m->name,
-				    m->rd.line, "trailing comma before '}'");
-			continue;
-		}
-		if (c == '}') {
-			jadv(m);
+		if ((rv = jobject_next(m, err)) < 0)
+			return rv;
+		if (rv == 0)
 			break;
-		}
-		return jfound(m, err, c, "',' or '}'");
 	}
 end:
 	jws(m, err);
