@@ -1803,12 +1803,9 @@ prob_add(struct br_problems *ps, const struct br_problem *pr)
 	return 0;
 }
 
-static int
-probf(struct br_problems *ps, const char *reason, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-probf(struct br_problems *ps, const char *reason, const char *fmt, ...)
+int
+br_problems_addf(struct br_problems *ps, const char *reason,
+    const char *fmt, ...)
 {
 	struct br_problem pr;
 	va_list ap;
@@ -1861,11 +1858,11 @@ bind_column(const struct br_row *row, const char *name, char **out,
 	s = trim(f->value, &n);
 	quote(q, sizeof(q), s, n);
 	if (f->kind == BR_V_JSON)
-		return probf(ps, "TYPE", "column '%s' must be text, got a "
+		return br_problems_addf(ps, "TYPE", "column '%s' must be text, got a "
 		    "JSON array: '%s'", name, q) == 0 ? 1 : BR_ENOMEM;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return probf(ps, "CONTROL", "column '%s' contains a "
+			return br_problems_addf(ps, "CONTROL", "column '%s' contains a "
 			    "control character: '%s'", name, q) == 0 ? 1 :
 			    BR_ENOMEM;
 	if (strcmp(name, "region") == 0) {
@@ -1876,7 +1873,7 @@ bind_column(const struct br_row *row, const char *name, char **out,
 			    s[i] == '_' || s[i] == '.'))
 				bad = 1;
 		if (bad)
-			return probf(ps, "FORMAT", "column 'region' must "
+			return br_problems_addf(ps, "FORMAT", "column 'region' must "
 			    "hold letters, digits, '-', '_' and '.' only, "
 			    "got '%s'", q) == 0 ? 1 : BR_ENOMEM;
 	} else {
@@ -1885,7 +1882,7 @@ bind_column(const struct br_row *row, const char *name, char **out,
 				bad = 1;
 		if (bad || (!(n > 8 && strncasecmp(s, "https://", 8) == 0) &&
 		    !(n > 7 && strncasecmp(s, "http://", 7) == 0)))
-			return probf(ps, "FORMAT", "column 'endpoint' must "
+			return br_problems_addf(ps, "FORMAT", "column 'endpoint' must "
 			    "be an http:// or https:// URL, got '%s'", q) ==
 			    0 ? 1 : BR_ENOMEM;
 	}
@@ -1934,7 +1931,7 @@ br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 		name = tmp;
 	}
 	if (name == NULL) {
-		if (probf(probs, "NO_OP", "no operation: the row has no 'op' "
+		if (br_problems_addf(probs, "NO_OP", "no operation: the row has no 'op' "
 		    "and no --op was given") != 0)
 			return BR_ENOMEM;
 		return BR_EINPUT;
@@ -1944,9 +1941,9 @@ br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 		quote(q, sizeof(q), name, nl);
 		sug = br_catalog_suggest(c, name);
 		r = sug != NULL ?
-		    probf(probs, "UNKNOWN_OP", "unknown operation '%s'; did "
+		    br_problems_addf(probs, "UNKNOWN_OP", "unknown operation '%s'; did "
 		    "you mean '%s'?", q, sug) :
-		    probf(probs, "UNKNOWN_OP", "unknown operation '%s'", q);
+		    br_problems_addf(probs, "UNKNOWN_OP", "unknown operation '%s'", q);
 		free(tmp);
 		return r != 0 ? BR_ENOMEM : BR_EINPUT;
 	}
@@ -1979,7 +1976,7 @@ br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 			}
 		}
 		if (v == NULL) {
-			if (p->required && probf(probs, "MISSING", "missing "
+			if (p->required && br_problems_addf(probs, "MISSING", "missing "
 			    "required parameter '%s'", p->name) != 0)
 				return BR_ENOMEM;
 			continue;

@@ -221,6 +221,10 @@ int	br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 	    struct br_problems *probs);
 void	br_bound_release(struct br_bound *b);
 const char	*br_bound_get(const struct br_bound *b, const char *name);
+/* Appends a problem: INPUT.<reason>, and a message without location.
+ * 0 or BR_ENOMEM. */
+int	br_problems_addf(struct br_problems *p, const char *reason,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void	br_problems_clear(struct br_problems *p);
 void	br_problems_release(struct br_problems *p);
 

@@ -142,8 +142,8 @@ findex_find(const struct findex *ix, const char *name)
 	return NULL;
 }
 
-static int
-is_added(const char *name)
+int
+br_report_is_added_column(const char *name)
 {
 	size_t i;
 
@@ -285,7 +285,7 @@ write_header(struct br_report *rp, struct br_err *err)
 		br_strbuf_add(&sb, "\xef\xbb\xbf", 3);
 	for (i = 0; i < rp->ncols; i++) {
 		br_strbuf_reset(&name);
-		if (is_added(rp->cols[i]))
+		if (br_report_is_added_column(rp->cols[i]))
 			br_strbuf_addstr(&name, "input.");
 		br_strbuf_addstr(&name, rp->cols[i]);
 		if (!name.oom)

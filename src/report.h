@@ -54,6 +54,9 @@ int	br_report_write(struct br_report *rp, const struct br_row *row,
 int	br_report_close(struct br_report *rp, struct br_err *err);
 const char *br_report_path(const struct br_report *rp);
 
+/* Whether name (any case) is one of the columns a report adds. */
+int	br_report_is_added_column(const char *name);
+
 /* Escapes one CSV cell into a new string (quoting as above; network
  * != 0 applies the formula guard). */
 char	*br_csv_cell(const char *s, size_t len, int delimiter, int network);

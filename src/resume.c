@@ -10,11 +10,6 @@
 #include "datetime.h"
 #include "resume.h"
 
-/* The columns a report adds after the manifest's own. */
-static const char *const added[] = { "row", "line", "op", "outcome",
-	"http_status", "error_code", "error_msg", "attempts", "elapsed_ms",
-	"started_at", "finished_at", "request_id", "response" };
-
 struct slot {
 	long		 num;		/* 0: empty */
 	uint64_t	 fp;
@@ -139,17 +134,6 @@ struct earlier {
 	struct br_result	 res;
 };
 
-static int
-is_added(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(added) / sizeof(added[0]); i++)
-		if (strcmp(name, added[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 earlier_clear(struct earlier *e)
 {
@@ -265,7 +249,7 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 	if ((e->op = strdup(op)) == NULL)
 		return BR_ENOMEM;
 	for (i = 0; i < raw->nfields; i++)
-		if (!is_added(raw->fields[i].name) &&
+		if (!br_report_is_added_column(raw->fields[i].name) &&
 		    raw->fields[i].value != NULL &&
 		    add_value(e, raw->fields[i].name,
 		    raw->fields[i].value) != 0)

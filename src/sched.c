@@ -98,7 +98,6 @@ struct run {
 	uint64_t		 rng;
 	long			 started;	/* rows sent at least once */
 	long			 canary_done;
-	long			 failures;
 	long			 fail_limit;	/* -1: none */
 	const char		*halt;		/* SKIPPED.<why>, or NULL */
 	struct br_err		 ep_err;	/* no endpoint configured */
@@ -131,7 +130,6 @@ bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep)
 {
 	char *base;
 	struct br_err err = { 0 };
-	struct br_problem *np;
 
 	br_problems_clear(&r->probs);
 	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
@@ -147,16 +145,8 @@ bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep)
 			r->ep_err = err;
 		return BR_EINPUT;
 	}
-	if (r->probs.n == r->probs._cap) {
-		size_t cap = r->probs._cap ? r->probs._cap * 2 : 4;
-		if ((np = realloc(r->probs.v, cap * sizeof(*np))) == NULL)
-			return BR_ENOMEM;
-		r->probs.v = np;
-		r->probs._cap = cap;
-	}
-	np = &r->probs.v[r->probs.n++];
-	snprintf(np->reason, sizeof(np->reason), "ENDPOINT");
-	snprintf(np->msg, sizeof(np->msg), "%.500s", err.msg);
+	if (br_problems_addf(&r->probs, "ENDPOINT", "%.500s", err.msg) != 0)
+		return BR_ENOMEM;
 	return BR_EINPUT;
 }
 
@@ -400,17 +390,30 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 
 /* ---- pass two ---- */
 
+/* The request for b, without credentials. */
 static int
-build_request(struct run *r, struct job *j, struct br_err *err)
+build_request(struct run *r, const struct br_bound *b,
+    struct br_request *req, struct br_err *err)
 {
 	char *base;
 	int rc;
 
-	if ((base = br_request_base_url(r->cat, &j->b, &r->ep, err)) == NULL)
+	if ((base = br_request_base_url(r->cat, b, &r->ep, err)) == NULL)
 		return BR_EINPUT;
-	rc = br_request_build(&j->b, base, &j->req, err);
+	rc = br_request_build(b, base, req, err);
 	free(base);
 	return rc;
+}
+
+/* The credentials of one attempt: the token, or a fresh signature. */
+static int
+apply_creds(struct run *r, const struct br_bound *b, struct br_request *req,
+    struct br_err *err)
+{
+	if (r->creds.kind == BR_CREDS_NONE)
+		return 0;
+	return br_creds_apply(&r->creds, req, (int64_t)time(NULL),
+	    br_bound_get(b, "project_id"), err);
 }
 
 static const char *
@@ -446,8 +449,6 @@ write_row(struct run *r, const struct br_row *row, const char *op,
 	struct br_err err = { 0 };
 
 	br_stats_add(&r->stats, res);
-	if (res->outcome == BR_OUT_FAILED)
-		r->failures++;
 	if (r->rep != NULL && !r->io_error &&
 	    br_report_write(r->rep, row, op, res, &err) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
@@ -563,7 +564,7 @@ read_next(struct run *r)
 			    BR_OUT_SKIPPED, why, skip_message(why));
 			continue;
 		}
-		if (build_request(r, j, &err) != 0) {
+		if (build_request(r, &j->b, &j->req, &err) != 0) {
 			write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
 			    "INPUT.REQUEST", err.msg);
 			br_err_clear(&err);
@@ -586,11 +587,12 @@ svc_index(struct run *r, const char *service)
 	struct svc *ns, *v;
 	double ceiling = r->o->rate;
 	size_t i;
-	int64_t now = br_mono_ms();
+	int64_t now;
 
 	for (i = 0; i < r->nsvcs; i++)
 		if (strcasecmp(r->svcs[i].name, service) == 0)
 			return (int)i;
+	now = br_mono_ms();
 	if ((ns = realloc(r->svcs, (r->nsvcs + 1) * sizeof(*ns))) == NULL)
 		return -1;
 	r->svcs = ns;
@@ -658,9 +660,7 @@ submit(struct run *r, struct job *j, int64_t now)
 		j->started_ms = br_now_ms();
 	}
 	br_response_release(&j->resp);
-	if (r->creds.kind != BR_CREDS_NONE && br_creds_apply(&r->creds,
-	    &j->req, (int64_t)time(NULL), br_bound_get(&j->b, "project_id"),
-	    &err) != 0) {
+	if (apply_creds(r, &j->b, &j->req, &err) != 0) {
 		br_result_release(&j->res);
 		memset(&j->res, 0, sizeof(j->res));
 		(void)br_result_set(&j->res, BR_OUT_FAILED, "INPUT.AUTH",
@@ -699,7 +699,7 @@ finish(struct run *r, struct job *j, int64_t now)
 		if (j->res.outcome != BR_OUT_SUCCEEDED && r->halt == NULL)
 			r->halt = "SKIPPED.CANARY";
 	}
-	if (r->fail_limit >= 0 && r->failures > r->fail_limit &&
+	if (r->fail_limit >= 0 && r->stats.outcomes[BR_OUT_FAILED] > r->fail_limit &&
 	    r->halt == NULL)
 		r->halt = "SKIPPED.HALTED";
 	job_free(r, j);
@@ -1036,7 +1036,6 @@ dry_run(struct run *r)
 	struct br_bound b;
 	struct br_request req;
 	struct br_err err = { 0 };
-	char *base;
 	int rc, bad = 0;
 
 	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
@@ -1054,17 +1053,14 @@ dry_run(struct run *r)
 		if (bind_row(r, &row, &b, 1) != 0) {
 			printf("# invalid: not sent\n\n");
 			bad = 1;
-		} else if ((base = br_request_base_url(r->cat, &b, &r->ep,
-		    &err)) != NULL) {
-			rc = br_request_build(&b, base, &req, &err);
-			free(base);
+		} else {
+			rc = build_request(r, &b, &req, &err);
 			if (rc == 0 && r->creds.kind == BR_CREDS_PASSWORD)
+				/* the token is fetched only by a real run */
 				rc = br_request_add_header(&req,
 				    "X-Auth-Token", "(fetched at run time)", 1);
-			else if (rc == 0 && r->creds.kind != BR_CREDS_NONE)
-				rc = br_creds_apply(&r->creds, &req,
-				    (int64_t)time(NULL), br_bound_get(&b,
-				    "project_id"), &err);
+			else if (rc == 0)
+				rc = apply_creds(r, &b, &req, &err);
 			if (rc == 0)
 				br_request_print(&req, stdout);
 			else {
