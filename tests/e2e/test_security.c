@@ -204,6 +204,7 @@ Test(security, password_flow_wrong_password_sends_no_api_call,
 {
 	struct sim s;
 	struct out o;
+	struct table t;
 	const char *m = t_css_manifest("pw2.csv", 3, "c-%d");
 
 	sim_start(&s, "--iam-user", "alice:Pa55word-xyz", NULL);
@@ -214,8 +215,12 @@ Test(security, password_flow_wrong_password_sends_no_api_call,
 	setenv("OS_PROJECT_ID", "p1", 1);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
 	    t_path("r.csv"), QUICK, NULL);
-	cr_expect_neq(o.status, 0);
+	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	cr_expect_eq(sim_count(&s), 1, "only the token request");
+	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
+	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.AUTH"), 3,
+	    "every row accounted for");
+	table_release(&t);
 	cr_expect(strstr(o.err, "401") != NULL, "%s", o.err);
 	expect_secret_nowhere(&o, t_path("r.csv"), "not-the-password");
 	out_release(&o);
@@ -250,8 +255,7 @@ Test(security, tls_verified_by_default_cacert_and_insecure, .timeout = 90)
 
 	make_certs();
 	sim_start(&s, "--tls", t_path("srv.pem"), t_path("srv.key"), NULL);
-	cr_assert(strncmp(s.url, "https://", 8) == 0 ||
-	    strncmp(s.url, "http://", 7) == 0);
+	cr_assert(strncmp(s.url, "https://", 8) == 0, "%s", s.url);
 	/* unknown CA: NET.TLS with the reason, not retried forever */
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
 	    t_path("r.csv"), "--retries", "0", QUICK, NULL);
