@@ -1231,7 +1231,7 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 {
 	static const char *const keys[] = {
 		"name", "service", "summary", "method", "path", "success",
-		"response", "params", NULL
+		"response", "params", "idempotent", NULL
 	};
 	static const char *const methods[] = {
 		"GET", "PUT", "POST", "PATCH", "DELETE", NULL
@@ -1311,6 +1311,14 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 			op->success[op->nsuccess++] = (int)it->valuedouble;
 		}
 	}
+
+	/* unless the catalog says so, only a read is safe to send twice */
+	v = cJSON_GetObjectItemCaseSensitive(jo, "idempotent");
+	if (v != NULL && !cJSON_IsBool(v))
+		return lerr(ld, line, ctx, "'idempotent' must be true or "
+		    "false");
+	op->idempotent = v != NULL ? cJSON_IsTrue(v) :
+	    strcmp(op->method, "GET") == 0;
 
 	v = cJSON_GetObjectItemCaseSensitive(jo, "response");
 	if (v != NULL && !cJSON_IsArray(v))
@@ -1730,6 +1738,10 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, void *fp,
 	fprintf(f, "\n  success:   ");
 	for (i = 0; i < op->nsuccess; i++)
 		fprintf(f, "%s%d", i > 0 ? ", " : "", op->success[i]);
+	fprintf(f, "\n  idempotent: %s", op->idempotent ? "yes (a request "
+	    "that got no answer is retried)" : "no (a request that got no "
+	    "answer may have been applied: not retried unless --retry-on "
+	    "net-unsafe)");
 	fprintf(f, "\n\nparameters:\n");
 	for (i = 0; i < op->nparams; i++) {
 		p = &op->params[i];

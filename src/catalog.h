@@ -103,6 +103,9 @@ struct br_op {
 	size_t		 nsuccess;
 	char		**response;	/* fields kept for the report */
 	size_t		 nresponse;
+	int		 idempotent;	/* sending it twice does no more harm
+					   than once: a request that may have
+					   arrived is retried */
 };
 
 struct br_service {

@@ -30,6 +30,7 @@ struct xfer {
 	char			*hbuf;
 	size_t			 hbufcap;
 	int			 had_body;
+	int			 sends;	/* times libcurl was about to send */
 	int			 added;	/* to the multi handle */
 	int			 oom;
 	struct xfer		*next;	/* on the free or done list */
@@ -140,6 +141,25 @@ on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 	return aborted();	/* non-zero aborts the transfer */
 }
 
+/*
+ * Called by libcurl right before it sends the request on a connection.
+ * The second call for one transfer is libcurl re-sending on its own (a
+ * reused connection died: "Connection died, retrying a fresh connect"):
+ * the first request may have reached the server, so it is stopped here
+ * and the caller decides, counting it, whether to send again.
+ */
+static int
+on_prereq(void *vp, char *conn_ip, char *local_ip, int conn_port,
+    int local_port)
+{
+	struct xfer *x = vp;
+
+	(void)conn_ip, (void)local_ip, (void)conn_port, (void)local_port;
+	if (x->sends++ > 0)
+		return CURL_PREREQFUNC_ABORT;
+	return CURL_PREREQFUNC_OK;
+}
+
 static enum br_net
 classify(CURLcode rc)
 {
@@ -155,7 +175,7 @@ classify(CURLcode rc)
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
-		return BR_NET_RESET;
+		return BR_NET_NO_ANSWER;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
@@ -183,7 +203,7 @@ br_net_code(enum br_net n)
 	case BR_NET_OK:		return "";
 	case BR_NET_CONNECT:	return "NET.CONNECT";
 	case BR_NET_TIMEOUT:	return "NET.TIMEOUT";
-	case BR_NET_RESET:	return "NET.RESET";
+	case BR_NET_NO_ANSWER:	return "NET.NO_ANSWER";
 	case BR_NET_DNS:	return "NET.DNS";
 	case BR_NET_TLS:	return "NET.TLS";
 	default:		return "NET.OTHER";
@@ -218,7 +238,10 @@ xfer_init(struct xfer *x, const struct br_http_opts *o)
 	    curl_easy_setopt(c, CURLOPT_HEADERDATA, x) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress) !=
-	    CURLE_OK)
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PREREQDATA, x) != CURLE_OK)
 		return -1;
 	if (o->cacert != NULL) {
 		/* added to the system's CAs, which stay trusted by path */
@@ -399,6 +422,7 @@ br_http_start(struct br_http *h, const struct br_request *req,
 	x->user = user;
 	x->cap = 0;
 	x->oom = 0;
+	x->sends = 0;
 	x->errbuf[0] = '\0';
 	if (set_request(x, req) != 0 ||
 	    curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
@@ -429,14 +453,25 @@ finish(struct br_http *h, struct xfer *x, CURLcode rc, const char *why)
 	x->added = 0;
 	h->running--;
 	r->status = status;
+	r->sent = x->sends > 0;
 	if (rc == CURLE_WRITE_ERROR && r->truncated && status > 0)
 		rc = CURLE_OK;		/* we stopped reading at the cap */
 	if (rc != CURLE_OK) {
 		r->net = classify(rc);
 		r->status = 0;
+		if (!r->sent && (r->net == BR_NET_TIMEOUT ||
+		    r->net == BR_NET_NO_ANSWER))
+			r->net = BR_NET_CONNECT;	/* nothing went out */
+		else if (r->sent && r->net == BR_NET_CONNECT)
+			r->net = BR_NET_NO_ANSWER;
 		if (rc == CURLE_ABORTED_BY_CALLBACK && aborted())
 			snprintf(r->net_msg, sizeof(r->net_msg), "abandoned");
-		else if (why != NULL)
+		else if (rc == CURLE_ABORTED_BY_CALLBACK && x->sends > 1) {
+			r->net = BR_NET_NO_ANSWER;
+			snprintf(r->net_msg, sizeof(r->net_msg), "the "
+			    "connection closed after the request was sent, "
+			    "with no answer");
+		} else if (why != NULL)
 			snprintf(r->net_msg, sizeof(r->net_msg), "%s", why);
 		else
 			snprintf(r->net_msg, sizeof(r->net_msg), "%s",

@@ -14,11 +14,16 @@
 
 #define BR_HTTP_BODY_CAP	(1024 * 1024)	/* bytes of a body kept */
 
+/*
+ * Why no answer came.  CONNECT, DNS and TLS: nothing was sent.  TIMEOUT
+ * and NO_ANSWER: the request was sent (resp->sent) and may have been
+ * applied.  A timeout before the request went out is CONNECT.
+ */
 enum br_net {
 	BR_NET_OK = 0,		/* an HTTP answer arrived */
 	BR_NET_CONNECT,
 	BR_NET_TIMEOUT,
-	BR_NET_RESET,		/* connection dropped, empty reply */
+	BR_NET_NO_ANSWER,	/* sent; connection dropped, empty reply */
 	BR_NET_DNS,
 	BR_NET_TLS,
 	BR_NET_OTHER
@@ -32,6 +37,8 @@ struct br_response {
 	char		*request_id;	/* X-Request-Id, or NULL */
 	char		*retry_after;	/* Retry-After as sent, or NULL */
 	enum br_net	 net;
+	int		 sent;		/* the request went out (once: a
+					   second send is never made) */
 	char		 net_msg[256];	/* curl's reason when net != OK */
 };
 
@@ -64,6 +71,11 @@ void	br_response_release(struct br_response *resp);
 const char *br_net_code(enum br_net n);	/* "NET.CONNECT", ... */
 
 /*
+ * Each request is sent at most once per br_http_start: libcurl's own
+ * re-send on a kept-alive connection that died is stopped before it goes
+ * out (the transfer then ends with BR_NET_NO_ANSWER), so that every
+ * request the server receives is one the caller counted.
+ *
  * Many transfers at once, driven from one thread (the one that owns h):
  * at most n in flight, over at most n connections (kept alive and
  * reused).  NULL when out of memory.

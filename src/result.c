@@ -417,6 +417,20 @@ reason_phrase(long status)
 	return NULL;
 }
 
+/* Appends tail to the malloc'd string *s.  0 or -1. */
+static int
+append_text(char **s, const char *tail)
+{
+	size_t a = strlen(*s), b = strlen(tail);
+	char *n;
+
+	if ((n = realloc(*s, a + b + 1)) == NULL)
+		return -1;
+	memcpy(n + a, tail, b + 1);
+	*s = n;
+	return 0;
+}
+
 /* Kept here rather than calling br_net_code() so that this pure module
  * does not link http.c; the two tables name the same classes. */
 static const char *
@@ -429,9 +443,9 @@ net_code(enum br_net n, const char **sentence)
 	case BR_NET_TIMEOUT:
 		*sentence = "timed out";
 		return "NET.TIMEOUT";
-	case BR_NET_RESET:
-		*sentence = "connection reset or empty reply";
-		return "NET.RESET";
+	case BR_NET_NO_ANSWER:
+		*sentence = "the connection closed with no answer";
+		return "NET.NO_ANSWER";
 	case BR_NET_DNS:
 		*sentence = "could not resolve host";
 		return "NET.DNS";
@@ -562,6 +576,12 @@ br_result_from_response(const struct br_op *op,
 		    &oom);
 		if (!oom && r->error_msg == NULL)
 			r->error_msg = strdup(sentence);
+		if (r->error_msg != NULL && resp->sent &&
+		    (resp->net == BR_NET_NO_ANSWER ||
+		    resp->net == BR_NET_TIMEOUT) &&
+		    append_text(&r->error_msg, "; the request was sent and "
+		    "may have been applied") != 0)
+			oom = 1;
 		if (r->error_code == NULL || r->error_msg == NULL) {
 			clear_texts(r);
 			return BR_ENOMEM;

@@ -27,6 +27,7 @@ br_retry_parse_on(struct br_retry_policy *p, const char *list, char *msg,
 	long v;
 
 	p->on_net = 0;
+	p->on_net_unsafe = 0;
 	p->nstatuses = 0;
 	p->ncodes = 0;
 	if (strlen(list) >= sizeof(buf)) {
@@ -47,6 +48,10 @@ br_retry_parse_on(struct br_retry_policy *p, const char *list, char *msg,
 			continue;
 		if (strcasecmp(tok, "net") == 0) {
 			p->on_net = 1;
+			continue;
+		}
+		if (strcasecmp(tok, "net-unsafe") == 0) {
+			p->on_net = p->on_net_unsafe = 1;
 			continue;
 		}
 		v = strtol(tok, &end, 10);
@@ -85,13 +90,13 @@ br_retry_is_throttle(const char *code)
 }
 
 int
-br_retry_wanted(const struct br_retry_policy *p, int net, long status,
-    const char *code)
+br_retry_wanted(const struct br_retry_policy *p, int net, int maybe_applied,
+    long status, const char *code)
 {
 	size_t i;
 
 	if (net)
-		return p->on_net;
+		return maybe_applied ? p->on_net_unsafe : p->on_net;
 	if (code != NULL)
 		for (i = 0; i < p->ncodes; i++)
 			if (strcmp(p->codes[i], code) == 0)

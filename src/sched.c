@@ -793,7 +793,8 @@ collected(struct run *r, struct job *j, int64_t now)
 	    j->attempts <= r->o->retry.retries && !br_sched_signal &&
 	    (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0) &&
 	    br_retry_wanted(&r->o->retry, j->resp.net != BR_NET_OK,
-	    j->res.http_status, j->res.error_code)) {
+	    j->resp.sent && !j->b.op->idempotent, j->res.http_status,
+	    j->res.error_code)) {
 		delay = br_retry_backoff(&r->o->retry, j->attempts, &r->rng);
 		ra = br_retry_after_ms(j->resp.retry_after, br_now_ms());
 		if (ra > r->o->retry.max_ms)

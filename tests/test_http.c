@@ -28,6 +28,8 @@ struct srv {
 	size_t		 answer_len;
 	int		 hold;		/* answer once this many wait */
 	int		 close_after;	/* close each connection after answering */
+	int		 drop_nth;	/* close instead of answering the nth
+					   request of a connection (0: never) */
 	pthread_mutex_t	 mu;	/* guards the figures below */
 	int		 accepts, requests;
 	char		 first[4096];	/* the first request, headers + body */
@@ -39,6 +41,7 @@ struct conn {
 	char	*buf;
 	size_t	 len, cap;
 	int	 waiting;	/* a whole request, not answered */
+	int	 nreq;		/* requests read on this connection */
 };
 
 /* The first place of needle in hay (n bytes), any case, or NULL. */
@@ -89,7 +92,8 @@ answer(struct srv *s, struct conn *c)
 	size_t off = 0;
 	ssize_t n;
 
-	if (s->answer == NULL) {
+	if (s->answer == NULL || (s->drop_nth > 0 &&
+	    c->nreq == s->drop_nth)) {
 		close(c->fd);
 		c->fd = -1;
 		return;
@@ -170,6 +174,7 @@ serve(void *vp)
 			memmove(k->buf, k->buf + rl, k->len - rl);
 			k->len -= rl;
 			k->waiting = 1;
+			k->nreq++;
 		}
 		for (i = waiting = 0; i < nc; i++)
 			waiting += c[i].fd >= 0 && c[i].waiting;
@@ -433,8 +438,9 @@ Test(http, network_failures_are_classified)
 	srv_start(&s, NULL, 0, 0);
 	req_init(&req, "POST", s.url);
 	cr_assert_eq(br_http_send(h, &req, &resp), 0);
-	cr_assert_eq(resp.net, BR_NET_RESET, "%s", resp.net_msg);
-	cr_assert_str_eq(br_net_code(resp.net), "NET.RESET");
+	cr_assert_eq(resp.net, BR_NET_NO_ANSWER, "%s", resp.net_msg);
+	cr_assert_str_eq(br_net_code(resp.net), "NET.NO_ANSWER");
+	cr_assert(resp.sent, "the request went out");
 	br_response_release(&resp);
 	br_request_release(&req);
 	srv_stop(&s);
@@ -623,4 +629,75 @@ Test(http, a_server_that_closes_its_connections_is_handled)
 		br_http_free(h);
 		srv_stop(&s);
 	}
+}
+
+/*
+ * A kept-alive connection that dies after the server has read the
+ * request: libcurl would send it again on a fresh connection by itself.
+ * It must not: the server sees each request once, and the transfer ends
+ * with NET.NO_ANSWER so that the caller decides (and counts) a retry.
+ */
+Test(http, a_dead_kept_alive_connection_is_not_sent_again)
+{
+	struct srv s;
+	struct br_http *h;
+	struct br_request req;
+	struct br_response resp;
+	int requests;
+
+	srv_start(&s, OK_JSON, sizeof(OK_JSON) - 1, 1);
+	s.drop_nth = 2;
+	cr_assert_not_null(h = br_http_new_n(&opts, 1));
+	req_init(&req, "POST", s.url);
+	memset(&resp, 0, sizeof(resp));
+	cr_assert_eq(br_http_send(h, &req, &resp), 0);
+	cr_assert_eq(resp.status, 200, "%s", resp.net_msg);
+	br_response_release(&resp);
+	/* the second request goes on the kept-alive connection, which dies */
+	cr_assert_eq(br_http_send(h, &req, &resp), 0);
+	cr_assert_eq(resp.status, 0);
+	cr_assert_eq(resp.net, BR_NET_NO_ANSWER, "%s", resp.net_msg);
+	cr_assert(resp.sent);
+	br_response_release(&resp);
+	pthread_mutex_lock(&s.mu);
+	requests = s.requests;
+	pthread_mutex_unlock(&s.mu);
+	cr_assert_eq(requests, 2, "the server saw %d requests, not 2",
+	    requests);
+	/* the next request is a new one: a fresh connection, sent once */
+	cr_assert_eq(br_http_send(h, &req, &resp), 0);
+	cr_assert_eq(resp.status, 200, "%s", resp.net_msg);
+	br_response_release(&resp);
+	br_request_release(&req);
+	br_http_free(h);
+	srv_stop(&s);
+}
+
+/* Nothing was sent: a refused connection is not "may have been applied". */
+Test(http, a_refused_connection_was_not_sent)
+{
+	struct br_http *h;
+	struct br_request req;
+	struct br_response resp;
+	struct sockaddr_in a = { 0 };
+	socklen_t al = sizeof(a);
+	char url[64];
+	int fd;
+
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_geq(fd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
+	cr_assert_not_null(h = br_http_new_n(&opts, 1));
+	req_init(&req, "POST", url);
+	memset(&resp, 0, sizeof(resp));
+	cr_assert_eq(br_http_send(h, &req, &resp), 0);
+	close(fd);
+	cr_assert_eq(resp.net, BR_NET_CONNECT, "%s", resp.net_msg);
+	cr_assert(!resp.sent);
+	br_response_release(&resp);
+	br_request_release(&req);
+	br_http_free(h);
 }

@@ -483,8 +483,8 @@ Test(result, network_failures)
 		{ BR_NET_TIMEOUT, "Operation timed out after 30000 "
 		  "milliseconds", "NET.TIMEOUT", "Operation timed out after "
 		  "30000 milliseconds" },
-		{ BR_NET_RESET, "Empty reply from server", "NET.RESET",
-		  "Empty reply from server" },
+		{ BR_NET_NO_ANSWER, "Empty reply from server",
+		  "NET.NO_ANSWER", "Empty reply from server" },
 		{ BR_NET_DNS, "Could not resolve host: css.x\n", "NET.DNS",
 		  "Could not resolve host: css.x" },
 		{ BR_NET_TLS, "", "NET.TLS",

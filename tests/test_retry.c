@@ -15,11 +15,11 @@ Test(retry, default_policy_retries_net_429_and_5xx_only)
 	cr_assert_eq(p.retries, 3);
 	cr_assert_eq(p.base_ms, 500);
 	cr_assert_eq(p.max_ms, 30000);
-	cr_assert(br_retry_wanted(&p, 1, 0, NULL));
+	cr_assert(br_retry_wanted(&p, 1, 0, 0, NULL));
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		cr_expect(br_retry_wanted(&p, 0, yes[i], NULL), "%ld", yes[i]);
+		cr_expect(br_retry_wanted(&p, 0, 0, yes[i], NULL), "%ld", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		cr_expect(!br_retry_wanted(&p, 0, no[i], "X.1"), "%ld", no[i]);
+		cr_expect(!br_retry_wanted(&p, 0, 0, no[i], "X.1"), "%ld", no[i]);
 }
 
 Test(retry, throttling_codes_count_as_429_whatever_the_status)
@@ -27,9 +27,9 @@ Test(retry, throttling_codes_count_as_429_whatever_the_status)
 	struct br_retry_policy p;
 
 	br_retry_defaults(&p);
-	cr_assert(br_retry_wanted(&p, 0, 404, "DMS.10240407"));
-	cr_assert(br_retry_wanted(&p, 0, 400, "APIG.0308"));
-	cr_assert(!br_retry_wanted(&p, 0, 404, "DMS.00404022"));
+	cr_assert(br_retry_wanted(&p, 0, 0, 404, "DMS.10240407"));
+	cr_assert(br_retry_wanted(&p, 0, 0, 400, "APIG.0308"));
+	cr_assert(!br_retry_wanted(&p, 0, 0, 404, "DMS.00404022"));
 	cr_assert(br_retry_is_throttle("APIG.0308"));
 	cr_assert(!br_retry_is_throttle("APIG.0301"));
 	cr_assert(!br_retry_is_throttle(NULL));
@@ -44,12 +44,12 @@ Test(retry, retry_on_takes_statuses_codes_and_net)
 	cr_assert_eq(br_retry_parse_on(&p, "409, FDI.3150", msg, sizeof(msg)),
 	    0);
 	cr_assert(!p.on_net);
-	cr_assert(br_retry_wanted(&p, 0, 409, NULL));
-	cr_assert(br_retry_wanted(&p, 0, 400, "FDI.3150"));
-	cr_assert(!br_retry_wanted(&p, 0, 503, NULL));
-	cr_assert(!br_retry_wanted(&p, 1, 0, NULL));
+	cr_assert(br_retry_wanted(&p, 0, 0, 409, NULL));
+	cr_assert(br_retry_wanted(&p, 0, 0, 400, "FDI.3150"));
+	cr_assert(!br_retry_wanted(&p, 0, 0, 503, NULL));
+	cr_assert(!br_retry_wanted(&p, 1, 0, 0, NULL));
 	cr_assert_eq(br_retry_parse_on(&p, "none", msg, sizeof(msg)), 0);
-	cr_assert(!br_retry_wanted(&p, 0, 429, NULL));
+	cr_assert(!br_retry_wanted(&p, 0, 0, 429, NULL));
 	cr_assert_eq(br_retry_parse_on(&p, "net,700", msg, sizeof(msg)), -1);
 	cr_assert(strstr(msg, "700") != NULL);
 }
@@ -94,4 +94,22 @@ Test(retry, retry_after_in_both_forms)
 	cr_assert_eq(br_retry_after_ms("-1", now), -1);
 	cr_assert_eq(br_retry_after_ms("Sun, 06 Foo 1994 08:49:37 GMT", now),
 	    -1);
+}
+
+Test(retry, a_request_that_may_have_arrived_needs_net_unsafe)
+{
+	struct br_retry_policy p;
+	char msg[128];
+
+	br_retry_defaults(&p);
+	/* nothing sent, or idempotent: plain "net" */
+	cr_assert(br_retry_wanted(&p, 1, 0, 0, NULL));
+	/* sent, no answer, not idempotent: not by default */
+	cr_assert(!br_retry_wanted(&p, 1, 1, 0, NULL));
+	cr_assert_eq(br_retry_parse_on(&p, "net-unsafe", msg, sizeof(msg)), 0);
+	cr_assert(p.on_net && p.on_net_unsafe);
+	cr_assert(br_retry_wanted(&p, 1, 1, 0, NULL));
+	cr_assert(br_retry_wanted(&p, 1, 0, 0, NULL));
+	cr_assert_eq(br_retry_parse_on(&p, "net", msg, sizeof(msg)), 0);
+	cr_assert(!p.on_net_unsafe);
 }
