@@ -16,7 +16,8 @@ enum {
 	BR_EINPUT = -1,		/* bad manifest, bad value, bad usage */
 	BR_ENOMEM = -2,
 	BR_EIO = -3,		/* cannot read or write a file */
-	BR_EINTERNAL = -4
+	BR_EINTERNAL = -4,
+	BR_EEXIST = -5		/* a file that must be new exists */
 };
 
 struct br_err {

@@ -110,6 +110,10 @@ typedef const char *(*name_fn)(const void *, size_t, size_t *);
 
 struct br_manifest {
 	char		*name;
+	char		*snap_path;	/* as opened, for br_manifest_changed */
+	struct stat	 snap_st;	/* when the snapshot was taken */
+	int		 snap;
+	int		 hash_is_data, cut_ok, cut;
 	enum br_mformat	 fmt;
 	int		 delim;
 	int		 bom;
@@ -540,6 +544,14 @@ csv_record(struct br_manifest *m, struct br_err *err)
 				if ((rv = csv_feed(m,
 				    (const unsigned char *)"\n", 1, err)) != 0)
 					return rv;
+				if (!m->rec_done && m->cut_ok) {
+					/* close the cut quoted cell */
+					m->cut = 1;
+					if ((rv = csv_feed(m,
+					    (const unsigned char *)"\"\n", 2,
+					    err)) != 0)
+						return rv;
+				}
 				if (!m->rec_done)
 					return br_errf(err, BR_EINPUT, m->name,
 					    m->rec_line,
@@ -568,7 +580,7 @@ csv_record(struct br_manifest *m, struct br_err *err)
 				r->pos++;
 				continue;
 			}
-			if (c == '#') {
+			if (c == '#' && !m->hash_is_data) {
 				m->in_comment = 1;
 				continue;
 			}
@@ -1907,9 +1919,19 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 			    "is a directory");
 			goto fail;
 		}
-		if (S_ISREG(st.st_mode))
+		if (S_ISREG(st.st_mode) && !(opts != NULL && opts->snapshot))
 			m->rd.f = f;
 		else {
+			if (opts != NULL && opts->snapshot &&
+			    S_ISREG(st.st_mode)) {
+				m->snap = 1;
+				m->snap_st = st;
+				if ((m->snap_path = strdup(path)) == NULL) {
+					fclose(f);
+					rv = nomem(err);
+					goto fail;
+				}
+			}
 			rv = spool(m, f, &t, err);
 			fclose(f);
 			if (rv != 0)
@@ -1932,6 +1954,10 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 		m->bom = 1;
 	}
 
+	if (opts != NULL) {
+		m->hash_is_data = opts->hash_is_data;
+		m->cut_ok = opts->cut_ok;
+	}
 	fmt = opts != NULL ? opts->format : 0;
 	if (fmt == 0 && !stdin_) {
 		if (ext_is(path, ".json"))
@@ -2076,6 +2102,28 @@ br_manifest_column(const struct br_manifest *m, size_t i)
 	return m->cols[i];
 }
 
+int
+br_manifest_cut(const struct br_manifest *m)
+{
+	return m->cut;
+}
+
+int
+br_manifest_changed(const struct br_manifest *m)
+{
+	struct stat st;
+
+	if (!m->snap)
+		return 0;
+	if (stat(m->snap_path, &st) != 0)
+		return 1;
+	return st.st_dev != m->snap_st.st_dev ||
+	    st.st_ino != m->snap_st.st_ino ||
+	    st.st_size != m->snap_st.st_size ||
+	    st.st_mtim.tv_sec != m->snap_st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != m->snap_st.st_mtim.tv_nsec;
+}
+
 void
 br_manifest_close(struct br_manifest *m)
 {
@@ -2088,6 +2136,7 @@ br_manifest_close(struct br_manifest *m)
 	csv_free_cols(m);
 	free(m->rd.buf);
 	free(m->name);
+	free(m->snap_path);
 	buf_free(&m->rec);
 	free(m->cells);
 	buf_free(&m->jb);

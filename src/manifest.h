@@ -106,6 +106,14 @@ struct br_row {
 struct br_manifest_opts {
 	int		 delimiter;	/* 0: detect from the header */
 	int		 format;	/* 0: from the file name, else sniffed */
+	int		 snapshot;	/* read a private copy taken at open,
+					   so that every pass reads the same
+					   bytes whatever happens to the file */
+	int		 hash_is_data;	/* CSV: a line starting with '#' is a
+					   row, not a comment (reports) */
+	int		 cut_ok;	/* CSV: a file that ends inside a
+					   quoted cell gives its last record,
+					   cut (br_manifest_cut() says so) */
 };
 
 struct br_manifest;
@@ -140,6 +148,14 @@ int		 br_manifest_had_bom(const struct br_manifest *m);
 /* CSV only: the header names (trimmed, case kept).  0 columns for JSON. */
 size_t		 br_manifest_ncolumns(const struct br_manifest *m);
 const char	*br_manifest_column(const struct br_manifest *m, size_t i);
+
+/* With opts->cut_ok: whether the last row returned was cut short. */
+int	br_manifest_cut(const struct br_manifest *m);
+
+/* With opts->snapshot: whether the file at the path opened has changed
+ * since its copy was taken (other size, time, inode, or gone).  0 for
+ * standard input and without a snapshot. */
+int	br_manifest_changed(const struct br_manifest *m);
 
 void	br_manifest_close(struct br_manifest *m);
 

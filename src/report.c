@@ -24,7 +24,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -36,7 +38,7 @@
 static const char *const added[] = {
 	"row", "line", "op", "outcome", "http_status", "error_code",
 	"error_msg", "attempts", "elapsed_ms", "started_at", "finished_at",
-	"request_id", "response"
+	"request_id", "response", "request_fp"
 };
 #define NADDED	(sizeof(added) / sizeof(added[0]))
 
@@ -168,6 +170,32 @@ br_report_format_for(const char *path)
 }
 
 char *
+br_report_default_path(const char *manifest, int delimiter, int64_t now_ms,
+    int counter)
+{
+	const char *base = strrchr(manifest, '/'), *dot;
+	char stamp[48], num[16] = "";
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	size_t n;
+
+	base = base != NULL ? base + 1 : manifest;
+	if (strcmp(manifest, "-") == 0)
+		base = "stdin";
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+	iso_ms(now_ms, stamp, sizeof(stamp));	/* 2026-11-21T00:00:00.000Z */
+	if (counter > 1)
+		snprintf(num, sizeof(num), "-%d", counter);
+	br_strbuf_addstr(&sb, "reports/");
+	br_strbuf_add(&sb, base, n);
+	/* compact: 20261121T000000.000Z */
+	br_strbuf_addf(&sb, "-%.4s%.2s%.2sT%.2s%.2s%.2s%.5s%s.%s", stamp,
+	    stamp + 5, stamp + 8, stamp + 11, stamp + 14, stamp + 17,
+	    stamp + 19, num, delimiter == '\t' ? "tsv" : "csv");
+	return br_strbuf_detach(&sb);
+}
+
+char *
 br_csv_cell(const char *s, size_t len, int delimiter, int network)
 {
 	char *out, *o;
@@ -180,7 +208,9 @@ br_csv_cell(const char *s, size_t len, int delimiter, int network)
 		return NULL;
 	guard = network && len > 0 && s[0] != '\0' &&
 	    strchr("=+-@\t\r", s[0]) != NULL;
-	quote = len > 0 && !guard && (s[0] == ' ' || s[0] == '\t');
+	/* '#' first would make a line read back as a comment */
+	quote = len > 0 && !guard && (s[0] == ' ' || s[0] == '\t' ||
+	    s[0] == '#');
 	if (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		quote = 1;
 	for (i = 0; i < len && !quote; i++)
@@ -313,7 +343,7 @@ br_report_open(struct br_report **rp, const char *path,
 	struct br_report *r;
 	char eb[128];
 	size_t i;
-	int rc;
+	int rc, fd = -1, e;
 
 	*rp = NULL;
 	if (path == NULL || path[0] == '\0')
@@ -353,7 +383,10 @@ br_report_open(struct br_report **rp, const char *path,
 		}
 		r->pos[r->ncols++] = i;
 	}
-	if (strcmp(path, "-") == 0) {
+	if (r->opts.stream != NULL) {
+		r->f = r->opts.stream;
+		r->is_stdout = 1;	/* not ours to close */
+	} else if (strcmp(path, "-") == 0) {
 		r->f = stdout;
 		r->is_stdout = 1;
 	} else {
@@ -361,10 +394,16 @@ br_report_open(struct br_report **rp, const char *path,
 			report_free(r);
 			return rc;
 		}
-		if ((r->f = fopen(path, "w")) == NULL) {
-			rc = br_errf(err, BR_EIO, NULL, 0, "cannot create "
-			    "report '%s': %s", path,
-			    errstr(errno, eb, sizeof(eb)));
+		/* a name of our own making never replaces a file */
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (r->opts.exclusive
+		    ? O_EXCL : O_TRUNC), 0666);
+		if (fd < 0 || (r->f = fdopen(fd, "w")) == NULL) {
+			e = errno;
+			if (fd >= 0)
+				close(fd);
+			rc = br_errf(err, e == EEXIST ? BR_EEXIST : BR_EIO,
+			    NULL, 0, "cannot create report '%s': %s", path,
+			    errstr(e, eb, sizeof(eb)));
 			report_free(r);
 			return rc;
 		}
@@ -471,6 +510,8 @@ csv_line(struct br_report *rp, struct br_strbuf *sb,
 	br_strbuf_addc(sb, d);
 	if (res->response != NULL)
 		add_cell(sb, res->response, strlen(res->response), d, 1);
+	br_strbuf_addc(sb, d);
+	br_strbuf_addstr(sb, res->request_fp);
 	br_strbuf_addstr(sb, "\r\n");
 }
 
@@ -851,6 +892,9 @@ jsonl_line(struct br_strbuf *sb, const struct br_row *row, const char *op,
 		    strlen(res->response)) : cJSON_CreateNull();
 		ok = v != NULL && cJSON_AddItemToObject(o, "response", v);
 	}
+	if (ok)
+		ok = add_str(o, "request_fp", res->request_fp[0] != '\0' ?
+		    res->request_fp : NULL);
 	if (ok) {
 		input = input_object(row);
 		ok = input != NULL && cJSON_AddItemToObject(o, "input", input);

@@ -7,20 +7,22 @@
  * renamed "input.NAME"; a manifest column "op" is the report's op column
  * and is not repeated), then: row, line, op, outcome, http_status,
  * error_code, error_msg, attempts, elapsed_ms, started_at, finished_at,
- * request_id, response.  Text that came from the network (error_code,
- * error_msg, request_id, response) and starts with = + - @ TAB or CR gets
- * a leading '.  Cells are quoted when they hold the delimiter, a quote,
- * CR or LF, or begin or end with a blank.
+ * request_id, response, request_fp.  Text that came from the network
+ * (error_code, error_msg, request_id, response) and starts with = + - @
+ * TAB or CR gets a leading '.  Cells are quoted when they hold the
+ * delimiter, a quote, CR or LF, begin or end with a blank, or begin with
+ * '#' (a line must never read back as a comment).
  *
  * JSON Lines: {"row":..,"line":..,"op":..,"outcome":..,"http_status":..,
  * "error_code":..,"error_msg":..,"attempts":..,"elapsed_ms":..,
  * "started_at":..,"finished_at":..,"request_id":..,"response":{..},
- * "input":{..}} with null for empty fields and input nested on dots.
+ * "request_fp":..,"input":{..}} with null for empty fields and input nested on dots.
  */
 #ifndef BR_REPORT_H
 #define BR_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "manifest.h"
@@ -32,12 +34,24 @@ struct br_report_opts {
 	enum br_rformat	 format;
 	int		 delimiter;	/* CSV: ',' ';' or '\t' */
 	int		 bom;		/* CSV: start with a UTF-8 BOM */
+	int		 exclusive;	/* fail (BR_EEXIST) rather than replace
+					   an existing file */
+	void		*stream;	/* a FILE * to write to instead of
+					   path (not closed); path names it */
 };
 
 struct br_report;
 
 /* The format a path asks for: .jsonl/.ndjson/.json -> JSONL, else CSV. */
 enum br_rformat	br_report_format_for(const char *path);
+
+/* A report path of our own making, unique to the millisecond:
+ * reports/BASE-YYYYMMDDTHHMMSS.mmmZ[-N].EXT, BASE the manifest's name
+ * without extension ("stdin" for "-"), N = counter when > 1, EXT csv or,
+ * for a tab-separated manifest, tsv.  Open it with opts->exclusive and
+ * count up on BR_EEXIST.  NULL when out of memory. */
+char	*br_report_default_path(const char *manifest, int delimiter,
+	    int64_t now_ms, int counter);
 
 /* Creates path (and its directory reports/ when missing) and writes the
  * CSV header.  columns are the manifest's column names (for JSON

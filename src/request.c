@@ -25,6 +25,8 @@
 #include <cJSON.h>
 
 #include "jsontext.h"
+#include <openssl/evp.h>
+
 #include "request.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -634,4 +636,95 @@ br_request_remove_header(struct br_request *req, const char *name)
 	}
 	req->nheaders = j;
 	return n;
+}
+
+/* ---- fingerprint ---- */
+
+static int
+given(const struct br_field *f)
+{
+	size_t i;
+
+	if (f->value == NULL || f->kind == BR_V_NULL)
+		return 0;
+	for (i = 0; i < f->len; i++)
+		if (f->value[i] != ' ' && f->value[i] != '\t')
+			return 1;
+	return 0;
+}
+
+/* A parameter's value as written: the row's last given field of that
+ * name, else its --set value; NULL when neither. */
+static const char *
+as_written(const struct br_row *row, const struct br_bind_opts *bo,
+    const char *name)
+{
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; row != NULL && i < row->nfields; i++)
+		if (strcasecmp(row->fields[i].name, name) == 0 &&
+		    given(&row->fields[i]))
+			v = row->fields[i].value;
+	for (i = 0; v == NULL && bo != NULL && i < bo->nsets; i++)
+		if (strcasecmp(bo->sets[i].name, name) == 0)
+			v = bo->sets[i].value;
+	return v;
+}
+
+static void
+fp_add(EVP_MD_CTX *c, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	unsigned char len[8];
+	int i;
+
+	for (i = 0; i < 8; i++)		/* length first: no ambiguity */
+		len[i] = (unsigned char)(n >> (8 * i));
+	EVP_DigestUpdate(c, len, sizeof(len));
+	if (n > 0)
+		EVP_DigestUpdate(c, s, n);
+}
+
+void
+br_request_fp(const struct br_bound *b, const char *base_url,
+    const struct br_row *row, const struct br_bind_opts *bo, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	const struct br_arg *a;
+	const char *v;
+	EVP_MD_CTX *c;
+	size_t k;
+
+	out[0] = '\0';
+	if (b == NULL || b->op == NULL || (c = EVP_MD_CTX_new()) == NULL)
+		return;
+	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		return;
+	}
+	fp_add(c, "bulkrun-request-1");
+	fp_add(c, b->op->name);
+	fp_add(c, b->op->method);
+	fp_add(c, b->op->path);
+	fp_add(c, base_url);
+	for (k = 0; k < b->nargs; k++) {
+		a = &b->args[k];
+		v = a->value;
+		if (a->param->type == BR_T_EPOCH_MS &&
+		    (v = as_written(row, bo, a->param->name)) == NULL)
+			v = a->value;
+		fp_add(c, a->param->name);
+		fp_add(c, v);
+	}
+	if (EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen >= 16) {
+		for (i = 0; i < 16; i++) {
+			out[2 * i] = hex[md[i] >> 4];
+			out[2 * i + 1] = hex[md[i] & 15];
+		}
+		out[32] = '\0';
+	}
+	EVP_MD_CTX_free(c);
 }

@@ -82,4 +82,17 @@ char	*br_pct_encode(const char *s, size_t len);
  * first; returns how many went. */
 int	br_request_remove_header(struct br_request *req, const char *name);
 
+/*
+ * The fingerprint of what a row asks for, as 32 hex digits into out: the
+ * operation, the base URL it goes to (endpoint or region resolved) and
+ * every bound parameter (after --set), so that --resume sends a row again
+ * when its target or values changed.  Dates (epoch_ms parameters) count
+ * as written ("yesterday", "now-24h"), not as resolved, so that a resumed
+ * run does not re-send a row only because time has passed.  row and
+ * sets give the values as written.
+ */
+void	br_request_fp(const struct br_bound *b, const char *base_url,
+	    const struct br_row *row, const struct br_bind_opts *bo,
+	    char out[33]);
+
 #endif

@@ -31,6 +31,9 @@ struct br_result {
 	int64_t		 finished_ms;
 	char		*request_id;
 	char		*response;	/* compact JSON, or NULL */
+	char		 request_fp[33];	/* what was asked: see
+						   br_request_fp(); "" if
+						   the row was never bound */
 };
 
 const char	*br_outcome_name(enum br_outcome o);

@@ -1,5 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,9 @@
 
 struct slot {
 	long		 num;		/* 0: empty */
-	uint64_t	 fp;
+	uint64_t	 fp;		/* of the manifest values */
+	uint64_t	 rfp[2];	/* request_fp, when has_rfp */
+	int		 has_rfp;
 	int		 carried;
 };
 
@@ -94,13 +98,14 @@ find(const struct br_resume *r, long num)
 }
 
 static int
-put(struct br_resume *r, long num, uint64_t fp)
+put(struct br_resume *r, const struct slot *in)
 {
 	struct slot *nv, *old = r->v, *s;
 	size_t i, ocap = r->cap;
+	long num = in->num;
 
 	if ((s = find(r, num)) != NULL) {	/* a later line wins */
-		s->fp = fp;
+		*s = *in;
 		return 0;
 	}
 	if ((r->n + 1) * 2 > r->cap) {
@@ -111,16 +116,36 @@ put(struct br_resume *r, long num, uint64_t fp)
 		r->n = 0;
 		for (i = 0; i < ocap; i++)
 			if (old[i].num != 0)
-				(void)put(r, old[i].num, old[i].fp);
+				(void)put(r, &old[i]);
 		free(old);
 	}
 	for (i = (size_t)num * 2654435761u & (r->cap - 1); r->v[i].num != 0;
 	    i = (i + 1) & (r->cap - 1))
 		;
-	r->v[i].num = num;
-	r->v[i].fp = fp;
+	r->v[i] = *in;
 	r->n++;
 	return 0;
+}
+
+/* 32 hex digits into two words; 0 when s is not that. */
+static int
+parse_rfp(const char *s, uint64_t w[2])
+{
+	int i, d;
+
+	if (s == NULL || strlen(s) != 32)
+		return 0;
+	w[0] = w[1] = 0;
+	for (i = 0; i < 32; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			d = s[i] - '0';
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = s[i] - 'a' + 10;
+		else
+			return 0;
+		w[i / 16] = w[i / 16] << 4 | (uint64_t)d;
+	}
+	return 1;
 }
 
 /* ---- reading an earlier report, one row at a time ---- */
@@ -130,8 +155,12 @@ struct earlier {
 	long			 num, line;
 	char			*op;
 	int			 succeeded;
+	int			 cut;		/* the report's cut last row */
 	struct br_row		 row;		/* names/values owned here */
 	struct br_result	 res;
+	const char		*rfp;		/* request_fp, or NULL; valid
+						   until the next row */
+	char			 rfpbuf[33];
 };
 
 static void
@@ -195,6 +224,20 @@ iso_ms(const char *s)
 	return ms;
 }
 
+/* A count as the report wrote it; 0 when it is not one in [0, max]. */
+static int64_t
+num_of(const char *s, int64_t max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 0 || v > max)
+		return 0;
+	return (int64_t)v;
+}
+
 static int
 set_result(struct earlier *e, const char *status, const char *attempts,
     const char *elapsed, const char *started, const char *finished,
@@ -203,13 +246,13 @@ set_result(struct earlier *e, const char *status, const char *attempts,
 	struct br_result *r = &e->res;
 
 	r->outcome = BR_OUT_SUCCEEDED;
-	r->http_status = status ? atol(status) : 0;
-	r->attempts = attempts ? atoi(attempts) : 0;
-	r->elapsed_ms = elapsed ? atoll(elapsed) : 0;
+	r->http_status = status ? num_of(status, 999) : 0;
+	r->attempts = attempts ? (int)num_of(attempts, INT_MAX) : 0;
+	r->elapsed_ms = elapsed ? num_of(elapsed, INT64_MAX / 2) : 0;
 	r->started_ms = iso_ms(started);
 	r->finished_ms = iso_ms(finished);
 	rid = unguard(rid);
-	response = unguard(response);
+	response = e->cut ? NULL : unguard(response);	/* maybe partial */
 	if ((rid != NULL && *rid && (r->request_id = strdup(rid)) == NULL) ||
 	    (response != NULL && *response &&
 	    (r->response = strdup(response)) == NULL))
@@ -237,11 +280,14 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 	earlier_clear(e);
 	if ((rc = br_manifest_next(m, raw, err)) != 1)
 		return rc;
+	e->cut = br_manifest_cut(m);
 	num = get(raw, "row");
 	outcome = get(raw, "outcome");
 	op = get(raw, "op");
-	e->num = num ? atol(num) : 0;
-	e->line = get(raw, "line") ? atol(get(raw, "line")) : 0;
+	e->num = num ? (long)num_of(num, LONG_MAX) : 0;
+	e->line = get(raw, "line") ? (long)num_of(get(raw, "line"),
+	    LONG_MAX) : 0;
+	e->rfp = e->cut ? NULL : get(raw, "request_fp");
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
 	if (!e->succeeded)
@@ -275,9 +321,11 @@ flatten(struct earlier *e, const cJSON *o, const char *prefix)
 		else if (cJSON_IsString(v))
 			rc = add_value(e, name, v->valuestring);
 		else if (cJSON_IsNumber(v)) {
-			if (v->valuedouble == (double)(long long)v->valuedouble &&
-			    v->valuedouble < 9007199254740992.0 &&
-			    v->valuedouble > -9007199254740992.0)
+			/* range first: the cast of a double out of range is
+			 * undefined */
+			if (v->valuedouble < 9007199254740992.0 &&
+			    v->valuedouble > -9007199254740992.0 &&
+			    v->valuedouble == floor(v->valuedouble))
 				snprintf(num, sizeof(num), "%lld",
 				    (long long)v->valuedouble);
 			else
@@ -299,6 +347,8 @@ flatten(struct earlier *e, const cJSON *o, const char *prefix)
 	return 0;
 }
 
+/* A member as text: strings as they are, numbers as a report writes
+ * them (integers in decimal); NULL for anything else. */
 static const char *
 jstr(const cJSON *o, const char *k, char *buf, size_t bufsz)
 {
@@ -307,37 +357,53 @@ jstr(const cJSON *o, const char *k, char *buf, size_t bufsz)
 	if (cJSON_IsString(v))
 		return v->valuestring;
 	if (cJSON_IsNumber(v) && buf != NULL) {
-		snprintf(buf, bufsz, "%.0f", v->valuedouble);
+		if (v->valuedouble >= 0 && v->valuedouble < 9.0e15 &&
+		    v->valuedouble == floor(v->valuedouble))
+			snprintf(buf, bufsz, "%.0f", v->valuedouble);
+		else
+			snprintf(buf, bufsz, "%.17g", v->valuedouble);
 		return buf;
 	}
 	return NULL;
 }
 
-/* JSON Lines: one object a line; a line that does not parse (a cut last
- * line) ends the reading. */
+/* JSON Lines: one object a line.  A line that does not parse (a cut last
+ * line, a damaged one) is passed over: its row is not carried. */
 static int
-next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e)
+next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 {
 	cJSON *o = NULL, *resp;
 	char b1[32], b2[32], b3[32], b4[32], *rtext = NULL;
-	const char *outcome, *op;
+	const char *outcome, *op, *num, *ln;
 	ssize_t n;
 	int rc = 1;
 
 	earlier_clear(e);
 	do {
-		if ((n = getline(line, cap, f)) < 0)
-			return 0;
-	} while (n <= 1);
-	if ((o = cJSON_Parse(*line)) == NULL)
-		return 0;
-	outcome = jstr(o, "outcome", b1, sizeof(b1));
-	op = jstr(o, "op", b2, sizeof(b2));
-	e->num = jstr(o, "row", b3, sizeof(b3)) ? atol(b3) : 0;
-	e->line = jstr(o, "line", b4, sizeof(b4)) ? atol(b4) : 0;
+		do {
+			if ((n = getline(line, cap, f)) < 0)
+				return 0;
+		} while (n <= 1);
+	} while ((o = cJSON_Parse(*line)) == NULL && !first);
+	if (o == NULL || !cJSON_IsObject(o) ||
+	    cJSON_GetObjectItemCaseSensitive(o, "outcome") == NULL ||
+	    cJSON_GetObjectItemCaseSensitive(o, "row") == NULL) {
+		cJSON_Delete(o);
+		return first ? BR_EINPUT : 1;
+	}
+	outcome = jstr(o, "outcome", NULL, 0);
+	op = jstr(o, "op", NULL, 0);
+	num = jstr(o, "row", b3, sizeof(b3));
+	ln = jstr(o, "line", b4, sizeof(b4));
+	e->num = num != NULL ? (long)num_of(num, LONG_MAX) : 0;
+	e->line = ln != NULL ? (long)num_of(ln, LONG_MAX) : 0;
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
 	if (e->succeeded) {
+		if ((e->rfp = jstr(o, "request_fp", NULL, 0)) != NULL) {
+			snprintf(e->rfpbuf, sizeof(e->rfpbuf), "%s", e->rfp);
+			e->rfp = e->rfpbuf;
+		}
 		resp = cJSON_GetObjectItemCaseSensitive(o, "response");
 		if (resp != NULL && !cJSON_IsNull(resp))
 			rtext = cJSON_IsString(resp) ? strdup(resp->valuestring)
@@ -366,15 +432,17 @@ static int
 each(struct br_resume *r, int (*fn)(struct br_resume *, struct earlier *,
     void *), void *arg, struct br_err *err)
 {
-	struct br_manifest_opts mo = { 0, BR_MF_CSV };
+	static const char *const need[] = { "row", "op", "outcome" };
+	struct br_manifest_opts mo = { .format = BR_MF_CSV, .hash_is_data = 1,
+	    .cut_ok = 1 };
 	struct br_manifest *m = NULL;
 	struct br_row raw = { 0 };
 	struct earlier e;
 	struct br_err rerr = { 0 };
 	char *line = NULL, eb[128];
-	size_t cap = 0;
+	size_t cap = 0, i, k;
 	FILE *f = NULL;
-	int rc;
+	int rc = 0, first = 1;
 
 	memset(&e, 0, sizeof(e));
 	if (r->jsonl) {
@@ -386,23 +454,45 @@ each(struct br_resume *r, int (*fn)(struct br_resume *, struct earlier *,
 	} else if (br_manifest_open(&m, r->path, &mo, &rerr) != 0)
 		return br_errf(err, BR_EINPUT, NULL, 0, "report to resume: %s",
 		    rerr.msg);
+	for (k = 0; m != NULL && k < sizeof(need) / sizeof(need[0]); k++) {
+		for (i = 0; i < br_manifest_ncolumns(m) &&
+		    strcmp(br_manifest_column(m, i), need[k]) != 0; i++)
+			;
+		if (i == br_manifest_ncolumns(m)) {
+			rc = br_errf(err, BR_EINPUT, r->path, 1, "not a bulkrun "
+			    "report (no '%s' column): --resume takes the "
+			    "report of an earlier run", need[k]);
+			goto out;
+		}
+	}
 	for (;;) {
-		rc = r->jsonl ? next_jsonl(f, &line, &cap, &e) :
+		rc = r->jsonl ? next_jsonl(f, &line, &cap, &e, first) :
 		    next_csv(m, &raw, &e, &rerr);
+		if (rc == BR_EINPUT && r->jsonl && first) {
+			rc = br_errf(err, BR_EINPUT, r->path, 1, "not a bulkrun "
+			    "report (the first line is no report row): "
+			    "--resume takes the report of an earlier run");
+			goto out;
+		}
+		first = 0;
 		if (rc != 1)
 			break;		/* the end, or an error */
 		if (e.succeeded && (rc = fn(r, &e, arg)) != 0)
 			break;
 		rc = 0;
 	}
-	/* a report cut inside a quoted cell ends in a parse error: what came
-	 * before it stands */
-	if (rc == BR_EINPUT)
+	/* a report damaged in the middle: what came before it stands, and
+	 * the rows after it are sent again (never fewer) */
+	if (rc == BR_EINPUT) {
+		fprintf(stderr, "bulkrun: warning: %s; the rows after it in "
+		    "the report to resume are not carried over\n", rerr.msg);
 		rc = 0;
+	}
 	if (rc == BR_ENOMEM)
 		br_errf(err, rc, NULL, 0, "out of memory");
 	else if (rc < 0)
 		br_errf(err, rc, NULL, 0, "cannot write the resumed rows");
+out:
 	earlier_clear(&e);
 	br_row_release(&raw);
 	if (m != NULL)
@@ -416,15 +506,19 @@ each(struct br_resume *r, int (*fn)(struct br_resume *, struct earlier *,
 static int
 load_one(struct br_resume *r, struct earlier *e, void *arg)
 {
+	struct slot s = { 0 };
+
 	(void)arg;
-	return put(r, e->num, br_resume_fingerprint(&e->row, e->op));
+	s.num = e->num;
+	s.fp = br_resume_fingerprint(&e->row, e->op);
+	s.has_rfp = parse_rfp(e->rfp, s.rfp);
+	return put(r, &s);
 }
 
 int
 br_resume_load(struct br_resume **rp, const char *path, struct br_err *err)
 {
 	struct br_resume *r;
-	size_t n = strlen(path);
 	int rc;
 
 	*rp = NULL;
@@ -433,8 +527,8 @@ br_resume_load(struct br_resume **rp, const char *path, struct br_err *err)
 		free(r);
 		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	}
-	r->jsonl = (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
-	    (n > 7 && strcmp(path + n - 7, ".ndjson") == 0);
+	/* the writer's own rule, so that every report it writes resumes */
+	r->jsonl = br_report_format_for(path) == BR_RF_JSONL;
 	if ((rc = each(r, load_one, NULL, err)) != 0) {
 		br_resume_free(r);
 		return rc;
@@ -443,14 +537,27 @@ br_resume_load(struct br_resume **rp, const char *path, struct br_err *err)
 	return 0;
 }
 
+/* Whether the earlier row in s is the row asking the same again: the
+ * request's fingerprint when the report has one, else the values. */
+static int
+same(const struct slot *s, const struct br_row *row, const char *op,
+    const char *rfp)
+{
+	uint64_t w[2];
+
+	if (s->has_rfp)
+		return parse_rfp(rfp, w) && w[0] == s->rfp[0] &&
+		    w[1] == s->rfp[1];
+	return s->fp == br_resume_fingerprint(row, op);
+}
+
 int
 br_resume_match(struct br_resume *r, const struct br_row *row,
-    const char *op)
+    const char *op, const char *rfp)
 {
 	struct slot *s = find(r, row->num);
 
-	if (s == NULL || op == NULL ||
-	    s->fp != br_resume_fingerprint(row, op))
+	if (s == NULL || op == NULL || !same(s, row, op, rfp))
 		return 0;
 	if (!s->carried) {
 		s->carried = 1;
@@ -486,12 +593,15 @@ write_one(struct br_resume *r, struct earlier *e, void *arg)
 	struct writing *w = arg;
 	struct slot *s = find(r, e->num);
 
-	if (s == NULL || !s->carried || s->fp !=
-	    br_resume_fingerprint(&e->row, e->op))
-		return 0;
+	if (s == NULL || s->carried != 1 ||
+	    s->fp != br_resume_fingerprint(&e->row, e->op))
+		return 0;	/* not this line: a later one won */
 	s->carried = 2;		/* written: a duplicate line is not */
 	e->row.num = e->num;
 	e->row.line = e->line;
+	if (e->rfp != NULL)
+		snprintf(e->res.request_fp, sizeof(e->res.request_fp), "%s",
+		    e->rfp);
 	if (br_report_write(w->rep, &e->row, e->op, &e->res, w->err) != 0)
 		return BR_EIO;
 	w->counted(&e->res, w->arg);

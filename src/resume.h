@@ -21,13 +21,18 @@
 
 struct br_resume;
 
-/* Reads the succeeded rows of the CSV or JSON Lines report at path. */
+/* Reads the succeeded rows of the CSV or JSON Lines report at path (the
+ * format by br_report_format_for, as the report was written).  A file
+ * that is not a bulkrun report (no row, op and outcome columns) is
+ * BR_EINPUT with a message that says so. */
 int	br_resume_load(struct br_resume **rp, const char *path,
 	    struct br_err *err);
-/* Pass one: whether row (whose operation is op) succeeded in the earlier
- * report with the same values; if so it is marked to be carried. */
+/* Pass one: whether row (whose operation is op, whose request has the
+ * fingerprint rfp of br_request_fp) succeeded in the earlier report asking
+ * the same: the same request_fp when the report has that column, else the
+ * same manifest values.  If so it is marked to be carried. */
 int	br_resume_match(struct br_resume *r, const struct br_row *row,
-	    const char *op);
+	    const char *op, const char *rfp);
 /* Pass two: whether row number num was marked. */
 int	br_resume_carried(const struct br_resume *r, long num);
 long	br_resume_ncarried(const struct br_resume *r);

@@ -165,7 +165,10 @@ br_retry_after_ms(const char *v, int64_t now_ms)
 	memset(&tm, 0, sizeof(tm));
 	for (i = 0; i < 12 && strcmp(ms, mon[i]) != 0; i++)
 		;
-	if (i == 12 || d < 1 || d > 31 || H > 23 || M > 59 || S > 60)
+	/* a year beyond 1970..9999 (or a negative field) is no date a server
+	 * means: y - 1900 and t * 1000 below would overflow */
+	if (i == 12 || d < 1 || d > 31 || y < 1970 || y > 9999 || H < 0 ||
+	    H > 23 || M < 0 || M > 59 || S < 0 || S > 60)
 		return -1;
 	tm.tm_mday = d;
 	tm.tm_mon = i;

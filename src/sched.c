@@ -44,6 +44,7 @@ struct job {
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
 	int			 token_gen;	/* the token it was sent with */
+	char			 rfp[33];	/* br_request_fp of the row */
 	int64_t			 first_mono;	/* first attempt */
 	int64_t			 started_ms;	/* epoch, first attempt */
 	struct br_delayq_item	 dq;		/* retry time (mono) */
@@ -61,6 +62,7 @@ struct svc {
 
 /* Pass one's findings. */
 struct survey {
+	long		 all_rows;	/* rows of the manifest */
 	long		 rows;		/* rows of this shard */
 	long		 invalid;
 	char		**columns;	/* JSON: every key seen */
@@ -103,8 +105,15 @@ struct run {
 	struct br_err		 ep_err;	/* no endpoint configured */
 	struct br_window	 win;
 	int			 said_waiting;
+	int			 said_changed;
 	struct br_resume	*resume;	/* --resume, or NULL */
-	int			 io_error;
+	int			 io_error;	/* cannot read the manifest or
+						   write the report: stop */
+	int			 report_failed;	/* the report cannot be written */
+	struct br_report	*rep_err;	/* then: rows go to stderr */
+	const char		**cols;		/* the report's columns */
+	size_t			 ncols;
+	struct br_report_opts	 ro;
 };
 
 /* ---- small helpers ---- */
@@ -126,17 +135,22 @@ print_problems(const char *file, const struct br_row *row,
  * r->ep_err and reported once.
  */
 static int
-bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep)
+bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
+    char rfp[33])
 {
 	char *base;
 	struct br_err err = { 0 };
 
+	if (rfp != NULL)
+		rfp[0] = '\0';
 	br_problems_clear(&r->probs);
 	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
 		return BR_EINPUT;
 	if (!check_ep)
 		return 0;
 	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {
+		if (rfp != NULL)
+			br_request_fp(b, base, row, &r->bo, rfp);
 		free(base);
 		return 0;
 	}
@@ -211,6 +225,7 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 	struct br_bound b;
 	struct br_err err = { 0 };
 	const char *name = br_manifest_name(r->m);
+	char rfp[33];
 	size_t i;
 	int rc, json = br_manifest_format(r->m) != BR_MF_CSV;
 
@@ -220,13 +235,14 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 		return 2;
 	}
 	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+		s->all_rows++;
 		if (!in_shard(r->o, row.num))
 			continue;
 		s->rows++;
 		memset(&b, 0, sizeof(b));
-		rc = bind_row(r, &row, &b, check_ep);
+		rc = bind_row(r, &row, &b, check_ep, rfp);
 		if (rc == 0 && r->resume != NULL)
-			(void)br_resume_match(r->resume, &row, b.op->name);
+			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
 		br_bound_release(&b);
 		if (rc == BR_ENOMEM)
 			break;
@@ -256,6 +272,14 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 	}
 	if (r->ep_err.code != 0) {
 		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
+		return 2;
+	}
+	if (s->all_rows == 0) {
+		/* an export that went wrong, most likely: say so, the same
+		 * way for every format and command */
+		fprintf(stderr, "%s: no rows: the manifest has %s\n", name,
+		    br_manifest_format(r->m) == BR_MF_CSV ? "a header and no "
+		    "data rows" : "no operations");
 		return 2;
 	}
 	if (br_manifest_rewind(r->m, &err) != 0) {
@@ -324,9 +348,11 @@ count_carried(const struct br_result *res, void *arg)
 }
 
 static int
-open_manifest(struct run *r)
+open_manifest(struct run *r, int snapshot)
 {
-	struct br_manifest_opts mo = { r->o->delimiter, 0 };
+	/* run reads a private copy: what is sent is what was checked */
+	struct br_manifest_opts mo = { .delimiter = r->o->delimiter,
+	    .snapshot = snapshot };
 	struct br_err err = { 0 };
 
 	if (br_manifest_open(&r->m, r->o->manifest, &mo, &err) != 0) {
@@ -377,7 +403,7 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 	int rc;
 
 	setup(&r, o, c);
-	if ((rc = open_manifest(&r)) == 0 &&
+	if ((rc = open_manifest(&r, 0)) == 0 &&
 	    (rc = survey(&r, &s, 1, 0)) == 0) {
 		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
 		    br_manifest_name(r.m), s.rows, s.invalid);
@@ -442,6 +468,29 @@ problems_text(const struct br_problems *p)
 	return s;
 }
 
+/*
+ * The report cannot be written (disk full, closed pipe): say so once,
+ * start no new row, and write the rows that still end to standard error
+ * in report format, so that none goes unrecorded.
+ */
+static void
+report_failed(struct run *r, const struct br_err *why)
+{
+	struct br_report_opts ro = r->ro;
+	struct br_err err = { 0 };
+
+	r->report_failed = 1;
+	r->io_error = 1;
+	fprintf(stderr, "bulkrun: %s\nbulkrun: no new row starts; the rows "
+	    "that end from now on are written below in report format\n",
+	    why->msg);
+	ro.stream = stderr;
+	ro.bom = 0;
+	if (br_report_open(&r->rep_err, "<stderr>", &ro, r->cols, r->ncols,
+	    &err) != 0)
+		r->rep_err = NULL;
+}
+
 static void
 write_row(struct run *r, const struct br_row *row, const char *op,
     struct br_result *res)
@@ -449,10 +498,12 @@ write_row(struct run *r, const struct br_row *row, const char *op,
 	struct br_err err = { 0 };
 
 	br_stats_add(&r->stats, res);
-	if (r->rep != NULL && !r->io_error &&
-	    br_report_write(r->rep, row, op, res, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		r->io_error = 1;	/* stop: we cannot account for rows */
+	if (r->rep != NULL && !r->report_failed &&
+	    br_report_write(r->rep, row, op, res, &err) != 0)
+		report_failed(r, &err);
+	if (r->report_failed && r->rep_err != NULL) {
+		br_err_clear(&err);
+		(void)br_report_write(r->rep_err, row, op, res, &err);
 	}
 }
 
@@ -468,10 +519,12 @@ op_name_of(const struct br_row *row, const struct br_opts *o)
 /* Writes a row that is not sent: invalid, skipped or cancelled. */
 static void
 write_unsent(struct run *r, const struct br_row *row, const char *opname,
-    enum br_outcome out, const char *code, const char *msg)
+    enum br_outcome out, const char *code, const char *msg, const char *rfp)
 {
 	struct br_result res = { 0 };
 
+	if (rfp != NULL)
+		snprintf(res.request_fp, sizeof(res.request_fp), "%s", rfp);
 	if (br_result_set(&res, out, code, msg) == 0)
 		write_row(r, row, opname, &res);
 	br_result_release(&res);
@@ -514,6 +567,21 @@ skip_message(const char *why)
 	return "not started: --max-failures was exceeded";
 }
 
+/* The manifest changed after it was checked (rows appended during a
+ * --not-before wait, an edit): the run goes on with the rows as they were
+ * checked, and says so once. */
+static void
+say_if_changed(struct run *r)
+{
+	if (r->said_changed || !br_manifest_changed(r->m))
+		return;
+	r->said_changed = 1;
+	fprintf(stderr, "bulkrun: warning: %s changed after it was checked; "
+	    "running the rows as they were checked (a copy taken at the "
+	    "start): changes and added rows are not sent\n",
+	    br_manifest_name(r->m));
+}
+
 /*
  * Reads rows until one is to be sent (it goes to r->pending) or the
  * manifest ends.  Rows of other shards are passed over; invalid rows (with
@@ -545,7 +613,7 @@ read_next(struct run *r)
 			continue;	/* not ours, or done in an earlier run */
 		why = br_sched_signal ? "CANCELLED" : r->halt;
 		job_reset(j);
-		rc = bind_row(r, &j->row, &j->b, 1);
+		rc = bind_row(r, &j->row, &j->b, 1, j->rfp);
 		if (rc == BR_ENOMEM) {
 			r->io_error = 1;
 			break;
@@ -554,22 +622,24 @@ read_next(struct run *r)
 			msg = problems_text(&r->probs);
 			write_unsent(r, &j->row, op_name_of(&j->row, r->o),
 			    BR_OUT_INVALID, problems_code(&r->probs, code,
-			    sizeof(code)), msg ? msg : "invalid row");
+			    sizeof(code)), msg ? msg : "invalid row", NULL);
 			free(msg);
 			continue;
 		}
 		if (why != NULL) {
 			write_unsent(r, &j->row, j->b.op->name,
 			    strcmp(why, "CANCELLED") == 0 ? BR_OUT_CANCELLED :
-			    BR_OUT_SKIPPED, why, skip_message(why));
+			    BR_OUT_SKIPPED, why, skip_message(why), j->rfp);
 			continue;
 		}
 		if (build_request(r, &j->b, &j->req, &err) != 0) {
 			write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
-			    "INPUT.REQUEST", err.msg);
+			    "INPUT.REQUEST", err.msg, j->rfp);
 			br_err_clear(&err);
 			continue;
 		}
+		if (r->started == 0)
+			say_if_changed(r);
 		r->free = j->next_free;
 		j->canary = r->started < r->o->canary;
 		r->started++;
@@ -690,6 +760,7 @@ static void
 finish(struct run *r, struct job *j, int64_t now)
 {
 	j->res.attempts = j->attempts;
+	memcpy(j->res.request_fp, j->rfp, sizeof(j->rfp));
 	j->res.elapsed_ms = now - j->first_mono;
 	j->res.started_ms = j->started_ms;
 	j->res.finished_ms = br_now_ms();
@@ -879,9 +950,47 @@ drop_pending(struct run *r)
 		return;
 	r->pending = NULL;
 	r->started--;
-	write_unsent(r, &j->row, j->b.op->name, br_sched_signal ?
-	    BR_OUT_CANCELLED : BR_OUT_SKIPPED, why, skip_message(why));
+	if (!r->report_failed)	/* else: one of the rows never started */
+		write_unsent(r, &j->row, j->b.op->name, br_sched_signal ?
+		    BR_OUT_CANCELLED : BR_OUT_SKIPPED, why, skip_message(why),
+		    j->rfp);
 	job_free(r, j);
+}
+
+/*
+ * A row waiting for its retry when the run stops (a signal, a report
+ * that cannot be written, a credentials failure): it is not sent again.
+ * Interrupted, it is cancelled, its last answer kept in the message; after
+ * a credentials failure its last answer stands.
+ */
+static void
+cancel_waiting(struct run *r, struct job *j, int64_t now)
+{
+	char *msg;
+	size_t n;
+	long status;
+
+	if (!br_sched_signal && !r->report_failed) {
+		finish(r, j, now);
+		return;
+	}
+	n = 128 + (j->res.error_code ? strlen(j->res.error_code) : 0) +
+	    (j->res.error_msg ? strlen(j->res.error_msg) : 0);
+	if ((msg = malloc(n)) != NULL)
+		snprintf(msg, n, "%s while waiting to retry (last answer: "
+		    "%s%s%s)", br_sched_signal ? "interrupted" :
+		    "stopped: the report could not be written",
+		    j->res.error_code ? j->res.error_code : "none",
+		    j->res.error_msg ? ": " : "",
+		    j->res.error_msg ? j->res.error_msg : "");
+	status = j->res.http_status;
+	br_result_release(&j->res);
+	memset(&j->res, 0, sizeof(j->res));
+	(void)br_result_set(&j->res, BR_OUT_CANCELLED, "CANCELLED",
+	    msg != NULL ? msg : "interrupted while waiting to retry");
+	j->res.http_status = status;
+	free(msg);
+	finish(r, j, now);
 }
 
 /* 0 when a new row may start; > 0: ms until the window opens; -1: the
@@ -944,7 +1053,7 @@ execute(struct run *r)
 			drop_pending(r);
 		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
 		    NULL)
-			finish(r, j, now);	/* with their last answer */
+			cancel_waiting(r, j, now);
 		while (!stopping && r->inflight < r->o->jobs) {
 			if (br_delayq_wait(&r->waiting, now) == 0)
 				j = job_of(br_delayq_peek(&r->waiting));
@@ -1008,26 +1117,42 @@ execute(struct run *r)
 	return 0;
 }
 
-static char *
-default_report_path(const char *manifest)
+/*
+ * Opens the report: -o as given (replacing the file: the user named it),
+ * or a name of our own, unique to the millisecond and never replacing a
+ * file (two runs started together get two reports; a --resume never
+ * overwrites the report it resumes).
+ */
+static int
+open_report(struct run *r, char **pathp, struct br_err *err)
 {
-	const char *base = strrchr(manifest, '/'), *dot;
-	char stamp[32], *p;
-	struct tm tm;
-	time_t t = time(NULL);
-	size_t n;
+	int64_t now = br_now_ms();
+	char *path;
+	int n, rc;
 
-	base = base ? base + 1 : manifest;
-	if (strcmp(manifest, "-") == 0)
-		base = "stdin";
-	dot = strrchr(base, '.');
-	n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if ((p = malloc(n + strlen(stamp) + 16)) == NULL)
-		return NULL;
-	sprintf(p, "reports/%.*s-%s.csv", (int)n, base, stamp);
-	return p;
+	if (r->o->report != NULL) {
+		if ((*pathp = strdup(r->o->report)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		r->ro.format = br_report_format_for(*pathp);
+		return br_report_open(&r->rep, *pathp, &r->ro, r->cols,
+		    r->ncols, err);
+	}
+	r->ro.exclusive = 1;
+	r->ro.format = BR_RF_CSV;
+	for (n = 1; n < 1000; n++) {
+		if ((path = br_report_default_path(r->o->manifest,
+		    r->ro.delimiter, now, n)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		br_err_clear(err);
+		rc = br_report_open(&r->rep, path, &r->ro, r->cols, r->ncols,
+		    err);
+		if (rc != BR_EEXIST) {
+			*pathp = path;
+			return rc;
+		}
+		free(path);
+	}
+	return rc;
 }
 
 static int
@@ -1051,7 +1176,7 @@ dry_run(struct run *r)
 		memset(&b, 0, sizeof(b));
 		memset(&req, 0, sizeof(req));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
-		if (bind_row(r, &row, &b, 1) != 0) {
+		if (bind_row(r, &row, &b, 1, NULL) != 0) {
 			printf("# invalid: not sent\n\n");
 			bad = 1;
 		} else {
@@ -1074,7 +1199,12 @@ dry_run(struct run *r)
 		br_bound_release(&b);
 	}
 	br_row_release(&row);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* `--dry-run | head`: what was asked for was not all shown */
+		fprintf(stderr, "bulkrun: cannot write the dry run to standard "
+		    "output: %s\n", strerror(errno ? errno : EIO));
+		return 4;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 2;
@@ -1087,15 +1217,15 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
 	struct run r;
 	struct survey s = { 0 };
-	struct br_report_opts ro;
 	struct br_err err = { 0 };
 	const char **cols = NULL;
 	char *path = NULL, msg[256];
 	size_t ncols = 0, i;
+	long unstarted;
 	int rc, ec, cols_owned = 0;
 
 	setup(&r, o, c);
-	if ((rc = load_creds(&r)) != 0 || (rc = open_manifest(&r)) != 0 ||
+	if ((rc = load_creds(&r)) != 0 || (rc = open_manifest(&r, 1)) != 0 ||
 	    (rc = load_resume(&r)) != 0 || (rc = survey(&r, &s, 1, 1)) != 0)
 		goto out;
 	if (s.invalid > 0 && !o->skip_invalid) {
@@ -1128,13 +1258,11 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		cols = (const char **)s.columns;
 		ncols = s.ncolumns;
 	}
-	if ((path = o->report ? strdup(o->report) :
-	    default_report_path(o->manifest)) == NULL)
-		goto nomem;
-	ro.format = br_report_format_for(path);
-	ro.delimiter = br_manifest_delimiter(r.m);
-	ro.bom = br_manifest_had_bom(r.m);
-	if (br_report_open(&r.rep, path, &ro, cols, ncols, &err) != 0) {
+	r.cols = cols;
+	r.ncols = ncols;
+	r.ro.delimiter = br_manifest_delimiter(r.m);
+	r.ro.bom = br_manifest_had_bom(r.m);
+	if (open_report(&r, &path, &err) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
 		rc = 2;
 		goto out;
@@ -1143,8 +1271,12 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	if (r.resume != NULL) {
 		if (br_resume_write(r.resume, r.rep, count_carried, &r,
 		    &err) != 0) {
-			fprintf(stderr, "bulkrun: %s\n", err.msg);
-			r.io_error = 1;
+			if (err.code == BR_EIO)
+				report_failed(&r, &err);
+			else {
+				fprintf(stderr, "bulkrun: %s\n", err.msg);
+				r.io_error = 1;
+			}
 		} else if (!o->quiet)
 			fprintf(stderr, "bulkrun: %ld rows succeeded in '%s': "
 			    "carried over, not sent again\n",
@@ -1170,17 +1302,35 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	if (r.pool != NULL)
 		br_pool_free(r.pool);
 	r.stats.end_mono = br_mono_ms();
+	br_err_clear(&err);
 	ec = br_report_close(r.rep, &err);
 	r.rep = NULL;
-	if (ec != 0)
+	if (ec != 0 && !r.report_failed) {	/* said once */
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		r.report_failed = 1;
+	}
+	if (r.rep_err != NULL)
+		(void)br_report_close(r.rep_err, &err);
+	r.rep_err = NULL;
 	br_progress_end(&r.progress);
 	if (!o->quiet)
 		br_stats_print(&r.stats, strcmp(path, "-") ? path : NULL,
 		    stderr);
+	unstarted = s.rows - (r.stats.outcomes[BR_OUT_SUCCEEDED] +
+	    r.stats.outcomes[BR_OUT_FAILED] + r.stats.outcomes[BR_OUT_INVALID] +
+	    r.stats.outcomes[BR_OUT_SKIPPED] +
+	    r.stats.outcomes[BR_OUT_CANCELLED]);
+	if (r.report_failed)
+		fprintf(stderr, "bulkrun: the report '%s' could not be written: "
+		    "%ld row%s never started; once there is room, add the "
+		    "report lines printed above to it and run again with "
+		    "--resume '%s' to continue\n", path, unstarted,
+		    unstarted == 1 ? "" : "s", path);
 	if (br_sched_signal)
 		rc = 128 + br_sched_signal;
-	else if (r.io_error || ec != 0)
+	else if (r.report_failed)
+		rc = 4;
+	else if (r.io_error)
 		rc = 1;
 	else if (r.halt != NULL)
 		rc = 3;

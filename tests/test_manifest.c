@@ -211,7 +211,7 @@ read_all(const char *path, const struct br_manifest_opts *o, struct res *r)
 static void
 read_text(const char *name, const char *text, int delim, struct res *r)
 {
-	struct br_manifest_opts o = { delim, 0 };
+	struct br_manifest_opts o = { .delimiter = delim };
 
 	read_all(write_file(name, text, strlen(text)), &o, r);
 }
@@ -531,7 +531,7 @@ Test(manifest, csv_utf16_and_nul_detected)
 	static const char be[] = "\xfe\xff\0o\0p\0\n";
 	static const char nobom[] = "o\0p\0\n\0";
 	static const char late[] = "op,a\nx,1\ny,\"2\n\0\"\n";
-	struct br_manifest_opts o = { 0, 0 };
+	struct br_manifest_opts o = { .format = 0 };
 	struct res r;
 	char want[1200];
 
@@ -1056,7 +1056,7 @@ Test(manifest, format_from_extension_or_sniffed)
 
 Test(manifest, format_option_wins)
 {
-	struct br_manifest_opts o = { 0, BR_MF_CSV };
+	struct br_manifest_opts o = { .format = BR_MF_CSV };
 	struct res r;
 
 	read_all(write_str("x.json", "op\nx\n"), &o, &r);

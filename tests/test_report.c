@@ -390,9 +390,9 @@ Test(report, clashing_columns_are_renamed_and_op_is_not_repeated)
 	cr_assert_str_eq(text,
 	    "input.Outcome,x,input.response,error code,input.Row,"
 	    "row,line,op,outcome,http_status,error_code,error_msg,attempts,"
-	    "elapsed_ms,started_at,finished_at,request_id,response\r\n"
+	    "elapsed_ms,started_at,finished_at,request_id,response,request_fp\r\n"
 	    "mine,1,\"{\"\"mine\"\":1}\",E,r,"
-	    "9,10,dataarts.restart_job_instance,succeeded,204,,,1,5,,,,\r\n");
+	    "9,10,dataarts.restart_job_instance,succeeded,204,,,1,5,,,,,\r\n");
 	free(text);
 }
 
@@ -409,8 +409,8 @@ Test(report, values_found_by_name_when_out_of_place)
 	text = write_one(cols, N(cols), &row, NULL, BR_RF_CSV);
 	cr_assert_str_eq(text,
 	    "a,b,c,row,line,op,outcome,http_status,error_code,error_msg,"
-	    "attempts,elapsed_ms,started_at,finished_at,request_id,response\r\n"
-	    "av,,cv,1,2,,succeeded,204,,,1,5,,,,\r\n");
+	    "attempts,elapsed_ms,started_at,finished_at,request_id,response,request_fp\r\n"
+	    "av,,cv,1,2,,succeeded,204,,,1,5,,,,,\r\n");
 	free(text);
 }
 
@@ -445,7 +445,7 @@ Test(report, jsonl_input_names_that_clash_stay_flat)
 	    "\"outcome\":\"succeeded\",\"http_status\":204,\"error_code\":null,"
 	    "\"error_msg\":null,\"attempts\":1,\"elapsed_ms\":5,"
 	    "\"started_at\":null,\"finished_at\":null,\"request_id\":null,"
-	    "\"response\":null,\"input\":{\"a.b\":\"1\",\"a\":\"2\","
+	    "\"response\":null,\"request_fp\":null,\"input\":{\"a.b\":\"1\",\"a\":\"2\","
 	    "\"c..d\":\"3\",\"e\":{\"f\":{\"g\":\"4\"},\"h\":\"5\"}}}\n");
 	free(text);
 }
@@ -564,12 +564,12 @@ Test(report, each_line_is_flushed_as_written)
 	text = slurp(path, &len);
 	cr_assert_str_eq(text, "row,line,op,outcome,http_status,error_code,"
 	    "error_msg,attempts,elapsed_ms,started_at,finished_at,request_id,"
-	    "response\r\n");
+	    "response,request_fp\r\n");
 	free(text);
 	cr_assert_eq(br_report_write(rp, &row, NULL, &res, &err), 0);
 	text = slurp(path, &len);	/* not closed yet */
 	cr_assert_not_null(strstr(text,
-	    "\r\n1,2,,failed,,NET.TIMEOUT,timed out,4,0,,,,\r\n"));
+	    "\r\n1,2,,failed,,NET.TIMEOUT,timed out,4,0,,,,,\r\n"));
 	free(text);
 	cr_assert_eq(br_report_close(rp, &err), 0);
 }
@@ -657,7 +657,7 @@ Test(report, stdout_report, .init = cr_redirect_stdout)
 	fflush(stdout);
 	cr_assert_stdout_eq_str("row;line;op;outcome;http_status;error_code;"
 	    "error_msg;attempts;elapsed_ms;started_at;finished_at;request_id;"
-	    "response\r\n3;4;css.restart_cluster;cancelled;;CANCELLED;;0;0;;;;"
+	    "response;request_fp\r\n3;4;css.restart_cluster;cancelled;;CANCELLED;;0;0;;;;;"
 	    "\r\n");
 }
 
@@ -671,4 +671,58 @@ Test(report, bad_delimiter_is_refused)
 	    &err), BR_EINPUT);
 	cr_assert_str_eq(err.msg, "invalid report delimiter");
 	cr_assert_null(rp);
+}
+
+/* A line whose first cell starts with '#' would read back as a comment
+ * (and --resume would send that row again): such a cell is quoted. */
+Test(report, a_cell_starting_with_hash_is_quoted)
+{
+	char *c = br_csv_cell("#42", 3, ',', 0);
+
+	cr_assert_str_eq(c, "\"#42\"");
+	free(c);
+	c = br_csv_cell("a#b", 3, ',', 0);
+	cr_assert_str_eq(c, "a#b");
+	free(c);
+}
+
+Test(report, a_name_of_our_own_never_replaces_a_file)
+{
+	struct br_report_opts o = { .format = BR_RF_CSV, .delimiter = ',',
+	    .exclusive = 1 };
+	struct br_report *rp;
+	struct br_err err = { 0 };
+	char path[128], *text;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/taken.csv", tmpdir);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs("precious\n", f);
+	fclose(f);
+	cr_assert_eq(br_report_open(&rp, path, &o, NULL, 0, &err), BR_EEXIST);
+	text = slurp(path, &len);
+	cr_assert_str_eq(text, "precious\n", "left as it was");
+	free(text);
+	/* -o names it: replaced */
+	o.exclusive = 0;
+	br_err_clear(&err);
+	cr_assert_eq(br_report_open(&rp, path, &o, NULL, 0, &err), 0);
+	cr_assert_eq(br_report_close(rp, &err), 0);
+	text = slurp(path, &len);
+	cr_assert(strncmp(text, "row,", 4) == 0);
+	free(text);
+}
+
+Test(report, default_names_are_unique_to_the_millisecond)
+{
+	/* 2026-11-22T22:00:00.123Z */
+	char *a = br_report_default_path("dir/restarts.csv", ',',
+	    1795384800123LL, 1);
+	char *b = br_report_default_path("-", '\t', 1795384800123LL, 2);
+
+	cr_assert_str_eq(a, "reports/restarts-20261122T220000.123Z.csv");
+	cr_assert_str_eq(b, "reports/stdin-20261122T220000.123Z-2.tsv");
+	free(a);
+	free(b);
 }

@@ -462,7 +462,7 @@ Test(e2e, report_keeps_the_manifest_dialect, .timeout = 60)
 {
 	static const char header[] = "project_id;cluster_id;comment;row;"
 	    "line;op;outcome;http_status;error_code;error_msg;attempts;"
-	    "elapsed_ms;started_at;finished_at;request_id;response\r\n";
+	    "elapsed_ms;started_at;finished_at;request_id;response;request_fp\r\n";
 	struct sim s;
 	struct out o;
 	char *rep;
