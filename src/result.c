@@ -186,6 +186,50 @@ br_result_parse_error(const char *body, size_t len, char **code, char **msg)
 	return 0;
 }
 
+/*
+ * An error body cut at the cap ({"error_code":"X","detail":"xxxx... ):
+ * the members that came whole still tell the code.  The body up to the
+ * last comma between top-level members, closed with '}', is parsed.
+ */
+static int
+parse_cut_error(const char *b, size_t n, char **code, char **msg)
+{
+	size_t i, cut = 0;
+	int depth = 0, instr = 0, esc = 0;
+	char *whole;
+	int rc;
+
+	for (i = 0; b != NULL && i < n; i++) {
+		if (instr) {
+			if (esc)
+				esc = 0;
+			else if (b[i] == '\\')
+				esc = 1;
+			else if (b[i] == '"')
+				instr = 0;
+		} else if (b[i] == '"')
+			instr = 1;
+		else if (b[i] == '{' || b[i] == '[')
+			depth++;
+		else if (b[i] == '}' || b[i] == ']')
+			depth--;
+		else if (b[i] == ',' && depth == 1)
+			cut = i;
+	}
+	if (cut == 0)
+		return 0;
+	if ((whole = malloc(cut + 2)) == NULL)
+		return BR_ENOMEM;
+	memcpy(whole, b, cut);
+	whole[cut] = '}';
+	whole[cut + 1] = '\0';
+	free(*code);
+	free(*msg);
+	rc = br_result_parse_error(whole, cut + 1, code, msg);
+	free(whole);
+	return rc;
+}
+
 /* ---- the response column ---- */
 
 /* cJSON takes every byte up to 0x20 for white space; so does this. */
@@ -520,6 +564,9 @@ fail_http(const struct br_op *op, const struct br_response *resp,
 	} else {
 		if (br_result_parse_error(resp->body, resp->body != NULL ?
 		    resp->len : 0, &code, &msg) != 0)
+			oom = 1;
+		if (!oom && code == NULL && resp->truncated &&
+		    parse_cut_error(resp->body, resp->len, &code, &msg) != 0)
 			oom = 1;
 		if (!oom && msg == NULL)
 			msg = fallback_msg(resp, &oom);

@@ -442,7 +442,8 @@ Test(result, truncated_answers)
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(br_result_from_response(&roma, &resp, &r), 0);
 	cr_assert_eq(r.outcome, BR_OUT_FAILED);
-	cr_assert_str_eq(r.error_code, "HTTP.500");
+	/* the code came whole before the cut: it is kept */
+	cr_assert_str_eq(r.error_code, "X.1");
 	cr_assert_str_eq(r.error_msg, "{\"error_code\":\"X.1\",\"error_msg\":"
 	    "\"aaa (answer cut at 1 MiB)");
 	br_result_release(&r);
@@ -614,4 +615,28 @@ Test(result, set_copies_and_replaces)
 	br_result_release(&r);
 	cr_assert_null(r.error_code);
 	cr_assert_eq(r.outcome, 0);
+}
+
+/* An error answer over the cap: its code is read from what came whole. */
+Test(result, a_cut_error_body_keeps_its_code)
+{
+	static const char head[] = "{\"error_code\":\"SYS.500\","
+	    "\"error_msg\":\"Internal Server Error\",\"detail\":\"xxxxxxxx";
+	struct br_response resp;
+	struct br_result r;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.status = 500;
+	resp.body = strdup(head);
+	resp.len = strlen(head);
+	resp.truncated = 1;
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(br_result_from_response(&css, &resp, &r), 0);
+	cr_assert_str_eq(r.error_code, "SYS.500");
+	cr_assert(strstr(r.error_msg, "Internal Server Error") != NULL, "%s",
+	    r.error_msg);
+	cr_assert(strstr(r.error_msg, "cut at 1 MiB") != NULL, "%s",
+	    r.error_msg);
+	br_result_release(&r);
+	free(resp.body);
 }
