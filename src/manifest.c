@@ -716,7 +716,8 @@ csv_header(struct br_manifest *m, struct br_err *err)
 	if ((rv = csv_record(m, err)) < 0)
 		return rv;
 	if (rv == 0)
-		return br_errf(err, BR_EINPUT, m->name, 0, "no header row");
+		return br_errf(err, BR_EINPUT, m->name, 0,
+		    "no rows: the file has no header row");
 	if (m->last_full > MAX_FIELDS)
 		return br_errf(err, BR_EINPUT, m->name, m->rec_line,
 		    "header has more than %zu columns", MAX_FIELDS);
@@ -1746,7 +1747,8 @@ json_open(struct br_manifest *m, struct br_err *err)
 	jws(m, err);
 	c = jpeek(m, err);
 	if (c == J_EOF)
-		return br_errf(err, BR_EINPUT, m->name, 0, "empty manifest");
+		return br_errf(err, BR_EINPUT, m->name, 0,
+		    "no rows: the file is empty");
 	if (c == '[') {
 		m->ops_off = rd_offset(&m->rd);
 		m->ops_line = m->rd.line;
@@ -1789,7 +1791,8 @@ jsonl_open(struct br_manifest *m, struct br_err *err)
 		return rv;
 	jws(m, err);
 	if (jpeek(m, err) == J_EOF)
-		return br_errf(err, BR_EINPUT, m->name, 0, "empty manifest");
+		return br_errf(err, BR_EINPUT, m->name, 0,
+		    "no rows: the file is empty");
 	m->num = 0;
 	return rd_seek(m, m->start, 1, err);
 }

@@ -475,10 +475,10 @@ Test(manifest, csv_header_errors)
 		{ "op,a,\" \",b\n", ":1: column 3 has no name" },
 		{ "\n\nop,a,\"\",b\n", ":3: column 3 has no name" },
 		{ "\"a\nb\",,c\n", ":1: column 2 has no name" },
-		{ "", ": no header row" },
-		{ "\xef\xbb\xbf", ": no header row" },
-		{ "# only\n# comments\n\n", ": no header row" },
-		{ ",,,\n,,\n \t\n", ": no header row" },
+		{ "", ": no rows: the file has no header row" },
+		{ "\xef\xbb\xbf", ": no rows: the file has no header row" },
+		{ "# only\n# comments\n\n", ": no rows: the file has no header row" },
+		{ ",,,\n,,\n \t\n", ": no rows: the file has no header row" },
 	};
 	char want[1200];
 	size_t i;
@@ -894,7 +894,7 @@ Test(manifest, json_errors_with_lines)
 		{ "[{\"a\":{\"b\":1},\n\"a\":{\"c\":2}}]", "",
 		  "2: duplicate key 'a'" },
 		{ "x", NULL, "1: expected a JSON array or object, found 'x'" },
-		{ "\n\n  ", NULL, " empty manifest" },
+		{ "\n\n  ", NULL, " no rows: the file is empty" },
 		{ "{\"rows\":[]}", NULL,
 		  "1: unknown key 'rows' in the top-level "
 		  "object (expected an array of rows, or an object with "
@@ -1019,7 +1019,8 @@ Test(manifest, jsonl_errors)
 	    "Lines has one object per line), found '{'");
 	expect_error("b.jsonl", "{\"a\":1}\n{\"a\":\n", "1@1 a=#1\n",
 	    "b.jsonl:3: expected a value, found end of file");
-	expect_error("e.jsonl", "\n\n", NULL, "e.jsonl: empty manifest");
+	expect_error("e.jsonl", "\n\n", NULL,
+	    "e.jsonl: no rows: the file is empty");
 }
 
 Test(manifest, format_from_extension_or_sniffed)
