@@ -1738,10 +1738,9 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, void *fp,
 	fprintf(f, "\n  success:   ");
 	for (i = 0; i < op->nsuccess; i++)
 		fprintf(f, "%s%d", i > 0 ? ", " : "", op->success[i]);
-	fprintf(f, "\n  idempotent: %s", op->idempotent ? "yes (a request "
-	    "that got no answer is retried)" : "no (a request that got no "
-	    "answer may have been applied: not retried unless --retry-on "
-	    "net-unsafe)");
+	fprintf(f, "\n  idempotent: %s", op->idempotent ? "yes (a call that "
+	    "got no answer is retried)" : "no (a call that got no answer is "
+	    "retried only with --retry-on net-unsafe)");
 	fprintf(f, "\n\nparameters:\n");
 	for (i = 0; i < op->nparams; i++) {
 		p = &op->params[i];

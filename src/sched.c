@@ -240,7 +240,8 @@ survey(struct run *r, struct survey *s, int print, int check_ep)
 			continue;
 		s->rows++;
 		memset(&b, 0, sizeof(b));
-		rc = bind_row(r, &row, &b, check_ep, rfp);
+		rc = bind_row(r, &row, &b, check_ep, r->resume != NULL ? rfp :
+		    NULL);
 		if (rc == 0 && r->resume != NULL)
 			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
 		br_bound_release(&b);

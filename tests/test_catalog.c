@@ -1544,3 +1544,34 @@ Test(catalog, print_op_shows_table_and_example_csv, .init = load_both,
 	cr_assert_str_eq(out, "");
 	free(out);
 }
+
+/* Which calls may be sent again after no answer: a configuration change
+ * (said in the catalog) and a read; a restart or reset is not. */
+Test(catalog, idempotent_is_data_with_a_safe_default, .init = load_builtin,
+    .fini = release)
+{
+	static const char json[] =
+	    "{\"operations\":[{\"name\":\"ecs.get\",\"method\":\"GET\","
+	    "\"path\":\"/v1/x\"},{\"name\":\"ecs.put\",\"method\":\"PUT\","
+	    "\"path\":\"/v1/y\"},{\"name\":\"ecs.set\",\"method\":\"PUT\","
+	    "\"path\":\"/v1/z\",\"idempotent\":true}]}";
+	static const char bad[] =
+	    "{\"operations\":[{\"name\":\"ecs.x\",\"method\":\"PUT\","
+	    "\"path\":\"/v1/y\",\"idempotent\":\"yes\"}]}";
+	struct br_err err = { 0 };
+
+	cr_assert(br_catalog_find(&cat, KMOD)->idempotent);
+	cr_assert(!br_catalog_find(&cat, CSS)->idempotent);
+	cr_assert(!br_catalog_find(&cat, ROMA)->idempotent);
+	cr_assert(!br_catalog_find(&cat, DLF)->idempotent);
+	cr_assert(!br_catalog_find(&cat,
+	    "kafka.restart_connector_task")->idempotent);
+	cr_assert_eq(br_catalog_load_string(&cat, json, strlen(json), "m",
+	    &err), 0, "%s", err.msg);
+	cr_assert(br_catalog_find(&cat, "ecs.get")->idempotent);
+	cr_assert(!br_catalog_find(&cat, "ecs.put")->idempotent);
+	cr_assert(br_catalog_find(&cat, "ecs.set")->idempotent);
+	cr_assert_neq(br_catalog_load_string(&cat, bad, strlen(bad), "m",
+	    &err), 0);
+	cr_assert(strstr(err.msg, "idempotent") != NULL, "%s", err.msg);
+}
