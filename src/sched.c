@@ -1163,9 +1163,10 @@ dry_run(struct run *r)
 	struct br_bound b;
 	struct br_request req;
 	struct br_err err = { 0 };
-	int rc, bad = 0;
+	int rc = 0, bad = 0;
 
-	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+	while (!ferror(stdout) &&
+	    (rc = br_manifest_next(r->m, &row, &err)) == 1) {
 		if (!in_shard(r->o, row.num))
 			continue;
 		if (r->resume != NULL && br_resume_carried(r->resume,
