@@ -10,7 +10,14 @@
 #      -K with the same requests, and by xargs -P 64 with one curl per row;
 #  (b) SLOW_N rows at -j 64 against the 20 ms server, against the ideal
 #      SLOW_N * 20 ms / 64;
-#  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest.
+#  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest;
+#  (d) rate precision: RATE_N rows at --rate 200/s (burst 1, -j 16), 3 x
+#      RATE_N at 1000/s, and RATE_N / 2 at --rate unlimited --rate
+#      css=100/s, against bulkrun-sim's request log: the span from the first
+#      request to the last against the ideal (rows - 1) / rate, and the
+#      busiest one-second window against rate + burst.  The end-to-end
+#      tests only check these loosely (a busy machine moves them); the
+#      limiter's exact schedule is proven in tests/test_ratelimit.c.
 #
 # Each command is measured with /usr/bin/time (wall, user+sys CPU, peak RSS).
 # The targets are printed next to the figures, not enforced: exit 0 unless
@@ -21,6 +28,7 @@
 #   XARGS_N [2000]    rows of the xargs+curl run of (a) (about 300 rows/s)
 #   SLOW_N [5000]     rows of (b)
 #   MEM_SMALL [10000], MEM_BIG [1000000]   rows of (c)
+#   RATE_N [1000]     rows of (d) at 200/s
 #   REPEAT [3]        runs of each command in (a) and (b); the median (by
 #                     wall time) is printed
 #   BENCH_QUICK=1     N=2000 XARGS_N=500 MEM_BIG=100000 REPEAT=1
@@ -33,6 +41,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${N:=2000}" "${XARGS_N:=500}" "${MEM_BIG:=100000}" "${REPEAT:=1}"
+	: "${RATE_N:=400}"
 fi
 N=${N:-20000}
 XARGS_N=${XARGS_N:-2000}
@@ -40,10 +49,11 @@ SLOW_N=${SLOW_N:-5000}
 MEM_SMALL=${MEM_SMALL:-10000}
 MEM_BIG=${MEM_BIG:-1000000}
 REPEAT=${REPEAT:-3}
+RATE_N=${RATE_N:-1000}
 SLOW_MS=20
 SLOW_S=$(awk -v ms="$SLOW_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
 JOBS_SLOW=64
-for v in N XARGS_N SLOW_N MEM_SMALL MEM_BIG REPEAT; do
+for v in N XARGS_N SLOW_N MEM_SMALL MEM_BIG REPEAT RATE_N; do
 	case ${!v} in
 	'' | *[!0-9]* | 0) echo "bench: $v must be a positive integer" >&2; exit 2 ;;
 	esac
@@ -92,11 +102,11 @@ fi
 SLOW_KIND=nginx
 if [ "${BENCH_SLOW:-}" = sim ] || [ ! -f "$ECHO_SO" ]; then
 	SLOW_KIND=sim
-	if [ -z "${BULKRUN_SIM:-}" ]; then
-		make -s build/bulkrun-sim >/dev/null ||
-		    die "make build/bulkrun-sim failed"
-		BULKRUN_SIM=build/bulkrun-sim
-	fi
+fi
+if [ -z "${BULKRUN_SIM:-}" ]; then	# (d) reads its request log
+	make -s build/bulkrun-sim >/dev/null ||
+	    die "make build/bulkrun-sim failed"
+	BULKRUN_SIM=build/bulkrun-sim
 fi
 
 # --- temporary directory, cleanup ----------------------------------------
@@ -104,6 +114,7 @@ fi
 T=$(mktemp -d /tmp/bulkrun-bench.XXXXXX) || die "mktemp failed"
 NGINX_PID=
 SIM_PID=
+RSIM_PID=
 # shellcheck disable=SC2317	# called from the EXIT trap
 cleanup() {
 	if [ -n "$NGINX_PID" ]; then
@@ -113,6 +124,10 @@ cleanup() {
 	if [ -n "$SIM_PID" ]; then
 		kill -TERM "$SIM_PID" 2>/dev/null
 		wait "$SIM_PID" 2>/dev/null
+	fi
+	if [ -n "$RSIM_PID" ]; then
+		kill -TERM "$RSIM_PID" 2>/dev/null
+		wait "$RSIM_PID" 2>/dev/null
 	fi
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "bench: kept $T" >&2
@@ -461,4 +476,73 @@ awk -v s="$(median mem-small | cut -d' ' -f3)" \
 	printf "peak RSS %d rows %.1f MiB, %d rows %.1f MiB: ratio %.2f" \
 	    " (target <= 1.5, and < 64 MiB)\n", ns, s / 1024, nb, b / 1024,
 	    (s > 0 ? b / s : 0) }'
+note ""
+
+# (d)
+# A simulator of its own for each run, logging every request it receives
+# (time_ms: when the request line arrived, in epoch ms with a fraction).
+start_rate_sim() {	# log
+	: >"$T/rsim.out"
+	"$BULKRUN_SIM" --port 0 --log "$1" >"$T/rsim.out" 2>"$T/rsim.err" &
+	RSIM_PID=$!
+	for _ in $(seq 1 100); do
+		RSIM_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' \
+		    "$T/rsim.out")
+		[ -n "$RSIM_URL" ] && return 0
+		kill -0 "$RSIM_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_rate_sim() {
+	kill -TERM "$RSIM_PID" 2>/dev/null
+	wait "$RSIM_PID" 2>/dev/null
+	RSIM_PID=
+}
+
+# rate_run NAME ROWS RATE BURST ARGS...: RATE (per second) is the limit that
+# binds, BURST its bucket; prints one line of figures.
+rate_run() {
+	local name=$1 n=$2 r=$3 b=$4 rc
+	shift 4
+	manifest "$n" "$T/m-rate.csv"
+	start_rate_sim "$T/rsim.jsonl" || die "bulkrun-sim did not start"
+	"$BULKRUN" run "$T/m-rate.csv" --endpoint "$RSIM_URL" -q \
+	    -o "$T/report.csv" --retries 0 "$@" 2>"$T/bulkrun.err"
+	rc=$?
+	stop_rate_sim
+	[ "$rc" -ne 0 ] && note "WARNING: $name: bulkrun exited $rc:" \
+	    "$(head -c 300 "$T/bulkrun.err")"
+	check_report "$name" "$n"
+	sed -n 's/.*"time_ms":\([0-9.]*\).*/\1/p' "$T/rsim.jsonl" |
+	    sort -n | awk -v name="$name" -v n="$n" -v r="$r" -v b="$b" '
+	{ t[NR] = $1 }
+	END {
+		if (NR != n) printf "WARNING: %s: the simulator logged %d " \
+		    "requests, expected %d\n", name, NR, n
+		if (NR < 2) exit
+		span = (t[NR] - t[1]) / 1000
+		ideal = (NR - 1) / r
+		k = 1; most = 0
+		for (i = 1; i <= NR; i++) {
+			while (t[i] - t[k] >= 1000) k++
+			if (i - k + 1 > most) most = i - k + 1
+		}
+		printf "%-22s %6d %8.3f %8.3f %7.4f %9.1f %5d %5d\n", name,
+		    NR, span, ideal, span / ideal,
+		    (span > 0 ? (NR - 1) / span : 0), most, r + b }'
+	rm -f "$T/rsim.jsonl" "$T/m-rate.csv"
+}
+
+note "(d) rate precision against bulkrun-sim's request log (burst 1, -j 16)"
+printf '%-22s %6s %8s %8s %7s %9s %5s %5s\n' name rows "span s" \
+    "ideal s" ratio "rows/s" "1s max" limit
+rate_run rate-200/s "$RATE_N" 200 1 --rate 200/s -j 16
+rate_run rate-1000/s $((RATE_N * 3)) 1000 1 --rate 1000/s -j 16
+rate_run css=100/s $((RATE_N / 2)) 100 1 --rate unlimited \
+    --rate css=100/s -j 16
+note "ideal = (rows - 1) / rate: the first request goes at once, then one" \
+    "every 1/rate s; \"1s max\" is the most requests the simulator logged" \
+    "in any one-second window, against rate + burst"
 exit 0

@@ -213,12 +213,32 @@ sim_count(const struct sim *s)
 	return n;
 }
 
+/* Lines in a file so far (0 if it is absent). */
+static int
+count_lines(const char *path)
+{
+	char buf[8192];
+	size_t r, i;
+	int n = 0;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < r; i++)
+			n += buf[i] == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Signals go at delay_ms, or (s != NULL) 500 ms after s has logged nreq
+ * requests, and then 300 ms apart. */
 static void
 run_argv(struct out *o, const char *in, const char **argv, int sig,
-    int delay_ms, int times)
+    int delay_ms, int times, const struct sim *s, int nreq)
 {
 	char outp[512], errp[512], inp[512];
-	int st, fd, waited = 0, sent = 0;
+	int st, fd, waited = 0, sent = 0, first = -1, seen = -1;
 	pid_t pid;
 
 	memset(o, 0, sizeof(*o));
@@ -242,9 +262,24 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 	while (waitpid(pid, &st, WNOHANG) == 0) {
 		struct timespec ts = { 0, 10000000L };
 
-		if (sent < times && waited * 10 >= delay_ms + sent * 300) {
+		if (s != NULL && seen < 0 && count_lines(s->log) >= nreq)
+			seen = waited;
+		if (sent == 0 && times > 0 && (s != NULL ?
+		    seen >= 0 && (waited - seen) * 10 >= 500 :
+		    waited * 10 >= delay_ms)) {
 			kill(pid, sig);
 			sent++;
+			first = waited;
+		} else if (sent > 0 && sent < times &&
+		    (waited - first) * 10 >= sent * 300) {
+			kill(pid, sig);
+			sent++;
+		}
+		if (s != NULL && seen < 0 && times > 0 && waited >= 3000) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			cr_assert_fail("the simulator logged fewer than %d "
+			    "requests in 30 s", nreq);
 		}
 		if (++waited > 6000) {	/* 60 s */
 			kill(pid, SIGKILL);
@@ -272,7 +307,7 @@ run_bulkrun(struct out *o, const char *in, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
-	run_argv(o, in, argv, 0, 0, 0);
+	run_argv(o, in, argv, 0, 0, 0, NULL, 0);
 }
 
 void
@@ -289,7 +324,25 @@ run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
-	run_argv(o, NULL, argv, sig, delay_ms, times);
+	run_argv(o, NULL, argv, sig, delay_ms, times, NULL, 0);
+}
+
+void
+run_bulkrun_signal_logged(struct out *o, const struct sim *s, int nreq,
+    int sig, int times, ...)
+{
+	const char *argv[64];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	argv[argc++] = bin("BULKRUN", "build/bulkrun");
+	va_start(ap, times);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	run_argv(o, NULL, argv, sig, 0, times, s, nreq);
 }
 
 void

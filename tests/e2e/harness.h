@@ -46,6 +46,12 @@ void	run_bulkrun(struct out *o, const char *in, ...);
  * and the others 300 ms apart. */
 void	run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times,
 	    ...);
+/* Same, but the first signal goes 500 ms after the simulator has logged
+ * nreq requests (waiting at most 30 s for them), so a slow start on a busy
+ * machine cannot make it early, and bulkrun has taken in the answers that
+ * came at once; the others follow 300 ms apart. */
+void	run_bulkrun_signal_logged(struct out *o, const struct sim *s,
+	    int nreq, int sig, int times, ...);
 void	out_release(struct out *o);
 
 /* A CSV report: rows[r][c] with the header as row 0. */

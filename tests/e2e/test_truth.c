@@ -757,8 +757,15 @@ Test(truth, a_row_waiting_to_retry_is_cancelled_on_sigint, .timeout = 60)
 	size_t r;
 	const char *m = t_write("int.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p,e503-c1\n");
+	/* e503- with Retry-After: 20, so the retry waits exactly 20 s (a
+	 * backoff of 20 s with full jitter may be a few ms, and the retry
+	 * would go before the signal) */
+	const char *st = t_write("int-state.json", "{\"e503-c1\": "
+	    "{\"status\": 503, \"body\": {\"error_code\": \"SYS.503\", "
+	    "\"error_msg\": \"Service Unavailable\"}, \"headers\": "
+	    "{\"Retry-After\": \"20\"}}}");
 
-	sim_start(&s, NULL);
+	sim_start(&s, "--state", st, NULL);
 	run_bulkrun_signal_logged(&o, &s, 1, SIGINT, 1, "run", m,
 	    "--endpoint", s.url, "-o", t_path("r.csv"), "--backoff", "20s",
 	    "--max-backoff", "20s", "--retries", "3", FAST, NULL);
