@@ -2015,6 +2015,7 @@ br_manifest_next(struct br_manifest *m, struct br_row *row,
 		row->nfields = 0;
 		return m->fail.code;
 	}
+	m->cut = 0;		/* br_manifest_cut() is about this row */
 	switch (m->fmt) {
 	case BR_MF_CSV:
 		rv = csv_next(m, row, &m->fail);
@@ -2048,6 +2049,7 @@ br_manifest_rewind(struct br_manifest *m, struct br_err *err)
 
 	br_err_clear(&m->fail);
 	m->num = 0;
+	m->cut = 0;
 	switch (m->fmt) {
 	case BR_MF_CSV:
 		rv = csv_start(m, &m->fail);
