@@ -46,6 +46,7 @@ struct br_report {
 	FILE		*f;
 	char		*path;
 	int		 is_stdout;
+	char		*staged;	/* the file written until published */
 	int		 failed;	/* a write failed: its errno */
 	struct br_report_opts opts;
 	size_t		 ncols;		/* manifest columns written */
@@ -268,6 +269,15 @@ put_line(struct br_report *rp, const char *s, size_t n, struct br_err *err)
 }
 
 /* Creates the directory of path when it is missing (one level). */
+static mode_t
+current_umask(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
+}
+
 static int
 make_dir(const char *path, struct br_err *err)
 {
@@ -288,6 +298,28 @@ make_dir(const char *path, struct br_err *err)
 	return rc;
 }
 
+/* A hidden file beside path, to write until br_report_publish(). */
+static int
+open_staged(struct br_report *r, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	int n = slash != NULL ? (int)(slash - path) + 1 : 0, fd;
+	size_t len = strlen(path) + 32;
+
+	if ((r->staged = malloc(len)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(r->staged, len, "%.*s.bulkrun-partial-XXXXXX", n, path);
+	if ((fd = mkstemp(r->staged)) < 0) {
+		free(r->staged);
+		r->staged = NULL;
+		return -1;
+	}
+	(void)fchmod(fd, 0666 & ~current_umask());
+	return fd;
+}
+
 static void
 report_free(struct br_report *rp)
 {
@@ -300,6 +332,7 @@ report_free(struct br_report *rp)
 	free(rp->cols);
 	free(rp->pos);
 	free(rp->path);
+	free(rp->staged);
 	free(rp);
 }
 
@@ -394,9 +427,11 @@ br_report_open(struct br_report **rp, const char *path,
 			report_free(r);
 			return rc;
 		}
-		/* a name of our own making never replaces a file */
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (r->opts.exclusive
-		    ? O_EXCL : O_TRUNC), 0666);
+		if (r->opts.staged)
+			fd = open_staged(r, path);
+		else	/* a name of our own making never replaces a file */
+			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+			    (r->opts.exclusive ? O_EXCL : O_TRUNC), 0666);
 		if (fd < 0 || (r->f = fdopen(fd, "w")) == NULL) {
 			e = errno;
 			if (fd >= 0)
@@ -936,6 +971,40 @@ br_report_write(struct br_report *rp, const struct br_row *row,
 }
 
 int
+br_report_publish(struct br_report *rp, const char *path, struct br_err *err)
+{
+	char eb[128], *np;
+	int e;
+
+	if (rp->staged == NULL)
+		return 0;
+	if (fflush(rp->f) != 0 || ferror(rp->f) || rp->failed) {
+		e = rp->failed ? rp->failed : errno != 0 ? errno : EIO;
+		rp->failed = e;
+		return br_errf(err, BR_EIO, NULL, 0, "cannot write report "
+		    "'%s': %s", path, errstr(e, eb, sizeof(eb)));
+	}
+	if ((np = strdup(path)) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	/* link() fails on an existing name: never replaces a file */
+	if (rp->opts.exclusive ? link(rp->staged, path) != 0 :
+	    rename(rp->staged, path) != 0) {
+		e = errno;
+		free(np);
+		return br_errf(err, e == EEXIST ? BR_EEXIST : BR_EIO, NULL, 0,
+		    "cannot create report '%s': %s", path,
+		    errstr(e, eb, sizeof(eb)));
+	}
+	if (rp->opts.exclusive)
+		(void)unlink(rp->staged);
+	free(rp->staged);
+	rp->staged = NULL;
+	free(rp->path);
+	rp->path = np;
+	return 0;
+}
+
+int
 br_report_close(struct br_report *rp, struct br_err *err)
 {
 	char eb[128];
@@ -943,6 +1012,8 @@ br_report_close(struct br_report *rp, struct br_err *err)
 
 	if (rp == NULL)
 		return 0;
+	if (rp->staged != NULL)		/* never published: not a report */
+		(void)unlink(rp->staged);
 	errno = 0;
 	if (fflush(rp->f) != 0 || ferror(rp->f))
 		e = errno != 0 ? errno : EIO;

@@ -38,6 +38,8 @@ struct br_report_opts {
 					   an existing file */
 	void		*stream;	/* a FILE * to write to instead of
 					   path (not closed); path names it */
+	int		 staged;	/* write a hidden file beside path
+					   until br_report_publish() */
 };
 
 struct br_report;
@@ -64,7 +66,15 @@ int	br_report_open(struct br_report **rp, const char *path,
  * op may be NULL (no operation known). 0 or BR_EIO. */
 int	br_report_write(struct br_report *rp, const struct br_row *row,
 	    const char *op, const struct br_result *res, struct br_err *err);
-/* Flushes, checks ferror and fclose. 0 or BR_EIO. Frees rp. */
+/* A staged report becomes path (the one opened, or another in the same
+ * directory): renamed over it, or with opts->exclusive linked (BR_EEXIST
+ * when path exists: try another).  What is written later goes there too.
+ * Until then a crash leaves no half report under path.  0 when not
+ * staged. */
+int	br_report_publish(struct br_report *rp, const char *path,
+	    struct br_err *err);
+/* Flushes, checks ferror and fclose. 0 or BR_EIO. Frees rp.  A staged
+ * report never published is removed. */
 int	br_report_close(struct br_report *rp, struct br_err *err);
 const char *br_report_path(const struct br_report *rp);
 

@@ -1118,6 +1118,33 @@ execute(struct run *r)
 	return 0;
 }
 
+/* A staged report takes its name: the one chosen, or for a name of our
+ * own the next free one. */
+static int
+publish_report(struct run *r, char **pathp, struct br_err *err)
+{
+	int64_t now = br_now_ms();
+	char *path;
+	int n, rc;
+
+	if ((rc = br_report_publish(r->rep, *pathp, err)) != BR_EEXIST ||
+	    r->o->report != NULL)
+		return rc;
+	for (n = 2; n < 1000; n++) {
+		if ((path = br_report_default_path(r->o->manifest,
+		    r->ro.delimiter, now, n)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		br_err_clear(err);
+		if ((rc = br_report_publish(r->rep, path, err)) != BR_EEXIST) {
+			free(*pathp);
+			*pathp = path;
+			return rc;
+		}
+		free(path);
+	}
+	return rc;
+}
+
 /*
  * Opens the report: -o as given (replacing the file: the user named it),
  * or a name of our own, unique to the millisecond and never replacing a
@@ -1131,6 +1158,9 @@ open_report(struct run *r, char **pathp, struct br_err *err)
 	char *path;
 	int n, rc;
 
+	/* resuming: the carried rows go in before the report appears, so
+	 * that a crash meanwhile leaves the newest report whole */
+	r->ro.staged = r->resume != NULL;
 	if (r->o->report != NULL) {
 		if ((*pathp = strdup(r->o->report)) == NULL)
 			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
@@ -1272,7 +1302,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	br_stats_init(&r.stats, s.rows, br_mono_ms());
 	if (r.resume != NULL) {
 		if (br_resume_write(r.resume, r.rep, count_carried, &r,
-		    &err) != 0) {
+		    &err) != 0 || publish_report(&r, &path, &err) != 0) {
 			if (err.code == BR_EIO)
 				report_failed(&r, &err);
 			else {

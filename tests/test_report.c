@@ -3,6 +3,7 @@
  * Lines, quoting, the formula guard, renamed columns.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -725,4 +726,49 @@ Test(report, default_names_are_unique_to_the_millisecond)
 	cr_assert_str_eq(b, "reports/stdin-20261122T220000.123Z-2.tsv");
 	free(a);
 	free(b);
+}
+
+/* Resuming, the new report appears only once the carried rows are in it:
+ * a crash before leaves no half report that looks like the newest. */
+Test(report, a_staged_report_appears_when_published)
+{
+	struct br_report_opts o = { .format = BR_RF_CSV, .delimiter = ',',
+	    .exclusive = 1, .staged = 1 };
+	struct br_report *rp;
+	struct br_err err = { 0 };
+	char path[128], other[128], *text;
+	size_t len;
+	FILE *f;
+	DIR *d;
+	struct dirent *de;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/staged.csv", tmpdir);
+	snprintf(other, sizeof(other), "%s/staged-2.csv", tmpdir);
+	cr_assert_eq(br_report_open(&rp, path, &o, NULL, 0, &err), 0);
+	cr_assert_eq(access(path, F_OK), -1, "not there before publish");
+	/* someone took the name meanwhile: not replaced, another is used */
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs("theirs\n", f);
+	fclose(f);
+	cr_assert_eq(br_report_publish(rp, path, &err), BR_EEXIST);
+	br_err_clear(&err);
+	cr_assert_eq(br_report_publish(rp, other, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(br_report_path(rp), other);
+	cr_assert_eq(br_report_close(rp, &err), 0);
+	text = slurp(path, &len);
+	cr_assert_str_eq(text, "theirs\n");
+	free(text);
+	text = slurp(other, &len);
+	cr_assert(strncmp(text, "row,", 4) == 0);
+	free(text);
+
+	/* never published: nothing left behind */
+	cr_assert_eq(br_report_open(&rp, path, &o, NULL, 0, &err), 0);
+	cr_assert_eq(br_report_close(rp, &err), 0);
+	cr_assert_not_null(d = opendir(tmpdir));
+	for (n = 0; (de = readdir(d)) != NULL; )
+		n += strncmp(de->d_name, ".bulkrun-partial-", 17) == 0;
+	closedir(d);
+	cr_assert_eq(n, 0, "a staged file was left");
 }
