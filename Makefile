@@ -85,6 +85,7 @@ e2e: all $(BUILD)/e2e-tests
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 check-asan:
+	BULKRUN_E2E_TIMING=0 \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -98,14 +99,58 @@ TSAN = build/tsan
 check-tsan: $(BUILD)/e2e-tests
 	$(MAKE) BUILD=$(TSAN) SAN="-fsanitize=thread" CFLAGS="-O1 -g" \
 	    $(TSAN)/bulkrun $(TSAN)/bulkrun-sim
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	BULKRUN_E2E_TIMING=0 TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
 	BULKRUN=$(TSAN)/bulkrun BULKRUN_SIM=$(TSAN)/bulkrun-sim \
 	    BULKRUN_TESTDATA=tests/data $(BUILD)/e2e-tests $(CRITERION_FLAGS)
+
+# libFuzzer targets (fuzz/*.c; see fuzz/README.md), built with clang into
+# their own directory: the library again with -fsanitize=fuzzer-no-link and
+# ASan/UBSan.  `make fuzz` runs each for FUZZ_SECONDS (two at a time); a
+# finding fails it and is kept under $(FUZZ_BUILD)/artifacts/.
+FUZZ_CC		?= clang
+FUZZ_BUILD	?= build/fuzz
+FUZZ_SECONDS	?= 30
+FUZZ_TARGETS	 = fuzz_manifest_csv fuzz_manifest_json fuzz_manifest_jsonl \
+		   fuzz_resume fuzz_datetime fuzz_catalog fuzz_result
+FUZZ_FLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		   $(filter-out -Werror,$(WARN)) -O1 -g -pthread -Isrc \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer $$(pkg-config --cflags $(PKGS))
+FUZZ_LIBOBJ	 = $(LIBSRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
+		   $(FUZZ_BUILD)/obj/catalog_data.o
+FUZZ_BINS	 = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+.PHONY: fuzz fuzz-build fuzz-quick
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/catalog_data.c: src/catalog.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh br_catalog_json src/catalog.json $@
+
+$(FUZZ_BUILD)/obj/catalog_data.o: $(FUZZ_BUILD)/gen/catalog_data.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: fuzz/%.c $(wildcard fuzz/*.h) $(FUZZ_LIBOBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBOBJ) \
+	    $(LDLIBS_BR)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# A few seconds each, so that `make test` catches a regression.
+fuzz-quick:
+	$(MAKE) fuzz FUZZ_SECONDS=3
 
 test: deps
 	$(MAKE) unit e2e
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
+	$(MAKE) fuzz-quick
 
 demo: deps all
 	scripts/demo.sh

@@ -12,6 +12,10 @@ need() {	# need PACKAGE CHECK...
 }
 
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+have_fuzzer_rt() {
+	command -v clang >/dev/null 2>&1 &&
+	    test -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
+}
 
 need pkg-config            command -v pkg-config
 need libcurl4-openssl-dev  have_pc libcurl
@@ -24,6 +28,12 @@ need openssl               command -v openssl
 need tzdata                test -f /usr/share/zoneinfo/Europe/Berlin
 need make                  command -v make
 need gcc                   command -v gcc
+# make fuzz (libFuzzer): clang, its runtime libraries (libclang_rt.fuzzer
+# and the sanitizers; only "recommended" by clang, so named here) and
+# llvm-symbolizer for readable stacks.
+need clang                 command -v clang
+need libclang-rt-dev       have_fuzzer_rt
+need llvm                  command -v llvm-symbolizer
 
 [ -z "$missing" ] && exit 0
 

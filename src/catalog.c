@@ -110,6 +110,54 @@ eqi(const char *a, const char *b)
 	return *a == '\0' && *b == '\0';
 }
 
+/* Names seen so far, compared as eqi() does, to find one given twice in
+ * linear time (a pairwise check is quadratic: seconds for a big
+ * --catalog).  The names are not copied. */
+struct nameset {
+	const char	**v;
+	size_t		 mask;
+};
+
+static int
+nameset_init(struct nameset *ns, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n && cap < ((size_t)-1) / 4)
+		cap *= 2;
+	ns->mask = cap - 1;
+	ns->v = calloc(cap, sizeof(*ns->v));
+	return ns->v != NULL ? 0 : -1;
+}
+
+/* 1 when name (or another spelling of it) is there already, else adds
+ * it and returns 0.  At most the n names of nameset_init. */
+static int
+nameset_add(struct nameset *ns, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *c;
+	size_t i;
+
+	for (c = name; *c != '\0'; c++) {
+		h ^= (uint64_t)lower((unsigned char)*c);
+		h *= 0x100000001b3ULL;
+	}
+	for (i = (size_t)h & ns->mask; ns->v[i] != NULL;
+	    i = (i + 1) & ns->mask)
+		if (eqi(ns->v[i], name))
+			return 1;
+	ns->v[i] = name;
+	return 0;
+}
+
+static void
+nameset_free(struct nameset *ns)
+{
+	free(ns->v);
+	ns->v = NULL;
+}
+
 /*
  * Quotes s[0..len) for a message: at most QUOTE_MAX bytes, control bytes
  * and bytes of invalid UTF-8 as \xNN, "..." when cut.
@@ -736,17 +784,37 @@ struct loader {
 	const char	*text;
 	size_t		 len;
 	struct br_err	*err;
+	/* Lines are counted from the offset asked for last, and the names of
+	 * operations and services searched for from the last one found (they
+	 * come in the text's order), so that loading stays linear in the
+	 * size of the text (it was quadratic: a 1 MB catalog took seconds). */
+	size_t		 lc_off;	/* line_at(): counted up to here */
+	long		 lc_line;	/* the line at lc_off; 0: none yet */
+	size_t		 op_from;	/* the last operation's "name" */
+	size_t		 svc_from;	/* the last service's key */
 };
 
+/* The line of offset off (1-based). */
 static long
-line_at(const struct loader *ld, size_t off)
+line_at(struct loader *ld, size_t off)
 {
-	size_t i;
-	long line = 1;
+	size_t i = ld->lc_off;
+	long line = ld->lc_line;
 
-	for (i = 0; i < off && i < ld->len; i++)
+	if (off > ld->len)
+		off = ld->len;
+	if (line <= 0) {
+		i = 0;
+		line = 1;
+	}
+	for (; i < off; i++)
 		if (ld->text[i] == '\n')
 			line++;
+	for (; i > off; i--)
+		if (ld->text[i - 1] == '\n')
+			line--;
+	ld->lc_off = off;
+	ld->lc_line = line;
 	return line;
 }
 
@@ -796,7 +864,7 @@ find_pair(const struct loader *ld, size_t from, const char *key,
 }
 
 static long
-line_of(const struct loader *ld, size_t off)
+line_of(struct loader *ld, size_t off)
 {
 	return off == (size_t)-1 ? 0 : line_at(ld, off);
 }
@@ -1251,7 +1319,11 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 		return r;
 	quotez(q, sizeof(q), op->name);
 	snprintf(ctx, sizeof(ctx), "operation '%s': ", q);
-	off = find_pair(ld, 0, "name", op->name);
+	off = find_pair(ld, ld->op_from, "name", op->name);
+	if (off == (size_t)-1 && ld->op_from > 0)
+		off = find_pair(ld, 0, "name", op->name);
+	if (off != (size_t)-1)
+		ld->op_from = off;
 	line = line_of(ld, off);
 	*offp = off == (size_t)-1 ? 0 : off;
 	if ((r = check_keys(ld, jo, keys, line, ctx)) != 0)
@@ -1382,16 +1454,61 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 	return check_path(ld, op, line, ctx);
 }
 
+/* One member of "services", checked and added to t (whose services
+ * array has room for it); seen holds the names before it. */
+static int
+parse_service(struct loader *ld, const cJSON *it, struct br_catalog *t,
+    struct nameset *seen)
+{
+	static const char *const keys[] = { "endpoint", NULL };
+	struct br_service *s;
+	char ctx[320], q[QUOTE_MAX * 4 + 8];
+	size_t n, off;
+	long line;
+	int r;
+
+	quotez(q, sizeof(q), it->string);
+	snprintf(ctx, sizeof(ctx), "service '%s': ", q);
+	off = find_pair(ld, ld->svc_from, it->string, NULL);
+	if (off == (size_t)-1 && ld->svc_from > 0)
+		off = find_pair(ld, 0, it->string, NULL);
+	if (off != (size_t)-1)
+		ld->svc_from = off;
+	line = line_of(ld, off);
+	if (!good_op_name(it->string))
+		return lerr(ld, line, ctx, "bad service name");
+	if (nameset_add(seen, it->string))
+		return lerr(ld, line, ctx, "given twice");
+	if (!cJSON_IsObject(it))
+		return lerr(ld, line, ctx, "not an object");
+	if ((r = check_keys(ld, it, keys, line, ctx)) != 0)
+		return r;
+	s = &t->services[t->nservices];
+	if ((s->name = strdup(it->string)) == NULL)
+		return nomem(ld);
+	t->nservices++;
+	if ((r = get_str(ld, it, "endpoint", 1, &s->endpoint, line,
+	    ctx)) != 0)
+		return r;
+	if (strncasecmp(s->endpoint, "https://", 8) != 0 &&
+	    strncasecmp(s->endpoint, "http://", 7) != 0)
+		return lerr(ld, line, ctx, "'endpoint' must start "
+		    "with https:// or http://");
+	for (n = 0; s->endpoint[n] != '\0'; n++)
+		if ((unsigned char)s->endpoint[n] <= 0x20 ||
+		    s->endpoint[n] == 0x7f)
+			return lerr(ld, line, ctx, "'endpoint' "
+			    "contains a blank or control character");
+	return 0;
+}
+
 static int
 parse_services(struct loader *ld, const cJSON *js, struct br_catalog *t)
 {
-	static const char *const keys[] = { "endpoint", NULL };
 	const cJSON *it;
-	struct br_service *s;
-	char ctx[320], q[QUOTE_MAX * 4 + 8];
+	struct nameset seen;
 	size_t n;
-	long line;
-	int r;
+	int r = 0;
 
 	if (!cJSON_IsObject(js))
 		return lerr(ld, line_of(ld, find_pair(ld, 0, "services",
@@ -1399,37 +1516,14 @@ parse_services(struct loader *ld, const cJSON *js, struct br_catalog *t)
 	n = (size_t)cJSON_GetArraySize(js);
 	if (n > 0 && (t->services = calloc(n, sizeof(*t->services))) == NULL)
 		return nomem(ld);
+	if (nameset_init(&seen, n) != 0)
+		return nomem(ld);
 	cJSON_ArrayForEach(it, js) {
-		quotez(q, sizeof(q), it->string);
-		snprintf(ctx, sizeof(ctx), "service '%s': ", q);
-		line = line_of(ld, find_pair(ld, 0, it->string, NULL));
-		if (!good_op_name(it->string))
-			return lerr(ld, line, ctx, "bad service name");
-		for (n = 0; n < t->nservices; n++)
-			if (eqi(t->services[n].name, it->string))
-				return lerr(ld, line, ctx, "given twice");
-		if (!cJSON_IsObject(it))
-			return lerr(ld, line, ctx, "not an object");
-		if ((r = check_keys(ld, it, keys, line, ctx)) != 0)
-			return r;
-		s = &t->services[t->nservices];
-		if ((s->name = strdup(it->string)) == NULL)
-			return nomem(ld);
-		t->nservices++;
-		if ((r = get_str(ld, it, "endpoint", 1, &s->endpoint, line,
-		    ctx)) != 0)
-			return r;
-		if (strncasecmp(s->endpoint, "https://", 8) != 0 &&
-		    strncasecmp(s->endpoint, "http://", 7) != 0)
-			return lerr(ld, line, ctx, "'endpoint' must start "
-			    "with https:// or http://");
-		for (n = 0; s->endpoint[n] != '\0'; n++)
-			if ((unsigned char)s->endpoint[n] <= 0x20 ||
-			    s->endpoint[n] == 0x7f)
-				return lerr(ld, line, ctx, "'endpoint' "
-				    "contains a blank or control character");
+		if ((r = parse_service(ld, it, t, &seen)) != 0)
+			break;
 	}
-	return 0;
+	nameset_free(&seen);
+	return r;
 }
 
 static int
@@ -1439,6 +1533,7 @@ parse_catalog(struct loader *ld, struct br_catalog *t)
 	const char *end = NULL;
 	cJSON *root;
 	const cJSON *js, *jo, *it;
+	struct nameset seen = { NULL, 0 };
 	size_t n, i, off;
 	long line;
 	int r;
@@ -1482,7 +1577,8 @@ parse_catalog(struct loader *ld, struct br_catalog *t)
 		goto out;
 	}
 	n = jo != NULL ? (size_t)cJSON_GetArraySize(jo) : 0;
-	if (n > 0 && (t->ops = calloc(n, sizeof(*t->ops))) == NULL) {
+	if ((n > 0 && (t->ops = calloc(n, sizeof(*t->ops))) == NULL) ||
+	    nameset_init(&seen, n) != 0) {
 		r = nomem(ld);
 		goto out;
 	}
@@ -1492,22 +1588,19 @@ parse_catalog(struct loader *ld, struct br_catalog *t)
 		t->nops++;
 		if (r != 0)
 			goto out;
-		for (n = 0; n + 1 < t->nops; n++) {
+		if (nameset_add(&seen, t->ops[t->nops - 1].name)) {
 			const char *nm = t->ops[t->nops - 1].name;
+			char q[QUOTE_MAX * 4 + 8];
 
-			if (eqi(t->ops[n].name, nm)) {
-				char q[QUOTE_MAX * 4 + 8];
-
-				quotez(q, sizeof(q), nm);
-				r = lerr(ld, line_of(ld, find_pair(ld, off,
-				    "name", nm)), "", "operation '%s' given "
-				    "twice", q);
-				goto out;
-			}
+			quotez(q, sizeof(q), nm);
+			r = lerr(ld, line_of(ld, find_pair(ld, off, "name",
+			    nm)), "", "operation '%s' given twice", q);
+			goto out;
 		}
 	}
 	r = 0;
 out:
+	nameset_free(&seen);
 	cJSON_Delete(root);
 	return r;
 }
@@ -1518,7 +1611,7 @@ merge(struct br_catalog *c, struct br_catalog *t, struct loader *ld)
 {
 	struct br_op *ops;
 	struct br_service *svcs;
-	size_t i, j;
+	size_t i, j, nold = c->nops, sold = c->nservices;
 
 	ops = realloc(c->ops, (c->nops + t->nops + 1) * sizeof(*ops));
 	if (ops == NULL)
@@ -1529,24 +1622,26 @@ merge(struct br_catalog *c, struct br_catalog *t, struct loader *ld)
 	if (svcs == NULL)
 		return nomem(ld);
 	c->services = svcs;
+	/* the names in t differ from each other (parse_catalog checked):
+	 * each is looked for among c's own only */
 	for (i = 0; i < t->nops; i++) {
-		for (j = 0; j < c->nops; j++)
+		for (j = 0; j < nold; j++)
 			if (eqi(c->ops[j].name, t->ops[i].name))
 				break;
-		if (j < c->nops)
+		if (j < nold)
 			op_free(&c->ops[j]);
 		else
-			c->nops++;
+			j = c->nops++;
 		c->ops[j] = t->ops[i];
 	}
 	for (i = 0; i < t->nservices; i++) {
-		for (j = 0; j < c->nservices; j++)
+		for (j = 0; j < sold; j++)
 			if (eqi(c->services[j].name, t->services[i].name))
 				break;
-		if (j < c->nservices)
+		if (j < sold)
 			service_free(&c->services[j]);
 		else
-			c->nservices++;
+			j = c->nservices++;
 		c->services[j] = t->services[i];
 	}
 	free(t->ops);
@@ -1564,6 +1659,7 @@ br_catalog_load_string(struct br_catalog *c, const char *text, size_t len,
 	int r;
 
 	memset(&t, 0, sizeof(t));
+	memset(&ld, 0, sizeof(ld));
 	ld.name = name != NULL ? name : "<catalog>";
 	ld.text = text != NULL ? text : "";
 	ld.len = text != NULL ? len : 0;

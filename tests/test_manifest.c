@@ -1160,6 +1160,35 @@ Test(manifest, errors_stick_and_rewind_reads_again)
 	br_manifest_close(m);
 }
 
+/* Found by fuzz/fuzz_manifest_csv: with cut_ok, the cut flag of the last
+ * row stuck, so after a rewind the first row (whole) was said to be cut. */
+Test(manifest, cut_flag_is_about_the_row_just_read)
+{
+	struct br_manifest_opts o = { .format = BR_MF_CSV, .cut_ok = 1 };
+	struct br_manifest *m;
+	struct br_err e;
+	struct br_row row;
+	int pass;
+
+	memset(&row, 0, sizeof(row));
+	br_err_clear(&e);
+	cr_assert_eq(br_manifest_open(&m, write_str("cut.csv",
+	    "a\n1\n\"x"), &o, &e), 0, "%s", e.msg);
+	for (pass = 0; pass < 2; pass++) {
+		cr_assert_eq(br_manifest_cut(m), 0);
+		cr_assert_eq(br_manifest_next(m, &row, &e), 1, "%s", e.msg);
+		cr_assert_str_eq(row.fields[0].value, "1");
+		cr_assert_eq(br_manifest_cut(m), 0, "pass %d", pass + 1);
+		cr_assert_eq(br_manifest_next(m, &row, &e), 1, "%s", e.msg);
+		cr_assert_eq(row.fields[0].value[0], 'x');	/* cut */
+		cr_assert_eq(br_manifest_cut(m), 1);
+		cr_assert_eq(br_manifest_next(m, &row, &e), 0, "%s", e.msg);
+		cr_assert_eq(br_manifest_rewind(m, &e), 0, "%s", e.msg);
+	}
+	br_row_release(&row);
+	br_manifest_close(m);
+}
+
 static void
 stdin_from(const char *path, const char *want_out, int fmt)
 {

@@ -96,6 +96,33 @@ Test(retry, retry_after_in_both_forms)
 	    -1);
 }
 
+/* Found by fuzz/fuzz_result: a huge year overflowed y - 1900 and
+ * t * 1000 (signed overflow, undefined behaviour). */
+Test(retry, retry_after_date_with_a_year_out_of_range_is_unreadable)
+{
+	int64_t now = 784111777000LL;
+
+	cr_assert_eq(br_retry_after_ms("Sun,06 Nov65282147483647 08:9:37 GMT",
+	    now), -1);
+	cr_assert_eq(br_retry_after_ms("Sun, 06 Nov 2147483647 08:49:37 GMT",
+	    now), -1);
+	cr_assert_eq(br_retry_after_ms("Sun, 06 Nov -2147483648 08:49:37 GMT",
+	    now), -1);
+	cr_assert_eq(br_retry_after_ms("Sun, 06 Nov 10000 08:49:37 GMT", now),
+	    -1);
+	cr_assert_eq(br_retry_after_ms("Wed, 31 Dec 1969 23:59:59 GMT", now),
+	    -1);
+	cr_assert_eq(br_retry_after_ms("Sun, 06 Nov 1994 -8:49:37 GMT", now),
+	    -1);
+	cr_assert_eq(br_retry_after_ms("Sun, 06 Nov 1994 08:-1:37 GMT", now),
+	    -1);
+	/* the edges still read */
+	cr_assert_eq(br_retry_after_ms("Thu, 01 Jan 1970 00:00:00 GMT", now),
+	    0);
+	cr_assert_eq(br_retry_after_ms("Fri, 31 Dec 9999 23:59:59 GMT", now),
+	    253402300799000LL - now);
+}
+
 Test(retry, a_request_that_may_have_arrived_needs_net_unsafe)
 {
 	struct br_retry_policy p;
