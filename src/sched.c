@@ -24,7 +24,9 @@
 #include "retry.h"
 #include "resume.h"
 #include "sched.h"
+#include "svclimit.h"
 #include "window.h"
+#include "xferdrv.h"
 
 volatile sig_atomic_t br_sched_signal;
 volatile sig_atomic_t br_sched_signals;
@@ -40,7 +42,7 @@ struct job {
 	struct br_request	 req;
 	struct br_response	 resp;		/* written by a worker */
 	struct br_result	 res;
-	int			 svc;		/* index in r->svcs, -1: none */
+	int			 svc;		/* br_svclimit index, -1: none */
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
 	int			 token_gen;	/* the token it was sent with */
@@ -51,14 +53,6 @@ struct job {
 	struct job		*next_free;
 };
 
-/* A service's own limits: --rate SERVICE=R, and the adaptive one. */
-struct svc {
-	const char		*name;		/* the catalog's string */
-	int			 has_fixed;
-	struct br_ratelimit	 fixed;
-	struct br_adapt		 adapt;
-	struct br_ratelimit	 adapt_rl;	/* follows adapt's rate */
-};
 
 /* Pass one's findings. */
 struct survey {
@@ -91,9 +85,7 @@ struct run {
 	int			 inflight;	/* in the pool */
 	int			 eof;
 
-	struct br_ratelimit	 global;
-	struct svc		*svcs;		/* every service met so far */
-	size_t			 nsvcs;
+	struct br_svclimit	 limits;
 	struct br_progress	 progress;
 
 	struct br_stats		 stats;
@@ -650,66 +642,6 @@ read_next(struct run *r)
 	return 0;
 }
 
-/* The index of service's state in r->svcs, made on first use; -1 when
- * out of memory (the row then goes with the global limit only). */
-static int
-svc_index(struct run *r, const char *service)
-{
-	struct svc *ns, *v;
-	double ceiling = r->o->rate;
-	size_t i;
-	int64_t now;
-
-	for (i = 0; i < r->nsvcs; i++)
-		if (strcasecmp(r->svcs[i].name, service) == 0)
-			return (int)i;
-	now = br_mono_ms();
-	if ((ns = realloc(r->svcs, (r->nsvcs + 1) * sizeof(*ns))) == NULL)
-		return -1;
-	r->svcs = ns;
-	v = &ns[r->nsvcs];
-	memset(v, 0, sizeof(*v));
-	v->name = service;
-	for (i = 0; i < r->o->nsvc_rates; i++)
-		if (strcasecmp(r->o->svc_rates[i].service, service) == 0) {
-			v->has_fixed = 1;
-			br_ratelimit_init(&v->fixed, r->o->svc_rates[i].rate,
-			    r->o->burst, now);
-			if (r->o->svc_rates[i].rate > 0 && (ceiling <= 0 ||
-			    r->o->svc_rates[i].rate < ceiling))
-				ceiling = r->o->svc_rates[i].rate;
-		}
-	br_adapt_init(&v->adapt, ceiling, now);
-	br_ratelimit_init(&v->adapt_rl, 0, 1, now);
-	return (int)r->nsvcs++;
-}
-
-/* Takes the tokens j needs (global, its service's, the adaptive one);
- * 0, or the ms to wait. */
-static int64_t
-take_tokens(struct run *r, struct job *j, int64_t now)
-{
-	struct svc *v = j->svc >= 0 ? &r->svcs[j->svc] : NULL;
-	int64_t w, most;
-
-	most = br_ratelimit_peek(&r->global, now);
-	if (v != NULL && v->has_fixed &&
-	    (w = br_ratelimit_peek(&v->fixed, now)) > most)
-		most = w;
-	if (v != NULL && (w = br_ratelimit_peek(&v->adapt_rl, now)) > most)
-		most = w;
-	if (most > 0)
-		return most;
-	(void)br_ratelimit_take(&r->global, now);
-	if (v != NULL) {
-		if (v->has_fixed)
-			(void)br_ratelimit_take(&v->fixed, now);
-		(void)br_ratelimit_take(&v->adapt_rl, now);
-		br_adapt_sent(&v->adapt, now);
-	}
-	return 0;
-}
-
 static struct job *
 job_of(struct br_delayq_item *it)
 {
@@ -823,7 +755,6 @@ auth_refused(struct run *r, const struct br_result *res)
 static void
 collected(struct run *r, struct job *j, int64_t now)
 {
-	struct svc *v;
 	int64_t delay, ra;
 	int throttled;
 
@@ -837,12 +768,8 @@ collected(struct run *r, struct job *j, int64_t now)
 	    br_retry_is_throttle(j->res.error_code);
 	if (throttled)
 		r->stats.throttled++;
-	if (j->svc >= 0 && j->resp.net == BR_NET_OK) {
-		v = &r->svcs[j->svc];
-		if (br_adapt_answer(&v->adapt, throttled, now))
-			br_ratelimit_set_rate(&v->adapt_rl,
-			    br_adapt_rate(&v->adapt), now);
-	}
+	if (j->resp.net == BR_NET_OK)
+		br_svclimit_answer(&r->limits, j->svc, throttled, now);
 	if (br_sched_signals >= 2) {
 		/* abandoned in flight by a second signal */
 		br_result_release(&j->res);
@@ -880,49 +807,6 @@ collected(struct run *r, struct job *j, int64_t now)
 	finish(r, j, now);
 }
 
-/* The pool's driver: a worker's jobs are HTTP transfers, many at once. */
-static void *
-worker_new(void *arg, int capacity)
-{
-	struct run *r = arg;
-
-	return br_http_new_n(&r->hopts, capacity);
-}
-
-static void
-worker_free(void *wctx)
-{
-	br_http_free(wctx);
-}
-
-static void
-worker_run(void *wctx, struct br_pool_job *pj)
-{
-	(void)br_http_start(wctx, pj->in, pj->out, pj);	/* has room */
-}
-
-static void
-worker_step(void *wctx, int64_t timeout_ms)
-{
-	br_http_wait(wctx, (long)timeout_ms);
-}
-
-static struct br_pool_job *
-worker_next(void *wctx)
-{
-	return br_http_done(wctx);
-}
-
-static void
-worker_wake(void *wctx)
-{
-	br_http_wake(wctx);
-}
-
-static const struct br_pool_driver worker_driver = {
-	worker_new, worker_free, worker_run, worker_step, worker_next,
-	worker_wake
-};
 
 /*
  * Whether a new row may start (rows waiting for a retry always may): the
@@ -1037,10 +921,11 @@ execute(struct run *r)
 		r->free = &r->jobs[i];
 	}
 	now = br_mono_ms();
-	br_ratelimit_init(&r->global, r->o->rate, r->o->burst, now);
+	br_svclimit_init(&r->limits, r->o->rate, r->o->burst, r->o->svc_rates,
+	    r->o->nsvc_rates, now);
 	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
 	    0x9e3779b97f4a7c15ULL;
-	if ((r->pool = br_pool_new(0, r->o->jobs, &worker_driver, r)) ==
+	if ((r->pool = br_pool_new(0, r->o->jobs, &br_http_driver, &r->hopts)) ==
 	    NULL)
 		return -1;
 
@@ -1079,8 +964,9 @@ execute(struct run *r)
 				break;
 			}
 			if (j->svc < 0 && j->attempts == 0)
-				j->svc = svc_index(r, j->b.op->service);
-			if ((w = take_tokens(r, j, now)) > 0) {
+				j->svc = br_svclimit_index(&r->limits,
+				    j->b.op->service, now);
+			if ((w = br_svclimit_take(&r->limits, j->svc, now)) > 0) {
 				if (w < wait)
 					wait = w;
 				break;
@@ -1384,7 +1270,7 @@ out:
 		free(r.jobs);
 	}
 	br_delayq_release(&r.waiting);
-	free(r.svcs);
+	br_svclimit_release(&r.limits);
 	if (cols_owned)
 		free(cols);
 	free(path);
