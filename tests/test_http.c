@@ -603,11 +603,12 @@ Test(http, a_server_that_closes_its_connections_is_handled)
 	struct br_http *h;
 	struct br_request req;
 	struct br_response resp;
-	int i, pass;
+	int i, pass, ok;
 
 	/* first it says Connection: close; then it just hangs up after
 	 * each answer, as a server that drops idle keep-alives does */
 	for (pass = 0; pass < 2; pass++) {
+		ok = 0;
 		if (pass == 0)
 			srv_start(&s, OK_CLOSE, sizeof(OK_CLOSE) - 1, 1);
 		else
@@ -618,12 +619,30 @@ Test(http, a_server_that_closes_its_connections_is_handled)
 		for (i = 0; i < 5; i++) {
 			memset(&resp, 0, sizeof(resp));
 			cr_assert_eq(br_http_send(h, &req, &resp), 0);
-			cr_assert_eq(resp.status, 200, "pass %d, request %d: %s",
-			    pass, i, resp.net_msg);
+			/*
+			 * A hang-up that was not announced races with the
+			 * next request: when the request went out on the
+			 * dying connection, it may have been read, so it is
+			 * not sent again behind the caller's back.
+			 */
+			ok += resp.status == 200;
+			if (pass == 0 || resp.status != 0)
+				cr_assert_eq(resp.status, 200, "pass %d, "
+				    "request %d: %s", pass, i, resp.net_msg);
+			else
+				cr_assert_eq(resp.net, BR_NET_NO_ANSWER,
+				    "request %d: %s", i, resp.net_msg);
 			br_response_release(&resp);
 		}
 		pthread_mutex_lock(&s.mu);
-		cr_assert_eq(s.accepts, 5, "a new connection each time");
+		if (pass == 0)
+			cr_assert_eq(s.accepts, 5, "a new connection each time");
+		/* never more than sent; a request on a connection the server
+		 * had already closed may not have reached it at all */
+		cr_assert_leq(s.requests, 5, "the server saw %d requests for "
+		    "5 sends", s.requests);
+		cr_assert_geq(s.requests, ok, "%d answered, %d seen", ok,
+		    s.requests);
 		pthread_mutex_unlock(&s.mu);
 		br_request_release(&req);
 		br_http_free(h);
