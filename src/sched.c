@@ -1,5 +1,14 @@
-#define _GNU_SOURCE	/* strcasestr */
-#include <ctype.h>
+/*
+ * sched.c - pass two of a run, the main loop, on the main thread.
+ *
+ * A row's states: read (pending) -> waiting for a rate-limit token ->
+ * in flight in the pool -> answered; then either finished (written to the
+ * report) or waiting for its retry in r->waiting (holding a job but no
+ * request in flight) and back to the tokens.  A row is never started
+ * after a halt (--max-failures, --canary, credentials, the window) or a
+ * signal: it is written skipped or cancelled.  Each turn of the loop
+ * starts what may start, then waits for answers or for the next due time.
+ */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,431 +18,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adaptive.h"
-#include "auth.h"
 #include "datetime.h"
-#include "delayq.h"
-#include "http.h"
-#include "manifest.h"
-#include "pool.h"
-#include "progress.h"
-#include "ratelimit.h"
-#include "report.h"
-#include "request.h"
-#include "result.h"
 #include "retry.h"
-#include "resume.h"
+#include "run.h"
 #include "sched.h"
-#include "svclimit.h"
-#include "window.h"
 #include "xferdrv.h"
 
 volatile sig_atomic_t br_sched_signal;
 volatile sig_atomic_t br_sched_signals;
 
-#define MAX_COLUMNS	4096	/* distinct keys of a JSON manifest */
 #define TICK_MS		200	/* longest wait before looking at signals */
-
-/* One row on its way; there are --jobs of them, reused. */
-struct job {
-	struct br_pool_job	 pj;		/* the pool's link */
-	struct br_row		 row;
-	struct br_bound		 b;
-	struct br_request	 req;
-	struct br_response	 resp;		/* written by a worker */
-	struct br_result	 res;
-	int			 svc;		/* br_svclimit index, -1: none */
-	int			 attempts;
-	int			 canary;	/* one of the first N rows */
-	int			 token_gen;	/* the token it was sent with */
-	char			 rfp[33];	/* br_request_fp of the row */
-	int64_t			 first_mono;	/* first attempt */
-	int64_t			 started_ms;	/* epoch, first attempt */
-	struct br_delayq_item	 dq;		/* retry time (mono) */
-	struct job		*next_free;
-};
-
-
-/* Pass one's findings. */
-struct survey {
-	long		 all_rows;	/* rows of the manifest */
-	long		 rows;		/* rows of this shard */
-	long		 invalid;
-	char		**columns;	/* JSON: every key seen */
-	size_t		 ncolumns;
-};
-
-struct run {
-	const struct br_opts	*o;
-	const struct br_catalog	*cat;
-	struct br_manifest	*m;
-	struct br_report	*rep;
-	struct br_pool		*pool;
-	struct br_bind_opts	 bo;
-	struct br_endpoint_map	 ep;
-	struct br_problems	 probs;
-	struct br_http_opts	 hopts;
-	struct br_creds		 creds;
-	int			 token_gen;	/* bumped by each fetch */
-	int			 token_ok;	/* the current token worked */
-	int			 refreshes;
-
-	struct job		*jobs;
-	struct job		*free;		/* free list */
-	struct br_delayq	 waiting;	/* rows waiting to retry */
-	struct job		*pending;	/* read, not yet sent */
-	int			 inflight;	/* in the pool */
-	int			 eof;
-
-	struct br_svclimit	 limits;
-	struct br_progress	 progress;
-
-	struct br_stats		 stats;
-	uint64_t		 rng;
-	long			 started;	/* rows sent at least once */
-	long			 canary_done;
-	long			 fail_limit;	/* -1: none */
-	const char		*halt;		/* SKIPPED.<why>, or NULL */
-	struct br_err		 ep_err;	/* no endpoint configured */
-	struct br_window	 win;
-	int			 said_waiting;
-	int			 said_changed;
-	struct br_resume	*resume;	/* --resume, or NULL */
-	int			 io_error;	/* cannot read the manifest or
-						   write the report: stop */
-	int			 report_failed;	/* the report cannot be written */
-	struct br_report	*rep_err;	/* then: rows go to stderr */
-	const char		**cols;		/* the report's columns */
-	size_t			 ncols;
-	struct br_report_opts	 ro;
-};
 
 /* ---- small helpers ---- */
 
-static void
-print_problems(const char *file, const struct br_row *row,
-    const struct br_problems *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		fprintf(stderr, "%s:%ld: %s\n", file, row->line, p->v[i].msg);
-}
-
-/*
- * Checks a row.  With check_ep, also that its operation has somewhere to
- * go: a row's own bad region or endpoint is a problem of that row; no
- * endpoint configured at all is a problem of the command line, kept in
- * r->ep_err and reported once.
- */
-static int
-bind_row(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
-    char rfp[33])
-{
-	char *base;
-	struct br_err err = { 0 };
-
-	if (rfp != NULL)
-		rfp[0] = '\0';
-	br_problems_clear(&r->probs);
-	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
-		return BR_EINPUT;
-	if (!check_ep)
-		return 0;
-	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {
-		if (rfp != NULL)
-			br_request_fp(b, base, row, &r->bo, rfp);
-		free(base);
-		return 0;
-	}
-	if (b->region == NULL && b->endpoint == NULL) {
-		if (r->ep_err.code == 0)
-			r->ep_err = err;
-		return BR_EINPUT;
-	}
-	if (br_problems_addf(&r->probs, "ENDPOINT", "%.500s", err.msg) != 0)
-		return BR_ENOMEM;
-	return BR_EINPUT;
-}
-
-static int
-in_shard(const struct br_opts *o, long num)
-{
-	return o->shard_n == 0 || (num - 1) % o->shard_n == o->shard_k - 1;
-}
-
-static int
-add_column(struct survey *s, const char *name)
-{
-	char **nc, *d;
-	size_t i;
-
-	for (i = 0; i < s->ncolumns; i++)
-		if (strcasecmp(s->columns[i], name) == 0)
-			return 0;
-	if (s->ncolumns == MAX_COLUMNS)
-		return 0;	/* carried in JSONL input, not as a column */
-	if ((d = strdup(name)) == NULL ||
-	    (nc = realloc(s->columns, (s->ncolumns + 1) * sizeof(*nc))) ==
-	    NULL) {
-		free(d);
-		return BR_ENOMEM;
-	}
-	s->columns = nc;
-	s->columns[s->ncolumns++] = d;
-	return 0;
-}
-
-static void
-survey_release(struct survey *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->ncolumns; i++)
-		free(s->columns[i]);
-	free(s->columns);
-	memset(s, 0, sizeof(*s));
-}
-
-static int
-has_op_column(const struct br_manifest *m)
-{
-	size_t i;
-
-	for (i = 0; i < br_manifest_ncolumns(m); i++)
-		if (strcasecmp(br_manifest_column(m, i), "op") == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Pass one: reads every row of the shard, checks it, prints its problems.
- * Returns 0, or 2 when the manifest cannot be read.
- */
-static int
-survey(struct run *r, struct survey *s, int print, int check_ep)
-{
-	struct br_row row = { 0 };
-	struct br_bound b;
-	struct br_err err = { 0 };
-	const char *name = br_manifest_name(r->m);
-	char rfp[33];
-	size_t i;
-	int rc, json = br_manifest_format(r->m) != BR_MF_CSV;
-
-	if (!json && r->o->op == NULL && !has_op_column(r->m)) {
-		fprintf(stderr, "%s:1: no 'op' column, and no --op given: "
-		    "name the operation of each row\n", name);
-		return 2;
-	}
-	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
-		s->all_rows++;
-		if (!in_shard(r->o, row.num))
-			continue;
-		s->rows++;
-		memset(&b, 0, sizeof(b));
-		rc = bind_row(r, &row, &b, check_ep, r->resume != NULL ? rfp :
-		    NULL);
-		if (rc == 0 && r->resume != NULL)
-			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
-		br_bound_release(&b);
-		if (rc == BR_ENOMEM)
-			break;
-		if (rc != 0 && r->probs.n == 0) {
-			rc = 0;		/* only the endpoint: said once below */
-		} else if (rc != 0) {
-			s->invalid++;
-			if (print)
-				print_problems(name, &row, &r->probs);
-		}
-		for (i = 0; json && i < row.nfields; i++)
-			if (add_column(s, row.fields[i].name) != 0) {
-				rc = BR_ENOMEM;
-				break;
-			}
-		if (rc == BR_ENOMEM)
-			break;
-	}
-	br_row_release(&row);
-	if (rc == BR_ENOMEM) {
-		fprintf(stderr, "bulkrun: out of memory\n");
-		return 2;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
-	if (r->ep_err.code != 0) {
-		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
-		return 2;
-	}
-	if (s->all_rows == 0) {
-		/* an export that went wrong, most likely: say so, the same
-		 * way for every format and command */
-		fprintf(stderr, "%s: no rows: the manifest has %s\n", name,
-		    br_manifest_format(r->m) == BR_MF_CSV ? "a header and no "
-		    "data rows" : "no operations");
-		return 2;
-	}
-	if (br_manifest_rewind(r->m, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
-	return 0;
-}
-
-static int
-load_creds(struct run *r)
-{
-	struct br_err err = { 0 };
-
-	if (br_creds_load(&r->creds, r->o->token_file, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return 2;
-	}
-	return 0;
-}
-
-/* Gets a token for the password flow (first time, or after a 401).
- * 0, or -1 after saying why. */
-static int
-fetch_token(struct run *r)
-{
-	struct br_err err = { 0 };
-
-	if (br_creds_fetch_token(&r->creds, &r->hopts, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return -1;
-	}
-	r->token_gen++;
-	r->token_ok = 0;
-	return 0;
-}
-
-static int
-load_resume(struct run *r)
-{
-	struct br_err err = { 0 };
-	char a[4096], b[4096];
-
-	if (r->o->resume == NULL)
-		return 0;
-	if (r->o->report != NULL && realpath(r->o->resume, a) != NULL &&
-	    realpath(r->o->report, b) != NULL && strcmp(a, b) == 0) {
-		fprintf(stderr, "bulkrun: --resume and --report name the same "
-		    "file: write the new report to another one\n");
-		return 2;
-	}
-	if (br_resume_load(&r->resume, r->o->resume, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return 2;
-	}
-	return 0;
-}
-
-/* A row carried over from the earlier report counts as it ended then. */
-static void
-count_carried(const struct br_result *res, void *arg)
-{
-	struct run *r = arg;
-
-	br_stats_add(&r->stats, res);
-}
-
-static int
-open_manifest(struct run *r, int snapshot)
-{
-	/* run reads a private copy: what is sent is what was checked */
-	struct br_manifest_opts mo = { .delimiter = r->o->delimiter,
-	    .snapshot = snapshot };
-	struct br_err err = { 0 };
-
-	if (br_manifest_open(&r->m, r->o->manifest, &mo, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
-	return 0;
-}
-
-static void
-setup(struct run *r, const struct br_opts *o, const struct br_catalog *c)
-{
-	memset(r, 0, sizeof(*r));
-	r->o = o;
-	r->cat = c;
-	r->bo.default_op = o->op;
-	r->bo.sets = o->sets;
-	r->bo.nsets = o->nsets;
-	r->bo.now_ms = br_now_ms();
-	r->bo.tz = o->tz;
-	r->ep.all = o->endpoint_all;
-	r->ep.svc_names = o->ep_names;
-	r->ep.svc_urls = o->ep_urls;
-	r->ep.nsvc = o->neps;
-	r->ep.region = o->region;
-	r->fail_limit = -1;
-	r->hopts.timeout_ms = o->timeout_ms;
-	r->hopts.connect_timeout_ms = o->connect_timeout_ms;
-	r->hopts.cacert = o->cacert;
-	r->hopts.insecure = o->insecure;
-}
-
-static void
-teardown(struct run *r)
-{
-	if (r->m != NULL)
-		br_manifest_close(r->m);
-	br_problems_release(&r->probs);
-	br_creds_release(&r->creds);
-	br_resume_free(r->resume);
-}
-
-int
-br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
-{
-	struct run r;
-	struct survey s = { 0 };
-	int rc;
-
-	setup(&r, o, c);
-	if ((rc = open_manifest(&r, 0)) == 0 &&
-	    (rc = survey(&r, &s, 1, 0)) == 0) {
-		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
-		    br_manifest_name(r.m), s.rows, s.invalid);
-		rc = s.invalid > 0 ? 2 : 0;
-	}
-	survey_release(&s);
-	teardown(&r);
-	return rc;
-}
-
 /* ---- pass two ---- */
-
-/* The request for b, without credentials. */
-static int
-build_request(struct run *r, const struct br_bound *b,
-    struct br_request *req, struct br_err *err)
-{
-	char *base;
-	int rc;
-
-	if ((base = br_request_base_url(r->cat, b, &r->ep, err)) == NULL)
-		return BR_EINPUT;
-	rc = br_request_build(b, base, req, err);
-	free(base);
-	return rc;
-}
-
-/* The credentials of one attempt: the token, or a fresh signature. */
-static int
-apply_creds(struct run *r, const struct br_bound *b, struct br_request *req,
-    struct br_err *err)
-{
-	if (r->creds.kind == BR_CREDS_NONE)
-		return 0;
-	return br_creds_apply(&r->creds, req, (int64_t)time(NULL),
-	    br_bound_get(b, "project_id"), err);
-}
 
 static const char *
 problems_code(const struct br_problems *p, char *buf, size_t bufsz)
@@ -546,18 +144,37 @@ job_free(struct run *r, struct job *j)
 	r->free = j;
 }
 
-static const char *
-skip_message(const char *why)
+/* Why rows are not started, as the report says it. */
+static const struct {
+	enum br_outcome	 outcome;
+	const char	*code, *msg;
+} halts[] = {
+	[BR_HALT_FAILURES] = { BR_OUT_SKIPPED, "SKIPPED.HALTED",
+	    "not started: --max-failures was exceeded" },
+	[BR_HALT_CANARY] = { BR_OUT_SKIPPED, "SKIPPED.CANARY",
+	    "not started: a canary row failed" },
+	[BR_HALT_AUTH] = { BR_OUT_SKIPPED, "SKIPPED.AUTH",
+	    "not started: the credentials were refused" },
+	[BR_HALT_WINDOW] = { BR_OUT_SKIPPED, "SKIPPED.WINDOW",
+	    "not started: the window had closed" },
+	[BR_HALT_CANCELLED] = { BR_OUT_CANCELLED, "CANCELLED",
+	    "not started: interrupted" },
+};
+
+/* Why a row is not started now: a signal, a halt, or none. */
+static enum br_halt
+halted(const struct run *r)
 {
-	if (strcmp(why, "SKIPPED.CANARY") == 0)
-		return "not started: a canary row failed";
-	if (strcmp(why, "SKIPPED.AUTH") == 0)
-		return "not started: the credentials were refused";
-	if (strcmp(why, "CANCELLED") == 0)
-		return "not started: interrupted";
-	if (strcmp(why, "SKIPPED.WINDOW") == 0)
-		return "not started: the window had closed";
-	return "not started: --max-failures was exceeded";
+	return br_sched_signal ? BR_HALT_CANCELLED : r->halt;
+}
+
+static void
+write_halted(struct run *r, struct job *j, enum br_halt why)
+{
+	if (why == BR_HALT_NONE)
+		why = BR_HALT_FAILURES;
+	write_unsent(r, &j->row, j->b.op->name, halts[why].outcome,
+	    halts[why].code, halts[why].msg, j->rfp);
 }
 
 /* The manifest changed after it was checked (rows appended during a
@@ -586,7 +203,7 @@ read_next(struct run *r)
 	struct br_err err = { 0 };
 	struct job *j = r->free;
 	char code[32], *msg;
-	const char *why;
+	enum br_halt why;
 	int rc;
 
 	while (j != NULL && !r->eof) {
@@ -601,12 +218,12 @@ read_next(struct run *r)
 			r->io_error = 1;
 			break;
 		}
-		if (!in_shard(r->o, j->row.num) || (r->resume != NULL &&
+		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
 		    br_resume_carried(r->resume, j->row.num)))
 			continue;	/* not ours, or done in an earlier run */
-		why = br_sched_signal ? "CANCELLED" : r->halt;
+		why = halted(r);
 		job_reset(j);
-		rc = bind_row(r, &j->row, &j->b, 1, j->rfp);
+		rc = br_run_bind(r, &j->row, &j->b, 1, j->rfp);
 		if (rc == BR_ENOMEM) {
 			r->io_error = 1;
 			break;
@@ -619,13 +236,11 @@ read_next(struct run *r)
 			free(msg);
 			continue;
 		}
-		if (why != NULL) {
-			write_unsent(r, &j->row, j->b.op->name,
-			    strcmp(why, "CANCELLED") == 0 ? BR_OUT_CANCELLED :
-			    BR_OUT_SKIPPED, why, skip_message(why), j->rfp);
+		if (why != BR_HALT_NONE) {
+			write_halted(r, j, why);
 			continue;
 		}
-		if (build_request(r, &j->b, &j->req, &err) != 0) {
+		if (br_run_build_request(r, &j->b, &j->req, &err) != 0) {
 			write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
 			    "INPUT.REQUEST", err.msg, j->rfp);
 			br_err_clear(&err);
@@ -663,7 +278,7 @@ submit(struct run *r, struct job *j, int64_t now)
 		j->started_ms = br_now_ms();
 	}
 	br_response_release(&j->resp);
-	if (apply_creds(r, &j->b, &j->req, &err) != 0) {
+	if (br_run_apply_creds(r, &j->b, &j->req, &err) != 0) {
 		br_result_release(&j->res);
 		memset(&j->res, 0, sizeof(j->res));
 		(void)br_result_set(&j->res, BR_OUT_FAILED, "INPUT.AUTH",
@@ -677,18 +292,6 @@ submit(struct run *r, struct job *j, int64_t now)
 	br_pool_submit(r->pool, &j->pj);
 }
 
-static int
-is_auth_failure(const struct br_result *res)
-{
-	const char *c = res->error_code;
-
-	if (res->http_status == 401)
-		return 1;
-	/* the gateway's authentication codes: APIG.0301 to APIG.0307 */
-	return c != NULL && strncmp(c, "APIG.030", 8) == 0 && c[8] >= '1' &&
-	    c[8] <= '7' && c[9] == '\0';
-}
-
 static void
 finish(struct run *r, struct job *j, int64_t now)
 {
@@ -700,55 +303,14 @@ finish(struct run *r, struct job *j, int64_t now)
 	write_row(r, &j->row, j->b.op->name, &j->res);
 	if (j->canary) {
 		r->canary_done++;
-		if (j->res.outcome != BR_OUT_SUCCEEDED && r->halt == NULL)
-			r->halt = "SKIPPED.CANARY";
+		if (j->res.outcome != BR_OUT_SUCCEEDED &&
+		    r->halt == BR_HALT_NONE)
+			r->halt = BR_HALT_CANARY;
 	}
 	if (r->fail_limit >= 0 && r->stats.outcomes[BR_OUT_FAILED] > r->fail_limit &&
-	    r->halt == NULL)
-		r->halt = "SKIPPED.HALTED";
+	    r->halt == BR_HALT_NONE)
+		r->halt = BR_HALT_FAILURES;
 	job_free(r, j);
-}
-
-/*
- * After a 401 in the password flow: whether the row may go again with a
- * fresh token.  A token that expired during the run is fetched again; a
- * 401 with a token that never worked, after a refresh, is a credentials
- * failure.  Rows sent with an older token just go again.
- */
-static int
-token_refreshed(struct run *r, const struct job *j)
-{
-	if (r->creds.kind != BR_CREDS_PASSWORD || br_sched_signal ||
-	    r->halt != NULL)
-		return 0;
-	if (j->token_gen < r->token_gen)
-		return 1;
-	if (!r->token_ok && r->refreshes > 0)
-		return 0;
-	r->refreshes++;
-	if (!r->o->quiet)
-		fprintf(stderr, "bulkrun: the token was refused (%s); "
-		    "getting a new one\n", j->res.error_code ?
-		    j->res.error_code : "HTTP 401");
-	return fetch_token(r) == 0;
-}
-
-/* Stops the run after a credentials failure, saying why once. */
-static void
-auth_refused(struct run *r, const struct br_result *res)
-{
-	const char *m = res->error_msg != NULL ? res->error_msg : "";
-
-	if (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0)
-		return;
-	fprintf(stderr, "bulkrun: credentials refused (%s): stopping the run "
-	    "so that the gateway does not lock them\n", res->error_code ?
-	    res->error_code : "HTTP 401");
-	if (strcasestr(m, "date") != NULL || strcasestr(m, "expired") != NULL)
-		fprintf(stderr, "bulkrun: the gateway says the request's date is "
-		    "off: this machine's clock may be skewed (it must be within "
-		    "15 minutes of the real time)\n");
-	r->halt = "SKIPPED.AUTH";
 }
 
 /* A job came back from a worker. */
@@ -781,16 +343,16 @@ collected(struct run *r, struct job *j, int64_t now)
 	}
 	if (j->res.outcome == BR_OUT_SUCCEEDED && j->token_gen == r->token_gen)
 		r->token_ok = 1;
-	if (j->res.outcome == BR_OUT_FAILED && is_auth_failure(&j->res)) {
-		if (token_refreshed(r, j)) {
+	if (j->res.outcome == BR_OUT_FAILED && br_run_is_auth_failure(&j->res)) {
+		if (br_run_token_refreshed(r, j)) {
 			j->dq.due = now;	/* again, with the new token */
 			(void)br_delayq_push(&r->waiting, &j->dq);
 			return;
 		}
-		auth_refused(r, &j->res);
+		br_run_auth_refused(r, &j->res);
 	} else if (j->res.outcome == BR_OUT_FAILED &&
 	    j->attempts <= r->o->retry.retries && !br_sched_signal &&
-	    (r->halt == NULL || strcmp(r->halt, "SKIPPED.AUTH") != 0) &&
+	    r->halt != BR_HALT_AUTH &&
 	    br_retry_wanted(&r->o->retry, j->resp.net != BR_NET_OK,
 	    j->resp.sent && !j->b.op->idempotent, j->res.http_status,
 	    j->res.error_code)) {
@@ -806,7 +368,6 @@ collected(struct run *r, struct job *j, int64_t now)
 	}
 	finish(r, j, now);
 }
-
 
 /*
  * Whether a new row may start (rows waiting for a retry always may): the
@@ -828,17 +389,13 @@ static void
 drop_pending(struct run *r)
 {
 	struct job *j = r->pending;
-	const char *why = br_sched_signal ? "CANCELLED" :
-	    r->halt != NULL ? r->halt : "SKIPPED.HALTED";
 
 	if (j == NULL)
 		return;
 	r->pending = NULL;
 	r->started--;
 	if (!r->report_failed)	/* else: one of the rows never started */
-		write_unsent(r, &j->row, j->b.op->name, br_sched_signal ?
-		    BR_OUT_CANCELLED : BR_OUT_SKIPPED, why, skip_message(why),
-		    j->rfp);
+		write_halted(r, j, halted(r));
 	job_free(r, j);
 }
 
@@ -887,10 +444,10 @@ window_gate(struct run *r)
 	char when[40];
 
 	if (w < 0) {
-		if (r->halt == NULL && !r->o->quiet)
+		if (r->halt == BR_HALT_NONE && !r->o->quiet)
 			fprintf(stderr, "bulkrun: the window has closed: no "
 			    "new row starts\n");
-		r->halt = "SKIPPED.WINDOW";
+		r->halt = BR_HALT_WINDOW;
 	} else if (w > 0 && !r->said_waiting) {
 		r->said_waiting = 1;
 		br_datetime_iso(r->win.open_ms, when, sizeof(when));
@@ -934,7 +491,7 @@ execute(struct run *r)
 		br_progress_tick(&r->progress, &r->stats, now);
 		wait = TICK_MS;
 		stopping = br_sched_signal || r->io_error ||
-		    (r->halt != NULL && strcmp(r->halt, "SKIPPED.AUTH") == 0);
+		    r->halt == BR_HALT_AUTH;
 		if (stopping)
 			drop_pending(r);
 		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
@@ -943,7 +500,7 @@ execute(struct run *r)
 		while (!stopping && r->inflight < r->o->jobs) {
 			if (br_delayq_wait(&r->waiting, now) == 0)
 				j = job_of(br_delayq_peek(&r->waiting));
-			else if (r->halt == NULL &&
+			else if (r->halt == BR_HALT_NONE &&
 			    (w = window_gate(r)) != 0) {
 				/* no new row before the window opens */
 				if (w > 0 && w < wait)
@@ -952,11 +509,11 @@ execute(struct run *r)
 				if (w > 0 && w < wait)
 					wait = w;
 				break;
-			} else if (r->halt == NULL && (r->pending != NULL ||
+			} else if (r->halt == BR_HALT_NONE && (r->pending != NULL ||
 			    (may_start_new(r) && read_next(r))))
 				j = r->pending;
 			else {
-				if (r->halt != NULL)
+				if (r->halt != BR_HALT_NONE)
 					drop_pending(r);
 				w = br_delayq_wait(&r->waiting, now);
 				if (w > 0 && w < wait)
@@ -977,7 +534,7 @@ execute(struct run *r)
 				(void)br_delayq_pop(&r->waiting);
 			submit(r, j, now);
 		}
-		if (r->halt != NULL && r->pending == NULL && !r->eof &&
+		if (r->halt != BR_HALT_NONE && r->pending == NULL && !r->eof &&
 		    r->free != NULL && !br_sched_signal && !r->io_error) {
 			/* halted: account for the rows never started */
 			while (read_next(r))
@@ -1072,69 +629,11 @@ open_report(struct run *r, char **pathp, struct br_err *err)
 	return rc;
 }
 
-static int
-dry_run(struct run *r)
-{
-	struct br_row row = { 0 };
-	struct br_bound b;
-	struct br_request req;
-	struct br_err err = { 0 };
-	int rc = 0, bad = 0;
-
-	while (!ferror(stdout) &&
-	    (rc = br_manifest_next(r->m, &row, &err)) == 1) {
-		if (!in_shard(r->o, row.num))
-			continue;
-		if (r->resume != NULL && br_resume_carried(r->resume,
-		    row.num)) {
-			printf("# row %ld (line %ld): succeeded in the earlier "
-			    "report, not sent again\n\n", row.num, row.line);
-			continue;
-		}
-		memset(&b, 0, sizeof(b));
-		memset(&req, 0, sizeof(req));
-		printf("# row %ld (line %ld)\n", row.num, row.line);
-		if (bind_row(r, &row, &b, 1, NULL) != 0) {
-			printf("# invalid: not sent\n\n");
-			bad = 1;
-		} else {
-			rc = build_request(r, &b, &req, &err);
-			if (rc == 0 && r->creds.kind == BR_CREDS_PASSWORD)
-				/* the token is fetched only by a real run */
-				rc = br_request_add_header(&req,
-				    "X-Auth-Token", "(fetched at run time)", 1);
-			else if (rc == 0)
-				rc = apply_creds(r, &b, &req, &err);
-			if (rc == 0)
-				br_request_print(&req, stdout);
-			else {
-				printf("# %s\n\n", err.msg);
-				br_err_clear(&err);
-				bad = 1;
-			}
-		}
-		br_request_release(&req);
-		br_bound_release(&b);
-	}
-	br_row_release(&row);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		/* `--dry-run | head`: what was asked for was not all shown */
-		fprintf(stderr, "bulkrun: cannot write the dry run to standard "
-		    "output: %s\n", strerror(errno ? errno : EIO));
-		return 4;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
-	return bad ? 1 : 0;
-}
-
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
 	struct run r;
-	struct survey s = { 0 };
+	struct br_survey s = { 0 };
 	struct br_err err = { 0 };
 	const char **cols = NULL;
 	char *path = NULL, msg[256];
@@ -1142,9 +641,9 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	long unstarted;
 	int rc, ec, cols_owned = 0;
 
-	setup(&r, o, c);
-	if ((rc = load_creds(&r)) != 0 || (rc = open_manifest(&r, 1)) != 0 ||
-	    (rc = load_resume(&r)) != 0 || (rc = survey(&r, &s, 1, 1)) != 0)
+	br_run_setup(&r, o, c);
+	if ((rc = br_run_load_creds(&r)) != 0 || (rc = br_run_open_manifest(&r, 1)) != 0 ||
+	    (rc = br_run_load_resume(&r)) != 0 || (rc = br_survey_run(&r, &s, 1, 1)) != 0)
 		goto out;
 	if (s.invalid > 0 && !o->skip_invalid) {
 		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
@@ -1154,7 +653,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		goto out;
 	}
 	if (o->dry_run) {
-		rc = dry_run(&r);
+		rc = br_run_dry(&r);
 		goto out;
 	}
 	if (br_window_init(&r.win, o->not_before, o->not_after, o->window,
@@ -1187,7 +686,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	}
 	br_stats_init(&r.stats, s.rows, br_mono_ms());
 	if (r.resume != NULL) {
-		if (br_resume_write(r.resume, r.rep, count_carried, &r,
+		if (br_resume_write(r.resume, r.rep, br_run_count_carried, &r,
 		    &err) != 0 || publish_report(&r, &path, &err) != 0) {
 			if (err.code == BR_EIO)
 				report_failed(&r, &err);
@@ -1209,8 +708,8 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		fprintf(stderr, "bulkrun: warning: --insecure: TLS certificates "
 		    "are not verified; anyone on the way can read the "
 		    "credentials and the answers\n");
-	if (r.creds.kind == BR_CREDS_PASSWORD && fetch_token(&r) != 0)
-		r.halt = "SKIPPED.AUTH";	/* every row reported skipped */
+	if (r.creds.kind == BR_CREDS_PASSWORD && br_run_fetch_token(&r) != 0)
+		r.halt = BR_HALT_AUTH;	/* every row reported skipped */
 	br_progress_init(&r.progress, o->progress, o->quiet, stderr,
 	    isatty(2), br_mono_ms());
 	if (execute(&r) != 0) {
@@ -1250,7 +749,7 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 		rc = 4;
 	else if (r.io_error)
 		rc = 1;
-	else if (r.halt != NULL)
+	else if (r.halt != BR_HALT_NONE)
 		rc = 3;
 	else if (r.stats.outcomes[BR_OUT_FAILED] > 0 ||
 	    r.stats.outcomes[BR_OUT_INVALID] > 0)
@@ -1274,7 +773,7 @@ out:
 	if (cols_owned)
 		free(cols);
 	free(path);
-	survey_release(&s);
-	teardown(&r);
+	br_survey_release(&s);
+	br_run_teardown(&r);
 	return rc;
 }

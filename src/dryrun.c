@@ -1,0 +1,70 @@
+/*
+ * dryrun.c - --dry-run: print each request as it would go (secrets
+ * masked, a password-flow token not fetched), send nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "run.h"
+#include "sched.h"
+
+int
+br_run_dry(struct run *r)
+{
+	struct br_row row = { 0 };
+	struct br_bound b;
+	struct br_request req;
+	struct br_err err = { 0 };
+	int rc = 0, bad = 0;
+
+	while (!ferror(stdout) &&
+	    (rc = br_manifest_next(r->m, &row, &err)) == 1) {
+		if (!br_run_in_shard(r->o, row.num))
+			continue;
+		if (r->resume != NULL && br_resume_carried(r->resume,
+		    row.num)) {
+			printf("# row %ld (line %ld): succeeded in the earlier "
+			    "report, not sent again\n\n", row.num, row.line);
+			continue;
+		}
+		memset(&b, 0, sizeof(b));
+		memset(&req, 0, sizeof(req));
+		printf("# row %ld (line %ld)\n", row.num, row.line);
+		if (br_run_bind(r, &row, &b, 1, NULL) != 0) {
+			printf("# invalid: not sent\n\n");
+			bad = 1;
+		} else {
+			rc = br_run_build_request(r, &b, &req, &err);
+			if (rc == 0 && r->creds.kind == BR_CREDS_PASSWORD)
+				/* the token is fetched only by a real run */
+				rc = br_request_add_header(&req,
+				    "X-Auth-Token", "(fetched at run time)", 1);
+			else if (rc == 0)
+				rc = br_run_apply_creds(r, &b, &req, &err);
+			if (rc == 0)
+				br_request_print(&req, stdout);
+			else {
+				printf("# %s\n\n", err.msg);
+				br_err_clear(&err);
+				bad = 1;
+			}
+		}
+		br_request_release(&req);
+		br_bound_release(&b);
+	}
+	br_row_release(&row);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* `--dry-run | head`: what was asked for was not all shown */
+		fprintf(stderr, "bulkrun: cannot write the dry run to standard "
+		    "output: %s\n", strerror(errno ? errno : EIO));
+		return 4;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	return bad ? 1 : 0;
+}

@@ -1,0 +1,156 @@
+/*
+ * run.h - the state of one run, shared by the files of the scheduler and
+ * private to them:
+ *   survey.c    pass one: check every row (and `bulkrun validate`)
+ *   runsetup.c  what a run opens and closes: manifest, --resume, requests
+ *   runcreds.c  the credentials policy: tokens, signing, refusals
+ *   dryrun.c    --dry-run
+ *   sched.c     pass two: the main loop
+ * Everything here runs on the main thread.
+ */
+#ifndef BR_RUN_H
+#define BR_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "catalog.h"
+#include "cli.h"
+#include "delayq.h"
+#include "http.h"
+#include "manifest.h"
+#include "pool.h"
+#include "progress.h"
+#include "report.h"
+#include "request.h"
+#include "result.h"
+#include "resume.h"
+#include "svclimit.h"
+#include "window.h"
+
+/* Why no new row starts; each has one report code and message (sched.c). */
+enum br_halt {
+	BR_HALT_NONE = 0,
+	BR_HALT_FAILURES,	/* --max-failures exceeded */
+	BR_HALT_CANARY,		/* a canary row failed */
+	BR_HALT_AUTH,		/* the credentials were refused */
+	BR_HALT_WINDOW,		/* the window closed */
+	BR_HALT_CANCELLED	/* a signal (not kept in struct run) */
+};
+
+/* One row on its way; there are --jobs of them, reused. */
+struct job {
+	struct br_pool_job	 pj;		/* the pool's link */
+	struct br_row		 row;
+	struct br_bound		 b;
+	struct br_request	 req;
+	struct br_response	 resp;		/* written by a worker */
+	struct br_result	 res;
+	int			 svc;		/* br_svclimit index, -1: none */
+	int			 attempts;
+	int			 canary;	/* one of the first N rows */
+	int			 token_gen;	/* the token it was sent with */
+	char			 rfp[33];	/* br_request_fp of the row */
+	int64_t			 first_mono;	/* first attempt */
+	int64_t			 started_ms;	/* epoch, first attempt */
+	struct br_delayq_item	 dq;		/* retry time (mono) */
+	struct job		*next_free;
+};
+
+
+/* Pass one's findings. */
+struct br_survey {
+	long		 all_rows;	/* rows of the manifest */
+	long		 rows;		/* rows of this shard */
+	long		 invalid;
+	char		**columns;	/* JSON: every key seen */
+	size_t		 ncolumns;
+};
+
+struct run {
+	const struct br_opts	*o;
+	const struct br_catalog	*cat;
+	struct br_manifest	*m;
+	struct br_report	*rep;
+	struct br_pool		*pool;
+	struct br_bind_opts	 bo;
+	struct br_endpoint_map	 ep;
+	struct br_problems	 probs;
+	struct br_http_opts	 hopts;
+	struct br_creds		 creds;
+	int			 token_gen;	/* bumped by each fetch */
+	int			 token_ok;	/* the current token worked */
+	int			 refreshes;
+
+	struct job		*jobs;
+	struct job		*free;		/* free list */
+	struct br_delayq	 waiting;	/* rows waiting to retry */
+	struct job		*pending;	/* read, not yet sent */
+	int			 inflight;	/* in the pool */
+	int			 eof;
+
+	struct br_svclimit	 limits;
+	struct br_progress	 progress;
+
+	struct br_stats		 stats;
+	uint64_t		 rng;
+	long			 started;	/* rows sent at least once */
+	long			 canary_done;
+	long			 fail_limit;	/* -1: none */
+	enum br_halt		 halt;		/* why no new row starts */
+	struct br_err		 ep_err;	/* no endpoint configured */
+	struct br_window	 win;
+	int			 said_waiting;
+	int			 said_changed;
+	struct br_resume	*resume;	/* --resume, or NULL */
+	int			 io_error;	/* cannot read the manifest or
+						   write the report: stop */
+	int			 report_failed;	/* the report cannot be written */
+	struct br_report	*rep_err;	/* then: rows go to stderr */
+	const char		**cols;		/* the report's columns */
+	size_t			 ncols;
+	struct br_report_opts	 ro;
+};
+
+
+/* survey.c */
+/* Checks a row (and, with check_ep, that it has somewhere to go); fills
+ * rfp (may be NULL) with br_request_fp.  0, BR_EINPUT with the problems
+ * in r->probs (none: only no endpoint configured, in r->ep_err),
+ * BR_ENOMEM. */
+int	br_run_bind(struct run *r, struct br_row *row, struct br_bound *b,
+	    int check_ep, char rfp[33]);
+int	br_run_in_shard(const struct br_opts *o, long num);
+/* Pass one: reads every row of the shard, checks it, prints its problems
+ * (print), rewinds.  0, or 2 when the manifest cannot be read. */
+int	br_survey_run(struct run *r, struct br_survey *s, int print,
+	    int check_ep);
+void	br_survey_release(struct br_survey *s);
+
+/* runsetup.c */
+void	br_run_setup(struct run *r, const struct br_opts *o,
+	    const struct br_catalog *c);
+void	br_run_teardown(struct run *r);
+/* 0, or the exit status 2 after saying why. */
+int	br_run_open_manifest(struct run *r, int snapshot);
+int	br_run_load_resume(struct run *r);
+/* The request for b, without credentials. */
+int	br_run_build_request(struct run *r, const struct br_bound *b,
+	    struct br_request *req, struct br_err *err);
+/* br_resume_write's callback: a carried row counts as it ended then. */
+void	br_run_count_carried(const struct br_result *res, void *arg);
+
+/* runcreds.c */
+int	br_run_load_creds(struct run *r);
+int	br_run_fetch_token(struct run *r);
+int	br_run_apply_creds(struct run *r, const struct br_bound *b,
+	    struct br_request *req, struct br_err *err);
+int	br_run_is_auth_failure(const struct br_result *res);
+int	br_run_token_refreshed(struct run *r, const struct job *j);
+void	br_run_auth_refused(struct run *r, const struct br_result *res);
+
+/* dryrun.c: prints each request; the exit status. */
+int	br_run_dry(struct run *r);
+
+#endif

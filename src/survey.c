@@ -1,0 +1,206 @@
+/*
+ * survey.c - pass one of a run: read every row of the shard, check it
+ * against the catalog (and that it has somewhere to go), print its
+ * problems as FILE:LINE: message, collect a JSON manifest's keys for the
+ * report, mark the rows --resume carries; and `bulkrun validate`.
+ */
+#define MAX_COLUMNS	4096	/* distinct keys of a JSON manifest */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "run.h"
+#include "sched.h"
+
+static void
+print_problems(const char *file, const struct br_row *row,
+    const struct br_problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		fprintf(stderr, "%s:%ld: %s\n", file, row->line, p->v[i].msg);
+}
+
+/*
+ * Checks a row.  With check_ep, also that its operation has somewhere to
+ * go: a row's own bad region or endpoint is a problem of that row; no
+ * endpoint configured at all is a problem of the command line, kept in
+ * r->ep_err and reported once.
+ */
+int
+br_run_bind(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
+    char rfp[33])
+{
+	char *base;
+	struct br_err err = { 0 };
+
+	if (rfp != NULL)
+		rfp[0] = '\0';
+	br_problems_clear(&r->probs);
+	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
+		return BR_EINPUT;
+	if (!check_ep)
+		return 0;
+	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {
+		if (rfp != NULL)
+			br_request_fp(b, base, row, &r->bo, rfp);
+		free(base);
+		return 0;
+	}
+	if (b->region == NULL && b->endpoint == NULL) {
+		if (r->ep_err.code == 0)
+			r->ep_err = err;
+		return BR_EINPUT;
+	}
+	if (br_problems_addf(&r->probs, "ENDPOINT", "%.500s", err.msg) != 0)
+		return BR_ENOMEM;
+	return BR_EINPUT;
+}
+
+int
+br_run_in_shard(const struct br_opts *o, long num)
+{
+	return o->shard_n == 0 || (num - 1) % o->shard_n == o->shard_k - 1;
+}
+
+static int
+add_column(struct br_survey *s, const char *name)
+{
+	char **nc, *d;
+	size_t i;
+
+	for (i = 0; i < s->ncolumns; i++)
+		if (strcasecmp(s->columns[i], name) == 0)
+			return 0;
+	if (s->ncolumns == MAX_COLUMNS)
+		return 0;	/* carried in JSONL input, not as a column */
+	if ((d = strdup(name)) == NULL ||
+	    (nc = realloc(s->columns, (s->ncolumns + 1) * sizeof(*nc))) ==
+	    NULL) {
+		free(d);
+		return BR_ENOMEM;
+	}
+	s->columns = nc;
+	s->columns[s->ncolumns++] = d;
+	return 0;
+}
+
+void
+br_survey_release(struct br_survey *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncolumns; i++)
+		free(s->columns[i]);
+	free(s->columns);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+has_op_column(const struct br_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < br_manifest_ncolumns(m); i++)
+		if (strcasecmp(br_manifest_column(m, i), "op") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Pass one: reads every row of the shard, checks it, prints its problems.
+ * Returns 0, or 2 when the manifest cannot be read.
+ */
+int
+br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
+{
+	struct br_row row = { 0 };
+	struct br_bound b;
+	struct br_err err = { 0 };
+	const char *name = br_manifest_name(r->m);
+	char rfp[33];
+	size_t i;
+	int rc, json = br_manifest_format(r->m) != BR_MF_CSV;
+
+	if (!json && r->o->op == NULL && !has_op_column(r->m)) {
+		fprintf(stderr, "%s:1: no 'op' column, and no --op given: "
+		    "name the operation of each row\n", name);
+		return 2;
+	}
+	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+		s->all_rows++;
+		if (!br_run_in_shard(r->o, row.num))
+			continue;
+		s->rows++;
+		memset(&b, 0, sizeof(b));
+		rc = br_run_bind(r, &row, &b, check_ep, r->resume != NULL ? rfp :
+		    NULL);
+		if (rc == 0 && r->resume != NULL)
+			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
+		br_bound_release(&b);
+		if (rc == BR_ENOMEM)
+			break;
+		if (rc != 0 && r->probs.n == 0) {
+			rc = 0;		/* only the endpoint: said once below */
+		} else if (rc != 0) {
+			s->invalid++;
+			if (print)
+				print_problems(name, &row, &r->probs);
+		}
+		for (i = 0; json && i < row.nfields; i++)
+			if (add_column(s, row.fields[i].name) != 0) {
+				rc = BR_ENOMEM;
+				break;
+			}
+		if (rc == BR_ENOMEM)
+			break;
+	}
+	br_row_release(&row);
+	if (rc == BR_ENOMEM) {
+		fprintf(stderr, "bulkrun: out of memory\n");
+		return 2;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	if (r->ep_err.code != 0) {
+		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
+		return 2;
+	}
+	if (s->all_rows == 0) {
+		/* an export that went wrong, most likely: say so, the same
+		 * way for every format and command */
+		fprintf(stderr, "%s: no rows: the manifest has %s\n", name,
+		    br_manifest_format(r->m) == BR_MF_CSV ? "a header and no "
+		    "data rows" : "no operations");
+		return 2;
+	}
+	if (br_manifest_rewind(r->m, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
+int
+br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
+{
+	struct run r;
+	struct br_survey s = { 0 };
+	int rc;
+
+	br_run_setup(&r, o, c);
+	if ((rc = br_run_open_manifest(&r, 0)) == 0 &&
+	    (rc = br_survey_run(&r, &s, 1, 0)) == 0) {
+		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
+		    br_manifest_name(r.m), s.rows, s.invalid);
+		rc = s.invalid > 0 ? 2 : 0;
+	}
+	br_survey_release(&s);
+	br_run_teardown(&r);
+	return rc;
+}
