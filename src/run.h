@@ -74,6 +74,8 @@ struct run {
 	struct br_manifest	*m;
 	struct br_report	*rep;
 	struct br_pool		*pool;
+	const struct br_pool_driver *drv;	/* NULL: HTTP (xferdrv.h) */
+	void			*drv_arg;
 	struct br_bind_opts	 bo;
 	struct br_endpoint_map	 ep;
 	struct br_problems	 probs;

@@ -458,13 +458,19 @@ window_gate(struct run *r)
 	return w;
 }
 
-static int
-execute(struct run *r)
+static int64_t
+sooner(int64_t wait, int64_t w)
 {
-	struct br_pool_job *pj;
-	struct job *j;
-	int64_t now, wait, w;
-	int i, stopping;
+	return w > 0 && w < wait ? w : wait;
+}
+
+/* Jobs, the retry queue, the limiters and the pool. -1 when out of
+ * memory or the workers cannot start. */
+static int
+execute_init(struct run *r)
+{
+	int64_t now = br_mono_ms();
+	int i;
 
 	r->jobs = calloc((size_t)r->o->jobs, sizeof(*r->jobs));
 	if (r->jobs == NULL ||
@@ -477,90 +483,129 @@ execute(struct run *r)
 		r->jobs[i].next_free = r->free;
 		r->free = &r->jobs[i];
 	}
-	now = br_mono_ms();
 	br_svclimit_init(&r->limits, r->o->rate, r->o->burst, r->o->svc_rates,
 	    r->o->nsvc_rates, now);
 	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
 	    0x9e3779b97f4a7c15ULL;
-	if ((r->pool = br_pool_new(0, r->o->jobs, &br_http_driver, &r->hopts)) ==
-	    NULL)
-		return -1;
+	if (r->drv == NULL) {
+		r->drv = &br_http_driver;
+		r->drv_arg = &r->hopts;
+	}
+	r->pool = br_pool_new(0, r->o->jobs, r->drv, r->drv_arg);
+	return r->pool != NULL ? 0 : -1;
+}
 
+/* After a signal, a report that cannot be written or a credentials
+ * failure: nothing more is sent; the rows read or waiting are written. */
+static int
+stopping(struct run *r, int64_t now)
+{
+	struct job *j;
+
+	if (!br_sched_signal && !r->io_error && r->halt != BR_HALT_AUTH)
+		return 0;
+	drop_pending(r);
+	while ((j = job_of(br_delayq_pop(&r->waiting))) != NULL)
+		cancel_waiting(r, j, now);
+	return 1;
+}
+
+/* The row to send next: a retry that is due, else a new row (not before
+ * the window opens, not after a halt).  NULL when none may go now, with
+ * *wait shortened to when one may. */
+static struct job *
+next_row(struct run *r, int64_t now, int64_t *wait)
+{
+	int64_t w;
+
+	if (br_delayq_wait(&r->waiting, now) == 0)
+		return job_of(br_delayq_peek(&r->waiting));
+	if (r->halt == BR_HALT_NONE && (w = window_gate(r)) != 0)
+		*wait = sooner(*wait, w);	/* no new row before it opens */
+	else if (r->halt == BR_HALT_NONE && (r->pending != NULL ||
+	    (may_start_new(r) && read_next(r))))
+		return r->pending;
+	else if (r->halt != BR_HALT_NONE)
+		drop_pending(r);
+	*wait = sooner(*wait, br_delayq_wait(&r->waiting, now));
+	return NULL;
+}
+
+/* Sends what may go now, up to --jobs in flight, as the limits allow. */
+static void
+start_rows(struct run *r, int64_t now, int64_t *wait)
+{
+	struct job *j;
+	int64_t w;
+
+	while (r->inflight < r->o->jobs &&
+	    (j = next_row(r, now, wait)) != NULL) {
+		if (j->svc < 0 && j->attempts == 0)
+			j->svc = br_svclimit_index(&r->limits,
+			    j->b.op->service, now);
+		if ((w = br_svclimit_take(&r->limits, j->svc, now)) > 0) {
+			*wait = sooner(*wait, w);
+			break;
+		}
+		if (j == r->pending)
+			r->pending = NULL;
+		else
+			(void)br_delayq_pop(&r->waiting);
+		submit(r, j, now);
+	}
+}
+
+/* Waits up to wait ms for answers and takes them all. */
+static void
+take_answers(struct run *r, int64_t wait)
+{
+	struct br_pool_job *pj;
+	struct timespec ts = { (time_t)(wait / 1000),
+	    (long)(wait % 1000) * 1000000L };
+
+	if (r->inflight == 0) {
+		if (wait > 0)
+			nanosleep(&ts, NULL);
+		return;
+	}
+	if ((pj = br_pool_collect(r->pool, wait)) == NULL)
+		return;
+	do {
+		collected(r, (struct job *)pj, br_mono_ms());
+	} while ((pj = br_pool_collect(r->pool, 0)) != NULL);
+}
+
+/* Pass two: the main loop. */
+static int
+execute(struct run *r)
+{
+	int64_t now, wait;
+	int stop;
+
+	if (execute_init(r) != 0)
+		return -1;
 	for (;;) {
 		now = br_mono_ms();
 		br_progress_tick(&r->progress, &r->stats, now);
 		wait = TICK_MS;
-		stopping = br_sched_signal || r->io_error ||
-		    r->halt == BR_HALT_AUTH;
-		if (stopping)
-			drop_pending(r);
-		while (stopping && (j = job_of(br_delayq_pop(&r->waiting))) !=
-		    NULL)
-			cancel_waiting(r, j, now);
-		while (!stopping && r->inflight < r->o->jobs) {
-			if (br_delayq_wait(&r->waiting, now) == 0)
-				j = job_of(br_delayq_peek(&r->waiting));
-			else if (r->halt == BR_HALT_NONE &&
-			    (w = window_gate(r)) != 0) {
-				/* no new row before the window opens */
-				if (w > 0 && w < wait)
-					wait = w;
-				w = br_delayq_wait(&r->waiting, now);
-				if (w > 0 && w < wait)
-					wait = w;
-				break;
-			} else if (r->halt == BR_HALT_NONE && (r->pending != NULL ||
-			    (may_start_new(r) && read_next(r))))
-				j = r->pending;
-			else {
-				if (r->halt != BR_HALT_NONE)
-					drop_pending(r);
-				w = br_delayq_wait(&r->waiting, now);
-				if (w > 0 && w < wait)
-					wait = w;
-				break;
-			}
-			if (j->svc < 0 && j->attempts == 0)
-				j->svc = br_svclimit_index(&r->limits,
-				    j->b.op->service, now);
-			if ((w = br_svclimit_take(&r->limits, j->svc, now)) > 0) {
-				if (w < wait)
-					wait = w;
-				break;
-			}
-			if (j == r->pending)
-				r->pending = NULL;
-			else
-				(void)br_delayq_pop(&r->waiting);
-			submit(r, j, now);
-		}
+		if (!(stop = stopping(r, now)))
+			start_rows(r, now, &wait);
 		if (r->halt != BR_HALT_NONE && r->pending == NULL && !r->eof &&
 		    r->free != NULL && !br_sched_signal && !r->io_error) {
 			/* halted: account for the rows never started */
 			while (read_next(r))
 				;
 		}
-		if (r->inflight == 0 && r->waiting.n == 0 && r->pending == NULL &&
-		    (r->eof || stopping))
+		if (r->inflight == 0 && r->waiting.n == 0 &&
+		    r->pending == NULL && (r->eof || stop))
 			break;
-		if (r->inflight == 0 && wait > 0) {
-			struct timespec ts = { (time_t)(wait / 1000),
-			    (long)(wait % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		if ((pj = br_pool_collect(r->pool, wait)) == NULL)
-			continue;
-		do {
-			collected(r, (struct job *)pj, br_mono_ms());
-		} while ((pj = br_pool_collect(r->pool, 0)) != NULL);
+		take_answers(r, wait);
 	}
-	/* signal or I/O error: account for the rows not read yet */
+	/* signal: account for the rows not read yet */
 	while (!r->io_error && !r->eof && read_next(r))
 		;
 	return 0;
 }
-
 /* A staged report takes its name: the one chosen, or for a name of our
  * own the next free one. */
 static int
@@ -632,6 +677,13 @@ open_report(struct run *r, char **pathp, struct br_err *err)
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
+	return br_sched_run_with(o, c, NULL, NULL);
+}
+
+int
+br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg)
+{
 	struct run r;
 	struct br_survey s = { 0 };
 	struct br_err err = { 0 };
@@ -642,6 +694,8 @@ br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 	int rc, ec, cols_owned = 0;
 
 	br_run_setup(&r, o, c);
+	r.drv = drv;
+	r.drv_arg = drv_arg;
 	if ((rc = br_run_load_creds(&r)) != 0 || (rc = br_run_open_manifest(&r, 1)) != 0 ||
 	    (rc = br_run_load_resume(&r)) != 0 || (rc = br_survey_run(&r, &s, 1, 1)) != 0)
 		goto out;

@@ -21,5 +21,10 @@ extern volatile sig_atomic_t br_sched_signals;	/* how many arrived */
 int	br_sched_validate(const struct br_opts *o, const struct br_catalog *c);
 /* bulkrun run (and --dry-run); returns the exit status. */
 int	br_sched_run(const struct br_opts *o, const struct br_catalog *c);
+/* The same with another pool driver (tests: no network); drv NULL is
+ * HTTP. */
+struct br_pool_driver;
+int	br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
+	    const struct br_pool_driver *drv, void *drv_arg);
 
 #endif

@@ -1,0 +1,291 @@
+/*
+ * test_sched.c - the run's main loop with a fake pool driver: no network,
+ * the answers chosen by the cluster id in the URL, every send counted.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "http.h"
+#include "pool.h"
+#include "request.h"
+#include "sched.h"
+
+/* ---- the fake driver ---- */
+
+#define MAXJ	64
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int sends[100];		/* per cluster c<N> */
+
+struct fake {
+	struct br_pool_job	*done[MAXJ];
+	int			 n;
+};
+
+static void *
+f_new(void *arg, int capacity)
+{
+	(void)arg;
+	cr_assert_leq(capacity, MAXJ);
+	return calloc(1, sizeof(struct fake));
+}
+
+static void
+f_free(void *w)
+{
+	free(w);
+}
+
+static void
+answer(struct br_response *r, long status, const char *body)
+{
+	r->status = status;
+	r->body = strdup(body);
+	r->len = strlen(body);
+}
+
+/* c<N>: 200; e503-c<N>: 503 every time; drop-c<N>: sent, no answer. */
+static void
+f_start(void *w, struct br_pool_job *pj)
+{
+	struct fake *f = w;
+	const struct br_request *req = pj->in;
+	struct br_response *r = pj->out;
+	const char *c = strstr(req->url, "/clusters/");
+	const char *id = c + 10;
+	int n;
+
+	cr_assert_not_null(c);
+	while (*id != '\0' && *id != '/')
+		id++;
+	while (id[-1] >= '0' && id[-1] <= '9')	/* the number at its end */
+		id--;
+	n = atoi(id);
+	pthread_mutex_lock(&mu);
+	if (n >= 0 && n < 100)
+		sends[n]++;
+	pthread_mutex_unlock(&mu);
+	if (strncmp(c + 10, "e503-", 5) == 0)
+		answer(r, 503, "{\"error_code\":\"SYS.503\"}");
+	else if (strncmp(c + 10, "drop-", 5) == 0) {
+		r->net = BR_NET_NO_ANSWER;
+		r->sent = 1;
+	} else
+		answer(r, 200, "{\"jobId\":[\"j\"]}");
+	f->done[f->n++] = pj;
+}
+
+static void
+f_step(void *w, int64_t timeout_ms)
+{
+	struct fake *f = w;
+
+	if (f->n == 0 && timeout_ms > 0)
+		usleep(1000);
+}
+
+static struct br_pool_job *
+f_next(void *w)
+{
+	struct fake *f = w;
+
+	return f->n > 0 ? f->done[--f->n] : NULL;
+}
+
+static void
+f_wake(void *w)
+{
+	(void)w;
+}
+
+static const struct br_pool_driver fake = {
+	f_new, f_free, f_start, f_step, f_next, f_wake
+};
+
+/* ---- helpers ---- */
+
+static char dir[64];
+static struct br_catalog cat;
+
+static void
+setup(void)
+{
+	struct br_err err = { 0 };
+
+	snprintf(dir, sizeof(dir), "/tmp/br-sched-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	memset(&cat, 0, sizeof(cat));
+	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
+	memset(sends, 0, sizeof(sends));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	br_catalog_release(&cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	(void)system(cmd);
+}
+
+TestSuite(sched, .init = setup, .fini = teardown, .timeout = 30);
+
+static const char *
+path(const char *name)
+{
+	static char p[4][128];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
+	return p[k];
+}
+
+/* Writes a css manifest, ids[i] for row i+1. */
+static const char *
+manifest(const char *const *ids)
+{
+	const char *m = path("m.csv");
+	FILE *f = fopen(m, "w");
+
+	cr_assert_not_null(f);
+	fputs("op,project_id,cluster_id\n", f);
+	for (; *ids != NULL; ids++)
+		fprintf(f, "css.restart_cluster,p,%s\n", *ids);
+	fclose(f);
+	return m;
+}
+
+static int
+run(const char *const *args)
+{
+	struct br_opts o;
+	char *argv[64];
+	int argc = 0, rc;
+
+	argv[argc++] = "bulkrun";
+	while (*args != NULL)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	cr_assert_eq(br_cli_parse(&o, argc, argv), 0);
+	rc = br_sched_run_with(&o, &cat, &fake, NULL);
+	br_cli_release(&o);
+	return rc;
+}
+
+/* The report's line of the row with that cluster id. */
+static char *
+line_of(const char *report, const char *id)
+{
+	static char line[2048];
+	char want[64];
+	FILE *f = fopen(report, "r");
+
+	cr_assert_not_null(f);
+	snprintf(want, sizeof(want), ",%s,", id);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, want) != NULL) {
+			fclose(f);
+			return line;
+		}
+	fclose(f);
+	return NULL;
+}
+
+static int
+lines(const char *report)
+{
+	char buf[2048];
+	FILE *f = fopen(report, "r");
+	int n = 0;
+
+	cr_assert_not_null(f);
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* ---- tests ---- */
+
+Test(sched, every_row_once_and_every_send_counted)
+{
+	const char *ids[] = { "c1", "e503-c2", "drop-c3", "c4", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", path("r.csv"), "--rate", "unlimited", "--backoff", "1ms",
+	    "--retries", "2", "-q", NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 1);
+	cr_assert_eq(lines(path("r.csv")), 5, "header and one line a row");
+	cr_assert_eq(sends[1], 1);
+	cr_assert_eq(sends[2], 3, "503 is retried: 1 + 2");
+	cr_assert_eq(sends[3], 1, "a restart that may have arrived is not");
+	cr_assert_eq(sends[4], 1);
+	l = line_of(path("r.csv"), "e503-c2");
+	cr_assert(strstr(l, ",failed,503,SYS.503,") != NULL, "%s", l);
+	cr_assert(strstr(l, ",3,") != NULL, "attempts: %s", l);
+	l = line_of(path("r.csv"), "drop-c3");
+	cr_assert(strstr(l, "NET.NO_ANSWER") != NULL, "%s", l);
+	cr_assert(strstr(l, "may have been applied") != NULL, "%s", l);
+	l = line_of(path("r.csv"), "c4");
+	cr_assert(strstr(l, ",succeeded,200,") != NULL, "%s", l);
+}
+
+Test(sched, max_failures_halts_and_skips_the_rest)
+{
+	const char *ids[] = { "e503-c1", "c2", "c3", "c4", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", path("r.csv"), "--rate", "unlimited", "--retries", "0",
+	    "--max-failures", "0", "-j", "1", "-q", NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 3);
+	cr_assert_eq(lines(path("r.csv")), 5);
+	cr_assert_eq(sends[1], 1);
+	cr_assert_eq(sends[2] + sends[3] + sends[4], 0, "sent after the halt");
+	l = line_of(path("r.csv"), "c3");
+	cr_assert(strstr(l, ",skipped,,SKIPPED.HALTED,") != NULL, "%s", l);
+}
+
+Test(sched, a_failed_canary_stops_the_run)
+{
+	const char *ids[] = { "c1", "e503-c2", "c3", "c4", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", path("r.csv"), "--rate", "unlimited", "--retries", "0",
+	    "--canary", "2", "-q", NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 3);
+	cr_assert_eq(sends[1] + sends[2], 2);
+	cr_assert_eq(sends[3] + sends[4], 0);
+	l = line_of(path("r.csv"), "c4");
+	cr_assert(strstr(l, ",skipped,,SKIPPED.CANARY,") != NULL, "%s", l);
+}
+
+Test(sched, resume_carries_what_succeeded)
+{
+	const char *ids[] = { "c1", "e503-c2", "c3", NULL };
+	const char *m = manifest(ids);
+	const char *a[] = { "run", m, "--endpoint", "http://x", "-o",
+	    path("r1.csv"), "--rate", "unlimited", "--retries", "0", "-q",
+	    NULL };
+	const char *b[] = { "run", m, "--endpoint", "http://x", "-o",
+	    path("r2.csv"), "--rate", "unlimited", "--retries", "0", "-q",
+	    "--resume", path("r1.csv"), NULL };
+
+	cr_assert_eq(run(a), 1);
+	cr_assert_eq(run(b), 1);
+	cr_assert_eq(sends[1], 1, "c1 succeeded: not sent again");
+	cr_assert_eq(sends[2], 2, "the failed row goes again");
+	cr_assert_eq(sends[3], 1);
+	cr_assert_eq(lines(path("r2.csv")), 4);
+}
