@@ -196,20 +196,6 @@ classify(CURLcode rc)
 	}
 }
 
-const char *
-br_net_code(enum br_net n)
-{
-	switch (n) {
-	case BR_NET_OK:		return "";
-	case BR_NET_CONNECT:	return "NET.CONNECT";
-	case BR_NET_TIMEOUT:	return "NET.TIMEOUT";
-	case BR_NET_NO_ANSWER:	return "NET.NO_ANSWER";
-	case BR_NET_DNS:	return "NET.DNS";
-	case BR_NET_TLS:	return "NET.TLS";
-	default:		return "NET.OTHER";
-	}
-}
-
 /* The options every request of the slot shares, set once. */
 static int
 xfer_init(struct xfer *x, const struct br_http_opts *o)
@@ -602,11 +588,3 @@ br_http_send(struct br_http *h, const struct br_request *req,
 	return x->oom ? -1 : 0;
 }
 
-void
-br_response_release(struct br_response *r)
-{
-	free(r->body);
-	free(r->request_id);
-	free(r->retry_after);
-	memset(r, 0, sizeof(*r));
-}

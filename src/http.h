@@ -2,7 +2,8 @@
  * http.h - sends plain requests with libcurl, many at once on one thread.
  * One struct br_http per worker thread: a multi handle with one reused
  * easy handle per transfer slot; it keeps its connections alive between
- * requests.  Knows nothing of manifests, the catalog or the pool.
+ * requests.  Knows nothing of manifests, the catalog or the pool, and
+ * is the only file that includes <curl/curl.h>.
  */
 #ifndef BR_HTTP_H
 #define BR_HTTP_H
@@ -10,37 +11,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "request.h"
-
-#define BR_HTTP_BODY_CAP	(1024 * 1024)	/* bytes of a body kept */
-
-/*
- * Why no answer came.  CONNECT, DNS and TLS: nothing was sent.  TIMEOUT
- * and NO_ANSWER: the request was sent (resp->sent) and may have been
- * applied.  A timeout before the request went out is CONNECT.
- */
-enum br_net {
-	BR_NET_OK = 0,		/* an HTTP answer arrived */
-	BR_NET_CONNECT,
-	BR_NET_TIMEOUT,
-	BR_NET_NO_ANSWER,	/* sent; connection dropped, empty reply */
-	BR_NET_DNS,
-	BR_NET_TLS,
-	BR_NET_OTHER
-};
-
-struct br_response {
-	long		 status;	/* 0 when no answer */
-	char		*body;		/* NUL-terminated, at most the cap */
-	size_t		 len;
-	int		 truncated;	/* the body was longer than the cap */
-	char		*request_id;	/* X-Request-Id, or NULL */
-	char		*retry_after;	/* Retry-After as sent, or NULL */
-	enum br_net	 net;
-	int		 sent;		/* the request went out (once: a
-					   second send is never made) */
-	char		 net_msg[256];	/* curl's reason when net != OK */
-};
+#include "httpreq.h"
+#include "response.h"
 
 struct br_http_opts {
 	long		 timeout_ms;		/* whole attempt */
@@ -67,8 +39,6 @@ struct br_http	*br_http_new(const struct br_http_opts *opts);
 int	br_http_send(struct br_http *h, const struct br_request *req,
 	    struct br_response *resp);
 void	br_http_free(struct br_http *h);
-void	br_response_release(struct br_response *resp);
-const char *br_net_code(enum br_net n);	/* "NET.CONNECT", ... */
 
 /*
  * Each request is sent at most once per br_http_start: libcurl's own

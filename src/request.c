@@ -31,23 +31,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-/* Headers whose values are credentials: masked even if the caller
- * forgets to say so. */
-static int
-sensitive_header(const char *name)
-{
-	static const char *const names[] = {
-		"authorization", "proxy-authorization", "x-auth-token",
-		"x-subject-token", "x-security-token", "cookie"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(name, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* Printable ASCII and short: safe to quote in a message. */
 static int
 showable(const char *s)
@@ -213,51 +196,6 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 }
 
 /* ---- building ---- */
-
-int
-br_request_add_header(struct br_request *req, const char *name,
-    const char *value, int secret)
-{
-	struct br_header *nh, *h;
-
-	if (name == NULL || value == NULL || strpbrk(name, "\r\n:") != NULL ||
-	    name[0] == '\0' || strpbrk(value, "\r\n") != NULL)
-		return BR_EINPUT;
-	if (req->nheaders >= SIZE_MAX / sizeof(*nh) - 1)
-		return BR_ENOMEM;
-	nh = realloc(req->headers, (req->nheaders + 1) * sizeof(*nh));
-	if (nh == NULL)
-		return BR_ENOMEM;
-	req->headers = nh;
-	h = &nh[req->nheaders];
-	h->name = strdup(name);
-	h->value = strdup(value);
-	if (h->name == NULL || h->value == NULL) {
-		free(h->name);
-		free(h->value);
-		return BR_ENOMEM;
-	}
-	h->secret = secret || sensitive_header(name);
-	req->nheaders++;
-	return 0;
-}
-
-void
-br_request_release(struct br_request *req)
-{
-	size_t i;
-
-	if (req == NULL)
-		return;
-	for (i = 0; i < req->nheaders; i++) {
-		free(req->headers[i].name);
-		free(req->headers[i].value);
-	}
-	free(req->headers);
-	free(req->url);
-	free(req->body);
-	memset(req, 0, sizeof(*req));
-}
 
 /* The given argument of param p, or NULL. */
 static const struct br_arg *
@@ -592,50 +530,6 @@ fail:
 	br_strbuf_release(&url);
 	br_request_release(req);
 	return rc;
-}
-
-void
-br_request_print(const struct br_request *req, void *f)
-{
-	FILE *fp = f;
-	size_t i;
-
-	fprintf(fp, "%s %s\n", req->method, req->url != NULL ? req->url : "");
-	for (i = 0; i < req->nheaders; i++)
-		fprintf(fp, "%s: %s\n", req->headers[i].name,
-		    req->headers[i].secret ? "***" : req->headers[i].value);
-	if (req->body != NULL) {
-		fwrite(req->body, 1, req->bodylen, fp);
-		fputc('\n', fp);
-	}
-	fputc('\n', fp);
-}
-
-int
-br_request_remove_header(struct br_request *req, const char *name)
-{
-	struct br_header *h;
-	size_t i, j;
-	int n = 0;
-
-	for (i = j = 0; i < req->nheaders; i++) {
-		h = &req->headers[i];
-		if (strcasecmp(h->name, name) != 0) {
-			req->headers[j++] = *h;
-			continue;
-		}
-		if (h->secret) {
-			volatile char *v = h->value;
-
-			while (*v != '\0')
-				*v++ = '\0';
-		}
-		free(h->name);
-		free(h->value);
-		n++;
-	}
-	req->nheaders = j;
-	return n;
 }
 
 /* ---- fingerprint ---- */

@@ -9,21 +9,7 @@
 
 #include "catalog.h"
 #include "err.h"
-
-struct br_header {
-	char	*name;
-	char	*value;
-	int	 secret;	/* masked as *** wherever it is printed */
-};
-
-struct br_request {
-	char		 method[8];
-	char		*url;		/* scheme://host[:port]/path?query */
-	struct br_header *headers;
-	size_t		 nheaders;
-	char		*body;		/* NULL: no body */
-	size_t		 bodylen;
-};
+#include "httpreq.h"
 
 /* Where requests go: --endpoint URL, --endpoint SERVICE=URL, --region. */
 struct br_endpoint_map {
@@ -62,25 +48,9 @@ char	*br_request_base_url(const struct br_catalog *c,
 int	br_request_build(const struct br_bound *b, const char *base_url,
 	    struct br_request *req, struct br_err *err);
 
-/* Adds a header (copies name and value).  Names that carry credentials
- * (Authorization, X-Auth-Token, X-Security-Token, ...) are marked secret
- * whatever secret says.  0, BR_ENOMEM, or BR_EINPUT for an empty name or
- * a name or value holding CR or LF (header injection). */
-int	br_request_add_header(struct br_request *req, const char *name,
-	    const char *value, int secret);
-/* Writes the request for --dry-run: "METHOD URL", one "Name: value" line
- * per header (secret ones as ***), then the body line when there is one,
- * then a blank line. */
-void	br_request_print(const struct br_request *req, void *f);
-void	br_request_release(struct br_request *req);
-
 /* Percent-encodes s (len bytes) keeping only A-Z a-z 0-9 - . _ ~; returns
  * a new string or NULL. */
 char	*br_pct_encode(const char *s, size_t len);
-
-/* Removes every header named name (any case), zeroing secret values
- * first; returns how many went. */
-int	br_request_remove_header(struct br_request *req, const char *name);
 
 /*
  * The fingerprint of what a row asks for, as 32 hex digits into out: the

@@ -15,6 +15,8 @@
 #include <cJSON.h>
 
 #include "jsontext.h"
+#include "catalog.h"
+#include "err.h"
 #include "result.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -475,33 +477,6 @@ append_text(char **s, const char *tail)
 	return 0;
 }
 
-/* Kept here rather than calling br_net_code() so that this pure module
- * does not link http.c; the two tables name the same classes. */
-static const char *
-net_code(enum br_net n, const char **sentence)
-{
-	switch (n) {
-	case BR_NET_CONNECT:
-		*sentence = "could not connect";
-		return "NET.CONNECT";
-	case BR_NET_TIMEOUT:
-		*sentence = "timed out";
-		return "NET.TIMEOUT";
-	case BR_NET_NO_ANSWER:
-		*sentence = "the connection closed with no answer";
-		return "NET.NO_ANSWER";
-	case BR_NET_DNS:
-		*sentence = "could not resolve host";
-		return "NET.DNS";
-	case BR_NET_TLS:
-		*sentence = "TLS handshake or certificate check failed";
-		return "NET.TLS";
-	default:
-		*sentence = "network error";
-		return "NET.OTHER";
-	}
-}
-
 static int
 is_success(const struct br_op *op, long status)
 {
@@ -615,7 +590,7 @@ br_result_from_response(const struct br_op *op,
 			return BR_ENOMEM;
 	}
 	if (resp->net != BR_NET_OK) {
-		code = net_code(resp->net, &sentence);
+		code = br_net_code(resp->net, &sentence);
 		r->outcome = BR_OUT_FAILED;
 		r->error_code = strdup(code);
 		r->error_msg = clean_or_null(resp->net_msg,

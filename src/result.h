@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog.h"
-#include "http.h"
+#include "response.h"
+
+struct br_op;
 
 enum br_outcome {
 	BR_OUT_SUCCEEDED = 1,

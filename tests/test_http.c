@@ -439,7 +439,7 @@ Test(http, network_failures_are_classified)
 	req_init(&req, "POST", s.url);
 	cr_assert_eq(br_http_send(h, &req, &resp), 0);
 	cr_assert_eq(resp.net, BR_NET_NO_ANSWER, "%s", resp.net_msg);
-	cr_assert_str_eq(br_net_code(resp.net), "NET.NO_ANSWER");
+	cr_assert_str_eq(br_net_code(resp.net, NULL), "NET.NO_ANSWER");
 	cr_assert(resp.sent, "the request went out");
 	br_response_release(&resp);
 	br_request_release(&req);

@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 
+#include "catalog.h"
 #include "result.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
