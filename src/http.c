@@ -11,7 +11,13 @@
 #define ABORT_CHECK_MS	100	/* how soon a transfer sees br_http_abort */
 #define IDLE_WAIT_MS	60000	/* longest wait with nothing in flight */
 
-atomic_int br_http_abort;
+static atomic_int br_http_abort;
+
+void
+br_http_abort_all(int on)
+{
+	atomic_store_explicit(&br_http_abort, on, memory_order_relaxed);
+}
 
 static int
 aborted(void)

@@ -21,10 +21,10 @@ struct br_http_opts {
 	int		 insecure;		/* skip TLS verification */
 };
 
-/* Set (from a signal handler) to abandon every transfer in flight: they
- * end at once with BR_NET_OTHER, "abandoned".  A lock-free atomic, not a
- * volatile sig_atomic_t: the workers read it in other threads. */
-extern atomic_int br_http_abort;
+/* Abandons every transfer in flight (on = 1; 0 takes it back): they end
+ * at once with BR_NET_OTHER, "abandoned".  Async-signal-safe: a lock-free
+ * atomic that the workers read in other threads. */
+void	br_http_abort_all(int on);
 
 /* Call once, before any thread starts. */
 int	br_http_global_init(void);

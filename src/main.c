@@ -18,9 +18,7 @@
 static void
 on_signal(int sig)
 {
-	br_sched_signal = sig;
-	if (++br_sched_signals >= 2)
-		br_http_abort = 1;	/* abandon what is in flight */
+	br_sched_interrupt(sig);
 }
 
 static int
@@ -96,7 +94,9 @@ main(int argc, char **argv)
 	case BR_CMD_RUN:
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
+		sigemptyset(&sa.sa_mask);	/* one handler at a time */
+		sigaddset(&sa.sa_mask, SIGINT);
+		sigaddset(&sa.sa_mask, SIGTERM);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);

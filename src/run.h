@@ -11,6 +11,7 @@
 #ifndef BR_RUN_H
 #define BR_RUN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,10 @@
 #include "resume.h"
 #include "svclimit.h"
 #include "window.h"
+
+/* Set by br_sched_interrupt(): the signal's number, and how many came. */
+extern volatile sig_atomic_t br_sched_signal;
+extern volatile sig_atomic_t br_sched_signals;
 
 /* Why no new row starts; each has one report code and message (sched.c). */
 enum br_halt {

@@ -27,6 +27,14 @@
 volatile sig_atomic_t br_sched_signal;
 volatile sig_atomic_t br_sched_signals;
 
+void
+br_sched_interrupt(int sig)
+{
+	br_sched_signal = sig;
+	if (++br_sched_signals >= 2)
+		br_http_abort_all(1);	/* abandon what is in flight */
+}
+
 #define TICK_MS		200	/* longest wait before looking at signals */
 
 /* ---- small helpers ---- */

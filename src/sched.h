@@ -7,14 +7,12 @@
 #ifndef BR_SCHED_H
 #define BR_SCHED_H
 
-#include <signal.h>
-
 #include "catalog.h"
 #include "cli.h"
 
-/* Set by the signal handler in main.c to the signal's number. */
-extern volatile sig_atomic_t br_sched_signal;
-extern volatile sig_atomic_t br_sched_signals;	/* how many arrived */
+/* From a signal handler (async-signal-safe): the first SIGINT or SIGTERM
+ * starts no new row; the second abandons the requests in flight. */
+void	br_sched_interrupt(int sig);
 
 /* bulkrun validate: prints every problem as FILE:LINE: message; returns
  * the exit status (0 or 2). */

@@ -561,7 +561,7 @@ Test(http, abort_ends_every_transfer_in_flight)
 		cr_assert_eq(br_http_start(h, &req[i], &resp[i], &resp[i]), 0);
 	br_http_wait(h, 20);	/* under way, no answer */
 	cr_assert_null(br_http_done(h));
-	br_http_abort = 1;
+	br_http_abort_all(1);
 	br_http_wait(h, -1);
 	for (i = 0; i < N; i++) {
 		cr_assert_not_null(br_http_done(h), "transfer %d ended", i);
@@ -570,7 +570,7 @@ Test(http, abort_ends_every_transfer_in_flight)
 		br_response_release(&resp[i]);
 		br_request_release(&req[i]);
 	}
-	br_http_abort = 0;
+	br_http_abort_all(0);
 	br_http_free(h);
 	srv_stop(&s);
 }
