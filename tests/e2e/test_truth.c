@@ -840,3 +840,24 @@ Test(truth, a_report_cut_inside_a_quoted_cell_keeps_its_rows,
 	out_release(&o);
 	sim_stop(&s);
 }
+
+/* The writer and the --resume reader decide the format by one rule: a
+ * report named .json is JSON Lines both ways. */
+Test(truth, a_report_named_json_resumes, .timeout = 60)
+{
+	struct sim s;
+	struct out o;
+	const char *m = t_css_manifest("j.csv", 3, "c%d");
+
+	sim_start(&s, NULL);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("out.json"), FAST, NULL);
+	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	out_release(&o);
+	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
+	    t_path("again.json"), "--resume", t_path("out.json"), FAST, NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(sim_count(&s), 3, "rows that succeeded were sent again");
+	out_release(&o);
+	sim_stop(&s);
+}
