@@ -795,10 +795,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	if (!o->quiet)
 		br_stats_print(&r.stats, strcmp(path, "-") ? path : NULL,
 		    stderr);
-	unstarted = s.rows - (r.stats.outcomes[BR_OUT_SUCCEEDED] +
-	    r.stats.outcomes[BR_OUT_FAILED] + r.stats.outcomes[BR_OUT_INVALID] +
-	    r.stats.outcomes[BR_OUT_SKIPPED] +
-	    r.stats.outcomes[BR_OUT_CANCELLED]);
+	unstarted = s.rows - br_stats_done(&r.stats);
 	if (r.report_failed)
 		fprintf(stderr, "bulkrun: the report '%s' could not be written: "
 		    "%ld row%s never started; once there is room, add the "
