@@ -110,6 +110,16 @@ header_value(const char *line, size_t len, const char *name)
 	return v;
 }
 
+/* Zeroes and frees *sp, a header value that is a secret. */
+static void
+drop_secret(char **sp)
+{
+	if (*sp != NULL)
+		explicit_bzero(*sp, strlen(*sp));
+	free(*sp);
+	*sp = NULL;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t n, void *vp)
 {
@@ -123,12 +133,17 @@ on_header(char *line, size_t size, size_t n, void *vp)
 		free(r->request_id);
 		free(r->retry_after);
 		r->request_id = r->retry_after = NULL;
+		drop_secret(&r->subject_token);
 	} else if ((v = header_value(line, len, "X-Request-Id")) != NULL) {
 		free(r->request_id);
 		r->request_id = v;
 	} else if ((v = header_value(line, len, "Retry-After")) != NULL) {
 		free(r->retry_after);
 		r->retry_after = v;
+	} else if ((v = header_value(line, len, "X-Subject-Token")) !=
+	    NULL) {
+		drop_secret(&r->subject_token);
+		r->subject_token = v;
 	}
 	return len;
 }
@@ -608,5 +623,6 @@ br_response_release(struct br_response *r)
 	free(r->body);
 	free(r->request_id);
 	free(r->retry_after);
+	drop_secret(&r->subject_token);
 	memset(r, 0, sizeof(*r));
 }

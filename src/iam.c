@@ -5,16 +5,15 @@
  * The password and the token are zeroed before their memory goes and
  * never reach a message.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cJSON.h>
-#include <curl/curl.h>
 
 #include "iam.h"
+#include "result.h"
 #include "sign.h"
 #include "strbuf.h"
 
@@ -108,239 +107,151 @@ done:
 	return out;
 }
 
-struct answer {
-	char	*body;
-	size_t	 len;
-	char	*subject;	/* X-Subject-Token */
-	int	 oom;
-};
-
-static size_t
-on_answer_header(char *b, size_t sz, size_t nm, void *ud)
+/* The token request for c into req (zeroed by the caller): a POST of the
+ * password body to the token URL.  0 or BR_ENOMEM. */
+static int
+token_request(const struct br_creds *c, struct br_request *req)
 {
-	static const char name[] = "X-Subject-Token:";
-	struct answer *a = ud;
-	size_t n = sz * nm, k = sizeof(name) - 1;
-	const char *v;
-
-	if (n >= 5 && strncmp(b, "HTTP/", 5) == 0) {
-		br_creds_free_secret(a->subject);	/* a new answer begins */
-		a->subject = NULL;
-		return n;
-	}
-	if (n <= k || strncasecmp(b, name, k) != 0)
-		return n;
-	v = b + k;
-	n -= k;
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)v[n - 1]))
-		n--;
-	br_creds_free_secret(a->subject);
-	if ((a->subject = strndup(v, n)) == NULL)
-		a->oom = 1;
-	return sz * nm;
+	snprintf(req->method, sizeof(req->method), "POST");
+	if ((req->url = br_creds_token_url(c->auth_url)) == NULL ||
+	    (req->body = br_creds_token_body(c)) == NULL)
+		return BR_ENOMEM;
+	req->bodylen = strlen(req->body);
+	if (br_request_add_header(req, "Content-Type",
+	    "application/json;charset=utf8", 0) != 0 ||
+	    br_request_add_header(req, "Accept", "application/json", 0) != 0)
+		return BR_ENOMEM;
+	return 0;
 }
 
-static size_t
-on_answer_body(char *b, size_t sz, size_t nm, void *ud)
-{
-	struct answer *a = ud;
-	size_t n = sz * nm, room;
-	char *p;
-
-	if (a->len >= ANSWER_CAP)
-		return n;		/* keep reading, drop the rest */
-	room = ANSWER_CAP - a->len;
-	if (n < room)
-		room = n;
-	if ((p = realloc(a->body, a->len + room + 1)) == NULL) {
-		a->oom = 1;
-		return n;
-	}
-	a->body = p;
-	memcpy(a->body + a->len, b, room);
-	a->len += room;
-	a->body[a->len] = '\0';
-	return n;
-}
-
-/* A string or a number of j, as text into buf; NULL when neither. */
-static const char *
-json_text(const cJSON *j, char *buf, size_t cap)
-{
-	if (cJSON_IsString(j) && j->valuestring != NULL)
-		return j->valuestring;
-	if (cJSON_IsNumber(j) && buf != NULL) {
-		snprintf(buf, cap, "%.0f", j->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
-/* Appends s to sb as safe text: no control bytes, at most max bytes, not
- * cut inside a UTF-8 character. */
+/* Zeroes the password in the body of req, then releases req. */
 static void
-sb_safe(struct br_strbuf *sb, const char *s, size_t max)
+token_request_release(struct br_request *req)
 {
-	size_t n = strlen(s), i;
+	if (req->body != NULL)
+		explicit_bzero(req->body, req->bodylen);
+	br_request_release(req);
+}
+
+/* Appends the first max bytes of s to sb, not cut inside a UTF-8
+ * character. */
+static void
+add_cut(struct br_strbuf *sb, const char *s, size_t max)
+{
+	size_t n = strlen(s);
 
 	if (n > max) {
 		n = max;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			br_strbuf_addc(sb, ' ');
-		else
-			br_strbuf_addc(sb, s[i]);
+	br_strbuf_add(sb, s, n);
 }
 
 /* " CODE: message" from an IAM error answer (Huawei's error_code and
- * error_msg, or Keystone's {"error": {"code", "message"}}; a code that
- * only repeats the status is left out), or "" (a new string). */
+ * error_msg, or Keystone's {"error": {"code", "message"}}, as
+ * br_result_parse_error finds them; a code that only repeats the status
+ * is left out), or "" (a new string; NULL when out of memory). */
 static char *
-answer_reason(const struct answer *a, long status, const char *password)
+answer_reason(const struct br_response *r, const char *password)
 {
 	struct br_strbuf sb = BR_STRBUF_INIT;
-	const cJSON *root, *e, *from;
-	const char *code = NULL, *msg = NULL;
-	char nb[64], sb_status[24];
+	char *code = NULL, *msg = NULL, status[24];
+	const char *shown;
 
 	br_strbuf_add(&sb, "", 0);
-	if (a->body == NULL ||
-	    (root = cJSON_ParseWithLength(a->body, a->len)) == NULL)
-		return br_strbuf_detach(&sb);
-	from = root;
-	e = cJSON_GetObjectItemCaseSensitive(root, "error");
-	if (cJSON_IsObject(e))
-		from = e;
-	if ((code = json_text(cJSON_GetObjectItemCaseSensitive(root,
-	    "error_code"), nb, sizeof(nb))) == NULL)
-		code = json_text(cJSON_GetObjectItemCaseSensitive(from,
-		    "code"), nb, sizeof(nb));
-	if ((msg = json_text(cJSON_GetObjectItemCaseSensitive(root,
-	    "error_msg"), NULL, 0)) == NULL)
-		msg = json_text(cJSON_GetObjectItemCaseSensitive(from,
-		    "message"), NULL, 0);
+	if (br_result_parse_error(r->body, r->len < ANSWER_CAP ? r->len :
+	    ANSWER_CAP, &code, &msg) != 0) {
+		br_strbuf_release(&sb);
+		return NULL;
+	}
+	shown = msg;
+	/* the body too: the message came cleaned (blanks collapsed) */
 	if (msg != NULL && password != NULL && *password != '\0' &&
-	    strstr(msg, password) != NULL)
-		msg = "(message withheld: it holds the password)";
-	snprintf(sb_status, sizeof(sb_status), "%ld", status);
-	if (code != NULL && strcmp(code, sb_status) == 0)
-		code = NULL;
-	if (code != NULL && *code != '\0') {
+	    (strstr(msg, password) != NULL || strstr(r->body, password) !=
+	    NULL))
+		shown = "(message withheld: it holds the password)";
+	snprintf(status, sizeof(status), "%ld", r->status);
+	if (code != NULL && strcmp(code, status) != 0) {
 		br_strbuf_addc(&sb, ' ');
-		sb_safe(&sb, code, 64);
-		if (msg != NULL && *msg != '\0')
+		add_cut(&sb, code, 64);
+		if (shown != NULL)
 			br_strbuf_addc(&sb, ':');
 	}
-	if (msg != NULL && *msg != '\0') {
+	if (shown != NULL) {
 		br_strbuf_addc(&sb, ' ');
-		sb_safe(&sb, msg, 300);
+		add_cut(&sb, shown, 300);
 	}
-	cJSON_Delete((cJSON *)root);
+	if (msg != NULL)
+		explicit_bzero(msg, strlen(msg));
+	free(msg);
+	free(code);
 	return br_strbuf_detach(&sb);
+}
+
+/* What the answer r to the token request means: the token (moved into
+ * c), or why there is none.  0, BR_EINPUT or BR_ENOMEM. */
+static int
+take_answer(struct br_creds *c, struct br_response *r, struct br_err *err)
+{
+	char *why;
+	int rc;
+
+	if (r->net != BR_NET_OK)
+		return br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "%s",
+		    r->net_msg);
+	if (r->status != 200 && r->status != 201) {
+		if ((why = answer_reason(r, c->password)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0,
+			    "out of memory");
+		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld%s",
+		    r->status, why);
+		free(why);
+		return rc;
+	}
+	if (r->subject_token == NULL || *r->subject_token == '\0' ||
+	    !br_auth_valid_value(r->subject_token))
+		return br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld "
+		    "without a usable X-Subject-Token header", r->status);
+	br_creds_free_secret(c->token);
+	c->token = r->subject_token;
+	r->subject_token = NULL;
+	c->token_fetched = 1;
+	return 0;
 }
 
 int
 br_creds_fetch_token(struct br_creds *c, const struct br_http_opts *hopts,
     struct br_err *err)
 {
-	struct answer a = { 0 };
-	struct curl_slist *hl = NULL, *t;
-	char errbuf[CURL_ERROR_SIZE], *url = NULL, *body = NULL, *why;
-	CURL *h = NULL;
-	CURLcode cc;
-	long status = 0;
+	struct br_http_opts o = { 30000, 10000, NULL, 0 };
+	struct br_request req;
+	struct br_response resp;
+	struct br_http *h = NULL;
 	int rc;
 
 	if (c->kind != BR_CREDS_PASSWORD)
 		return br_errf(err, BR_EINTERNAL, NULL, 0,
 		    "no password credentials to get a token with");
-	if ((url = br_creds_token_url(c->auth_url)) == NULL ||
-	    (body = br_creds_token_body(c)) == NULL ||
-	    (h = curl_easy_init()) == NULL) {
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	if (hopts != NULL) {
+		o.cacert = hopts->cacert;
+		o.insecure = hopts->insecure;
+		if (hopts->timeout_ms > 0)
+			o.timeout_ms = hopts->timeout_ms;
+		if (hopts->connect_timeout_ms > 0)
+			o.connect_timeout_ms = hopts->connect_timeout_ms;
+	}
+	if (token_request(c, &req) != 0 || (h = br_http_new(&o)) == NULL ||
+	    br_http_send(h, &req, &resp) != 0)
 		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		goto done;
-	}
-	if ((t = curl_slist_append(hl, "Content-Type: application/json;"
-	    "charset=utf8")) == NULL || (hl = t,
-	    (t = curl_slist_append(hl, "Accept: application/json")) == NULL) ||
-	    (hl = t, (t = curl_slist_append(hl, "Expect:")) == NULL)) {
-		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		goto done;
-	}
-	hl = t;
-	errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(body));
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "bulkrun");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-	    hopts != NULL && hopts->timeout_ms > 0 ? hopts->timeout_ms :
-	    30000L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-	    hopts != NULL && hopts->connect_timeout_ms > 0 ?
-	    hopts->connect_timeout_ms : 10000L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_answer_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_answer_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
-	if (hopts != NULL && hopts->cacert != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, hopts->cacert);
-	if (hopts != NULL && hopts->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (a.oom) {
-		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		goto done;
-	}
-	if (cc != CURLE_OK) {
-		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "%s",
-		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
-		goto done;
-	}
-	if (status != 200 && status != 201) {
-		why = answer_reason(&a, status, c->password);
-		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld%s",
-		    status, why != NULL ? why : "");
-		free(why);
-		goto done;
-	}
-	if (a.subject == NULL || *a.subject == '\0' ||
-	    !br_auth_valid_value(a.subject)) {
-		rc = br_errf(err, BR_EINPUT, NULL, 0, FETCH_ERR "HTTP %ld "
-		    "without a usable X-Subject-Token header", status);
-		goto done;
-	}
-	br_creds_free_secret(c->token);
-	c->token = a.subject;
-	a.subject = NULL;
-	c->token_fetched = 1;
-	rc = 0;
-done:
-	if (h != NULL)
-		curl_easy_cleanup(h);
-	curl_slist_free_all(hl);
-	free(url);
-	br_creds_free_secret(body);
-	br_creds_free_secret(a.subject);
-	if (a.body != NULL)
-		explicit_bzero(a.body, a.len);
-	free(a.body);
+	else
+		rc = take_answer(c, &resp, err);
+	br_http_free(h);
+	token_request_release(&req);
+	if (resp.body != NULL)
+		explicit_bzero(resp.body, resp.len);
+	br_response_release(&resp);
 	return rc;
 }
