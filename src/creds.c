@@ -96,10 +96,25 @@ check_token(char *s, const char *what, struct br_err *err)
 	return 0;
 }
 
-static int
-read_token_file(const char *path, char **out, struct br_err *err)
+/* The warning for a token file that group or others may access: a new
+ * string, or NULL when out of memory. */
+static char *
+others_may_read(const char *path)
 {
-	static int warned;
+	static const char fmt[] = "token file '%s' is readable by others "
+	    "(chmod 600 %s)";
+	size_t n = sizeof(fmt) + 2 * strlen(path);
+	char *w;
+
+	if ((w = malloc(n)) != NULL)
+		snprintf(w, n, fmt, path, path);
+	return w;
+}
+
+static int
+read_token_file(const char *path, char **out, char **warning,
+    struct br_err *err)
+{
 	struct stat st;
 	char eb[128], what[PATH_MAX + 32];
 	char *buf = NULL;
@@ -122,11 +137,10 @@ read_token_file(const char *path, char **out, struct br_err *err)
 		return br_errf(err, BR_EIO, NULL, 0, "cannot read token file "
 		    "'%s': it is a directory", path);
 	}
-	if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 && !warned) {
-		warned = 1;
-		fprintf(stderr, "bulkrun: warning: token file '%s' is "
-		    "readable by others (chmod 600 %s)\n", path, path);
-		fflush(stderr);
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
+	    (*warning = others_may_read(path)) == NULL) {
+		close(fd);
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	}
 	if ((buf = malloc(TOKEN_CAP + 2)) == NULL) {
 		close(fd);
@@ -235,8 +249,9 @@ load_aksk(struct br_creds *c, struct br_err *err)
 }
 
 int
-br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
+br_creds_read(struct br_creds *c, const char *token_file, struct br_err *err)
 {
+	char *warning;
 	int rc, ak, sk;
 
 	memset(c, 0, sizeof(*c));
@@ -244,7 +259,8 @@ br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
 	sk = is_set("HUAWEICLOUD_SDK_SK");
 	if (token_file != NULL) {
 		c->kind = BR_CREDS_TOKEN;
-		rc = read_token_file(token_file, &c->token, err);
+		rc = read_token_file(token_file, &c->token, &c->warning,
+		    err);
 	} else if (is_set("BULKRUN_AUTH_TOKEN")) {
 		c->kind = BR_CREDS_TOKEN;
 		if ((c->token = dup_env("BULKRUN_AUTH_TOKEN")) == NULL)
@@ -268,6 +284,27 @@ br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
 		rc = load_password(c, err);
 	} else
 		rc = 0;			/* BR_CREDS_NONE */
+	if (rc != 0) {
+		warning = c->warning;	/* said even when the file is bad */
+		c->warning = NULL;
+		br_creds_release(c);
+		c->warning = warning;
+	}
+	return rc;
+}
+
+int
+br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
+{
+	static int warned;	/* the warning goes once per process */
+	int rc;
+
+	rc = br_creds_read(c, token_file, err);
+	if (c->warning != NULL && !warned) {
+		warned = 1;
+		fprintf(stderr, "bulkrun: warning: %s\n", c->warning);
+		fflush(stderr);
+	}
 	if (rc != 0)
 		br_creds_release(c);
 	return rc;
@@ -288,6 +325,7 @@ br_creds_release(struct br_creds *c)
 	br_creds_free_secret(c->user_domain);
 	br_creds_free_secret(c->project_id);
 	br_creds_free_secret(c->project_name);
+	free(c->warning);
 	explicit_bzero(c, sizeof(*c));
 }
 

@@ -27,6 +27,8 @@ struct br_creds {
 	char	*auth_url, *username, *password, *user_domain;
 	char	*project_id, *project_name;	/* one of them, other NULL */
 	int	 token_fetched;
+	char	*warning;	/* for the user, or NULL: "token file 'f' is
+				   readable by others (chmod 600 f)" */
 };
 
 /*
@@ -38,11 +40,20 @@ struct br_creds {
  * to the empty string counts as unset.  Nothing found: kind BR_CREDS_NONE,
  * returns 0.  A token (file or variable) has surrounding whitespace
  * trimmed; empty, more than one line, a control byte or more than 64 KiB
- * is an error.  A token file that group or others may access gets one
- * warning on stderr per process.  AK without SK (or the other way round),
- * a security token without both, OS_AUTH_URL without one of the others or
- * not http(s):// are errors naming the variable.  Returns 0, BR_EINPUT,
- * BR_EIO (unreadable file) or BR_ENOMEM; c is left released on error.
+ * is an error.  A token file that group or others may access sets
+ * c->warning (and is still used).  AK without SK (or the other way
+ * round), a security token without both, OS_AUTH_URL without one of the
+ * others or not http(s):// are errors naming the variable.  Prints
+ * nothing.  Returns 0, BR_EINPUT, BR_EIO (unreadable file) or BR_ENOMEM;
+ * on error c is left released but for c->warning, which may still be set
+ * (br_creds_release frees it).
+ */
+int	br_creds_read(struct br_creds *c, const char *token_file,
+	    struct br_err *err);
+/*
+ * br_creds_read, then c->warning on stderr ("bulkrun: warning: ..."),
+ * once per process however often it is called, whether or not the read
+ * failed.  On error c is left wholly released.
  */
 int	br_creds_load(struct br_creds *c, const char *token_file,
 	    struct br_err *err);
