@@ -310,22 +310,26 @@ br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
 	return rc;
 }
 
+/* Zeroes and frees every string of c (c not NULL). */
+static void
+free_strings(struct br_creds *c)
+{
+	char *const secrets[] = { c->token, c->ak, c->sk, c->security_token,
+	    c->auth_url, c->username, c->password, c->user_domain,
+	    c->project_id, c->project_name };
+	size_t i;
+
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		br_creds_free_secret(secrets[i]);
+	free(c->warning);
+}
+
 void
 br_creds_release(struct br_creds *c)
 {
 	if (c == NULL)
 		return;
-	br_creds_free_secret(c->token);
-	br_creds_free_secret(c->ak);
-	br_creds_free_secret(c->sk);
-	br_creds_free_secret(c->security_token);
-	br_creds_free_secret(c->auth_url);
-	br_creds_free_secret(c->username);
-	br_creds_free_secret(c->password);
-	br_creds_free_secret(c->user_domain);
-	br_creds_free_secret(c->project_id);
-	br_creds_free_secret(c->project_name);
-	free(c->warning);
+	free_strings(c);
 	explicit_bzero(c, sizeof(*c));
 }
 

@@ -47,17 +47,19 @@ wipe(void *p, size_t n)
 }
 
 
+static const char hexdigits[] = "0123456789abcdef";
+
+/* n bytes of d as 2n lower-case hex digits and a NUL into out. */
 static void
 hex_of(const unsigned char *d, size_t n, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	const unsigned char *end = d + n;
 
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
+	for (; d < end; d++) {
+		*out++ = hexdigits[*d >> 4];
+		*out++ = hexdigits[*d & 15];
 	}
-	out[2 * n] = '\0';
+	*out = '\0';
 }
 
 /* hex(sha256(d)) into out[65]; 0 or -1. */
@@ -74,16 +76,15 @@ sha256_hex(const void *d, size_t n, char *out)
 	return 0;
 }
 
+/* The value of the hex digit c, or -1. */
 static int
 hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	const char *p;
+
+	if (c == '\0' || (p = strchr(hexdigits, tolower(c))) == NULL)
+		return -1;
+	return (int)(p - hexdigits);
 }
 
 /* Decodes %XX escapes of s[0..n) into a new buffer (*out, *outlen; may
@@ -402,18 +403,18 @@ shdr_cmp(const void *va, const void *vb)
 	return strcmp(a->lname, b->lname);
 }
 
-/* Headers curl or a proxy may add, drop or rewrite: never signed. */
+/* Headers curl or a proxy may add, drop or rewrite: never signed.
+ * lname is a lower-case token (it holds no ','). */
 static int
 unsigned_header(const char *lname)
 {
-	static const char *const names[] = {
-		"accept", "user-agent", "content-length", "connection",
-		"expect", "transfer-encoding", "authorization"
-	};
-	size_t i;
+	static const char names[] = ",accept,user-agent,content-length,"
+	    "connection,expect,transfer-encoding,authorization,";
+	size_t n = strlen(lname);
+	const char *p;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(lname, names[i]) == 0)
+	for (p = names + 1; (p = strstr(p, lname)) != NULL; p++)
+		if (p[-1] == ',' && p[n] == ',')
 			return 1;
 	return 0;
 }
@@ -452,6 +453,119 @@ lower_dup(const char *s)
 	return d;
 }
 
+/* Frees the n names of hs, then hs. */
+static void
+shdrs_free(struct shdr *hs, size_t n)
+{
+	size_t i;
+
+	if (hs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(hs[i].lname);
+	free(hs);
+}
+
+/* Checks a header name: no '_', only token characters.  0 or BR_EINPUT. */
+static int
+check_header_name(const char *name, struct br_err *err)
+{
+	size_t j;
+
+	if (strchr(name, '_') != NULL)
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR "header "
+		    "name '%s' holds '_', which the gateway does not take",
+		    name);
+	for (j = 0; name[j] != '\0'; j++)
+		if (!tchar((unsigned char)name[j]))
+			break;
+	if (j == 0 || name[j] != '\0')
+		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+		    "bad header name");
+	return 0;
+}
+
+/*
+ * The headers of req that are signed, lower-cased, sorted by name, with
+ * host (as curl sends it: host) added when with_host and req has none;
+ * *nout of them into a new array (*out, freed with shdrs_free).  Values
+ * point into req and host.  0, BR_EINPUT or BR_ENOMEM.
+ */
+static int
+collect_signed_headers(const struct br_request *req, int with_host,
+    const char *host, struct shdr **out, size_t *nout, struct br_err *err)
+{
+	struct shdr *hs;
+	size_t i, nh = 0;
+	int have_host = 0, keep, rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((hs = calloc(req->nheaders + 1, sizeof(*hs))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	for (i = 0; i < req->nheaders; i++) {
+		if ((rc = check_header_name(req->headers[i].name, err)) != 0)
+			goto fail;
+		if ((hs[nh].lname = lower_dup(req->headers[i].name)) == NULL)
+			goto oom;
+		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
+		/* curl drops blank ones */
+		keep = !unsigned_header(hs[nh].lname) && hs[nh].vlen > 0;
+		if (keep && strcmp(hs[nh].lname, "host") == 0) {
+			have_host = 1;	/* curl sends this one instead */
+			keep = with_host;
+		}
+		if (!keep) {
+			free(hs[nh].lname);
+			hs[nh].lname = NULL;
+			continue;
+		}
+		nh++;
+	}
+	if (with_host && !have_host) {
+		if ((hs[nh].lname = strdup("host")) == NULL)
+			goto oom;
+		hs[nh].value = host;
+		hs[nh].vlen = strlen(host);
+		nh++;
+	}
+	qsort(hs, nh, sizeof(*hs), shdr_cmp);
+	for (i = 1; i < nh; i++)
+		if (strcmp(hs[i - 1].lname, hs[i].lname) == 0) {
+			rc = br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
+			    "header '%s' is given twice", hs[i].lname);
+			goto fail;
+		}
+	*out = hs;
+	*nout = nh;
+	return 0;
+oom:
+	rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+fail:
+	shdrs_free(hs, nh);
+	return rc;
+}
+
+/* "name:value\n" for each of hs into sb, and "n1;n2;..." into sg. */
+static void
+add_headers(struct br_strbuf *sb, struct br_strbuf *sg,
+    const struct shdr *hs, size_t nh)
+{
+	size_t i;
+
+	for (i = 0; i < nh; i++) {
+		br_strbuf_addstr(sb, hs[i].lname);
+		br_strbuf_addc(sb, ':');
+		br_strbuf_add(sb, hs[i].value, hs[i].vlen);
+		br_strbuf_addc(sb, '\n');
+		if (i > 0)
+			br_strbuf_addc(sg, ';');
+		br_strbuf_addstr(sg, hs[i].lname);
+	}
+	if (nh == 0)
+		br_strbuf_add(sg, "", 0);
+}
+
 static char *
 canonical(const struct br_request *req, int with_host, char **signed_out,
     struct br_err *err)
@@ -459,71 +573,15 @@ canonical(const struct br_request *req, int with_host, char **signed_out,
 	struct br_strbuf sb = BR_STRBUF_INIT, sg = BR_STRBUF_INIT;
 	struct shdr *hs = NULL;
 	struct url u;
-	const char *name;
 	char hash[65];
-	size_t i, j, nh = 0;
-	int have_host = 0;
+	size_t nh = 0;
 
 	*signed_out = NULL;
 	if (parse_url(req->url, &u, err) != 0)
 		return NULL;
-	if ((hs = calloc(req->nheaders + 1, sizeof(*hs))) == NULL) {
-		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	if (collect_signed_headers(req, with_host, u.host, &hs, &nh, err) !=
+	    0)
 		goto fail;
-	}
-	for (i = 0; i < req->nheaders; i++) {
-		name = req->headers[i].name;
-		if (strchr(name, '_') != NULL) {
-			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR "header "
-			    "name '%s' holds '_', which the gateway does not "
-			    "take", name);
-			goto fail;
-		}
-		for (j = 0; name[j] != '\0'; j++)
-			if (!tchar((unsigned char)name[j]))
-				break;
-		if (j == 0 || name[j] != '\0') {
-			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
-			    "bad header name");
-			goto fail;
-		}
-		if ((hs[nh].lname = lower_dup(name)) == NULL) {
-			br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-			goto fail;
-		}
-		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
-		if (unsigned_header(hs[nh].lname) || hs[nh].vlen == 0) {
-			free(hs[nh].lname);	/* curl drops blank ones */
-			hs[nh].lname = NULL;
-			continue;
-		}
-		if (strcmp(hs[nh].lname, "host") == 0) {
-			have_host = 1;	/* curl sends this one instead */
-			if (!with_host) {
-				free(hs[nh].lname);
-				hs[nh].lname = NULL;
-				continue;
-			}
-		}
-		nh++;
-	}
-	if (with_host && !have_host) {
-		if ((hs[nh].lname = strdup("host")) == NULL) {
-			br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-			goto fail;
-		}
-		hs[nh].value = u.host;
-		hs[nh].vlen = strlen(u.host);
-		nh++;
-	}
-	qsort(hs, nh, sizeof(*hs), shdr_cmp);
-	for (i = 1; i < nh; i++)
-		if (strcmp(hs[i - 1].lname, hs[i].lname) == 0) {
-			br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
-			    "header '%s' is given twice", hs[i].lname);
-			goto fail;
-		}
-
 	br_strbuf_addstr(&sb, req->method);
 	br_strbuf_addc(&sb, '\n');
 	if (canonical_uri(&sb, u.path, err) != 0)
@@ -532,17 +590,7 @@ canonical(const struct br_request *req, int with_host, char **signed_out,
 	if (canonical_query(&sb, u.query, u.qlen, err) != 0)
 		goto fail;
 	br_strbuf_addc(&sb, '\n');
-	for (i = 0; i < nh; i++) {
-		br_strbuf_addstr(&sb, hs[i].lname);
-		br_strbuf_addc(&sb, ':');
-		br_strbuf_add(&sb, hs[i].value, hs[i].vlen);
-		br_strbuf_addc(&sb, '\n');
-		if (i > 0)
-			br_strbuf_addc(&sg, ';');
-		br_strbuf_addstr(&sg, hs[i].lname);
-	}
-	if (nh == 0)
-		br_strbuf_add(&sg, "", 0);
+	add_headers(&sb, &sg, hs, nh);
 	br_strbuf_addc(&sb, '\n');
 	br_strbuf_add(&sb, sg.p != NULL ? sg.p : "", sg.len);
 	br_strbuf_addc(&sb, '\n');
@@ -557,20 +605,15 @@ canonical(const struct br_request *req, int with_host, char **signed_out,
 		br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	for (i = 0; i < nh; i++)
-		free(hs[i].lname);
-	free(hs);
+	shdrs_free(hs, nh);
 	url_release(&u);
 	*signed_out = br_strbuf_detach(&sg);
 	return br_strbuf_detach(&sb);
 fail:
-	if (hs != NULL)
-		for (i = 0; i <= req->nheaders; i++)
-			free(hs[i].lname);
-	free(hs);
+	shdrs_free(hs, nh);
 	url_release(&u);
 	if (sb.p != NULL)
-		wipe(sb.p, sb.len);	/* may hold a security token */
+		explicit_bzero(sb.p, sb.len);	/* may hold a security token */
 	br_strbuf_release(&sb);
 	br_strbuf_release(&sg);
 	return NULL;
