@@ -116,6 +116,16 @@ header_value(const char *line, size_t len, const char *name)
 	return v;
 }
 
+/* Zeroes and frees *sp, a header value that is a secret. */
+static void
+drop_secret(char **sp)
+{
+	if (*sp != NULL)
+		explicit_bzero(*sp, strlen(*sp));
+	free(*sp);
+	*sp = NULL;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t n, void *vp)
 {
@@ -129,12 +139,17 @@ on_header(char *line, size_t size, size_t n, void *vp)
 		free(r->request_id);
 		free(r->retry_after);
 		r->request_id = r->retry_after = NULL;
+		drop_secret(&r->subject_token);
 	} else if ((v = header_value(line, len, "X-Request-Id")) != NULL) {
 		free(r->request_id);
 		r->request_id = v;
 	} else if ((v = header_value(line, len, "Retry-After")) != NULL) {
 		free(r->retry_after);
 		r->retry_after = v;
+	} else if ((v = header_value(line, len, "X-Subject-Token")) !=
+	    NULL) {
+		drop_secret(&r->subject_token);
+		r->subject_token = v;
 	}
 	return len;
 }
@@ -593,4 +608,3 @@ br_http_send(struct br_http *h, const struct br_request *req,
 	x = pop_done(h);
 	return x->oom ? -1 : 0;
 }
-

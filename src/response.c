@@ -33,5 +33,8 @@ br_response_release(struct br_response *r)
 	free(r->body);
 	free(r->request_id);
 	free(r->retry_after);
+	if (r->subject_token != NULL)	/* a secret */
+		explicit_bzero(r->subject_token, strlen(r->subject_token));
+	free(r->subject_token);
 	memset(r, 0, sizeof(*r));
 }

@@ -31,6 +31,8 @@ struct br_response {
 	int		 truncated;	/* the body was longer than the cap */
 	char		*request_id;	/* X-Request-Id, or NULL */
 	char		*retry_after;	/* Retry-After as sent, or NULL */
+	char		*subject_token;	/* X-Subject-Token (IAM's answer), or
+					   NULL; a secret: zeroed on release */
 	enum br_net	 net;
 	int		 sent;		/* the request went out (once: a
 					   second send is never made) */

@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 
 #include "http.h"
+#include "iam.h"
 
 #define MAXC	32
 
@@ -719,4 +720,117 @@ Test(http, a_refused_connection_was_not_sent)
 	br_response_release(&resp);
 	br_request_release(&req);
 	br_http_free(h);
+}
+
+/* ---- the IAM password flow goes through http ---- */
+
+/* Password credentials for the server s (auth_url ".../v3"). */
+static void
+iam_creds(struct br_creds *c, const struct srv *s, const char *password)
+{
+	char url[64];
+
+	memset(c, 0, sizeof(*c));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v3", s->port);
+	c->kind = BR_CREDS_PASSWORD;
+	c->auth_url = strdup(url);
+	c->username = strdup("alice");
+	c->password = strdup(password);
+	c->user_domain = strdup("dom");
+	c->project_id = strdup("p1");
+}
+
+/* br_creds_fetch_token against an answer; its error text into msg. */
+static int
+iam_fetch(const char *answer, const char *password, struct br_creds *c,
+    struct srv *s, char *msg, size_t cap)
+{
+	struct br_err err = { 0 };
+	int rc;
+
+	srv_start(s, answer, answer != NULL ? strlen(answer) : 0, 0);
+	iam_creds(c, s, password);
+	rc = br_creds_fetch_token(c, &opts, &err);
+	snprintf(msg, cap, "%s", err.msg);
+	return rc;
+}
+
+Test(http, iam_token_request_goes_through_http)
+{
+	static const char a[] = "HTTP/1.1 100 Continue\r\n"
+	    "X-Subject-Token: early\r\n\r\n"
+	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n"
+	    "x-subject-token:  tok-1 \r\n\r\n{}";
+	struct srv s;
+	struct br_creds c;
+	char msg[1024];
+
+	cr_assert_eq(iam_fetch(a, "pw", &c, &s, msg, sizeof(msg)), 0, "%s",
+	    msg);
+	cr_assert_str_eq(c.token, "tok-1", "trimmed, the final answer's");
+	cr_assert_eq(c.token_fetched, 1);
+	cr_assert(has(&s, "POST /v3/auth/tokens HTTP/1.1\r\n"), "%s",
+	    s.first);
+	cr_assert(has(&s, "\r\nContent-Type: application/json;charset=utf8"
+	    "\r\n"));
+	cr_assert(has(&s, "\r\nAccept: application/json\r\n"));
+	cr_assert(has(&s, "\r\nUser-Agent: bulkrun/"));
+	cr_assert(has(&s, "\"password\":\"pw\""));
+	cr_assert(!has(&s, "Expect"));
+	br_creds_release(&c);
+	srv_stop(&s);
+}
+
+Test(http, iam_refusals_say_status_code_and_message)
+{
+	static const struct {
+		const char *status, *body, *password, *want;
+	} t[] = {
+		{ "401 Unauthorized", "{\"error_code\":\"IAM.0001\","
+		  "\"error_msg\":\"bad password\"}",
+		  "pw", "HTTP 401 IAM.0001: bad password" },
+		{ "401 Unauthorized", "{\"error\":{\"code\":401,"
+		  "\"message\":\"go away\",\"title\":\"x\"}}",
+		  "pw", "HTTP 401 go away" },
+		{ "403 Forbidden", "{\"error_code\":\"E1\","
+		  "\"error_msg\":\"no s3cret!\"}",
+		  "s3cret", "HTTP 403 E1: (message withheld: it holds the "
+		  "password)" },
+		{ "500 Oops", "nope", "pw", "HTTP 500" },
+		{ "200 OK", "", "pw",
+		  "HTTP 200 without a usable X-Subject-Token header" },
+	};
+	struct srv s;
+	struct br_creds c;
+	char answer[512], msg[1024], want[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(answer, sizeof(answer), "HTTP/1.1 %s\r\n"
+		    "Content-Length: %zu\r\n\r\n%s", t[i].status,
+		    strlen(t[i].body), t[i].body);
+		cr_assert_eq(iam_fetch(answer, t[i].password, &c, &s,
+		    msg, sizeof(msg)), BR_EINPUT, "%zu", i);
+		snprintf(want, sizeof(want), "cannot get a token from "
+		    "OS_AUTH_URL: %s", t[i].want);
+		cr_expect_str_eq(msg, want, "%zu", i);
+		cr_assert_null(c.token);
+		br_creds_release(&c);
+		srv_stop(&s);
+	}
+}
+
+Test(http, iam_network_failure_says_why)
+{
+	struct srv s;
+	struct br_creds c;
+	char msg[1024];
+
+	/* the server closes without answering */
+	cr_assert_eq(iam_fetch(NULL, "pw", &c, &s, msg, sizeof(msg)),
+	    BR_EINPUT);
+	cr_assert(strncmp(msg, "cannot get a token from OS_AUTH_URL: ", 37) ==
+	    0 && strlen(msg) > 37, "%s", msg);
+	br_creds_release(&c);
+	srv_stop(&s);
 }

@@ -1,6 +1,7 @@
 /*
  * sign.c - SDK-HMAC-SHA256 signature check, written from the algorithm in
- * /work/shared/signing/README.md (independently of bulkrun's signer).
+ * ../shared/signing/README.md, relative to the repository (independently
+ * of bulkrun's signer).
  */
 #include <ctype.h>
 #include <stdlib.h>

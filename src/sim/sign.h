@@ -1,7 +1,7 @@
 /*
  * sign.h - checks an SDK-HMAC-SHA256 (AK/SK) signature the way the API
- * gateway does; see /work/shared/signing/README.md.  Pure: the clock is
- * passed in.
+ * gateway does; see ../shared/signing/README.md (relative to the
+ * repository).  Pure: the clock is passed in.
  */
 #ifndef SIM_SIGN_H
 #define SIM_SIGN_H
