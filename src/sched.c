@@ -11,6 +11,7 @@
 
 #include "adaptive.h"
 #include "auth.h"
+#include "bind.h"
 #include "datetime.h"
 #include "delayq.h"
 #include "http.h"
