@@ -402,41 +402,45 @@ field(const struct br_row *row, const char *name)
 	return found;
 }
 
+/* Bytes a row column may hold: no control characters. */
 static int
-has_control(const char *s, size_t n)
+is_text(unsigned char c)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 1;
-	return 0;
+	return c >= 0x20 && c != 0x7f;
 }
 
-/* Letters, digits, '-', '_' and '.' only. */
+/* Bytes of a region: letters, digits, '-', '_' and '.'. */
 static int
-good_region(const char *s, size_t n)
+is_region(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+/* Bytes of an endpoint URL: no blanks. */
+static int
+is_visible(unsigned char c)
+{
+	return c > 0x20;
+}
+
+/* How many bytes at the start of s[0..n) pass ok. */
+static size_t
+span(const char *s, size_t n, int (*ok)(unsigned char))
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '_' || s[i] == '.'))
-			return 0;
-	return 1;
+	for (i = 0; i < n && ok((unsigned char)s[i]); i++)
+		;
+	return i;
 }
 
 /* An http:// or https:// URL without blanks. */
 static int
 good_endpoint(const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20)
-			return 0;
+	if (span(s, n, is_visible) < n)
+		return 0;
 	return (n > 8 && strncasecmp(s, "https://", 8) == 0) ||
 	    (n > 7 && strncasecmp(s, "http://", 7) == 0);
 }
@@ -461,10 +465,10 @@ bind_column(const struct br_row *row, const char *name, char **out,
 	if (f->kind == BR_V_JSON)
 		r = br_problems_addf(ps, "TYPE", "column '%s' must be text, "
 		    "got a JSON array: '%s'", name, q);
-	else if (has_control(s, n))
+	else if (span(s, n, is_text) < n)
 		r = br_problems_addf(ps, "CONTROL", "column '%s' contains a "
 		    "control character: '%s'", name, q);
-	else if (strcmp(name, "region") == 0 && !good_region(s, n))
+	else if (strcmp(name, "region") == 0 && span(s, n, is_region) < n)
 		r = br_problems_addf(ps, "FORMAT", "column 'region' must hold "
 		    "letters, digits, '-', '_' and '.' only, got '%s'", q);
 	else if (strcmp(name, "region") != 0 && !good_endpoint(s, n))

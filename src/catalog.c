@@ -16,11 +16,11 @@
 
 /* ---- names and lookups ---- */
 
-static const char *const type_names[] = {
+const char *const br_catalog_type_names[] = {
 	NULL, "string", "integer", "long", "boolean", "enum", "epoch_ms",
 	"number"
 };
-static const char *const loc_names[] = {
+const char *const br_catalog_loc_names[] = {
 	NULL, "path", "header", "query", "body"
 };
 
@@ -28,7 +28,7 @@ const char *
 br_ptype_name(enum br_ptype t)
 {
 	if ((int)t >= BR_T_STRING && (int)t <= BR_T_NUMBER)
-		return type_names[t];
+		return br_catalog_type_names[t];
 	return "?";
 }
 
@@ -36,7 +36,7 @@ const char *
 br_ploc_name(enum br_ploc l)
 {
 	if ((int)l >= BR_IN_PATH && (int)l <= BR_IN_BODY)
-		return loc_names[l];
+		return br_catalog_loc_names[l];
 	return "?";
 }
 

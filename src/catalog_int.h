@@ -12,6 +12,11 @@
 #include "catalog.h"
 #include "err.h"
 
+/* The names of the types and of "in" by number (br_ptype, br_ploc);
+ * [0] is NULL. */
+extern const char *const	br_catalog_type_names[];
+extern const char *const	br_catalog_loc_names[];
+
 /* Frees what op (or s) holds and zeroes it. */
 void	br_catalog_op_free(struct br_op *op);
 void	br_catalog_service_free(struct br_service *s);

@@ -366,6 +366,23 @@ op_service(struct loader *ld, const cJSON *jo, struct br_op *op, long line,
 	return 0;
 }
 
+/* The member key of jo into *v: absent (NULL, *n 0) or an array of *n
+ * items; anything else is an error ("'key' must be an array<what>"). */
+static int
+get_array(struct loader *ld, const cJSON *jo, const char *key,
+    const char *what, const cJSON **v, size_t *n, long line,
+    const char *ctx)
+{
+	*v = cJSON_GetObjectItemCaseSensitive(jo, key);
+	*n = 0;
+	if (*v != NULL && !cJSON_IsArray(*v))
+		return br_loader_err(ld, line, ctx, "'%s' must be an array%s",
+		    key, what);
+	if (*v != NULL)
+		*n = (size_t)cJSON_GetArraySize(*v);
+	return 0;
+}
+
 /* "success": HTTP statuses, [200] when absent or empty. */
 static int
 op_success(struct loader *ld, const cJSON *jo, struct br_op *op, long line,
@@ -373,12 +390,11 @@ op_success(struct loader *ld, const cJSON *jo, struct br_op *op, long line,
 {
 	const cJSON *v, *it;
 	size_t n;
+	int r;
 
-	v = cJSON_GetObjectItemCaseSensitive(jo, "success");
-	if (v != NULL && !cJSON_IsArray(v))
-		return br_loader_err(ld, line, ctx, "'success' must be an "
-		    "array of HTTP status codes");
-	n = v != NULL ? (size_t)cJSON_GetArraySize(v) : 0;
+	if ((r = get_array(ld, jo, "success", " of HTTP status codes", &v, &n,
+	    line, ctx)) != 0)
+		return r;
 	if ((op->success = calloc(n > 0 ? n : 1, sizeof(int))) == NULL)
 		return br_loader_nomem(ld);
 	if (n == 0) {
@@ -421,12 +437,11 @@ op_response(struct loader *ld, const cJSON *jo, struct br_op *op,
 {
 	const cJSON *v, *it;
 	size_t n;
+	int r;
 
-	v = cJSON_GetObjectItemCaseSensitive(jo, "response");
-	if (v != NULL && !cJSON_IsArray(v))
-		return br_loader_err(ld, line, ctx, "'response' must be an "
-		    "array of field names");
-	n = v != NULL ? (size_t)cJSON_GetArraySize(v) : 0;
+	if ((r = get_array(ld, jo, "response", " of field names", &v, &n,
+	    line, ctx)) != 0)
+		return r;
 	if (n > 0 && (op->response = calloc(n, sizeof(char *))) == NULL)
 		return br_loader_nomem(ld);
 	if (v == NULL)
@@ -454,11 +469,8 @@ op_params(struct loader *ld, const cJSON *jo, struct br_op *op,
 	size_t n;
 	int r;
 
-	v = cJSON_GetObjectItemCaseSensitive(jo, "params");
-	if (v != NULL && !cJSON_IsArray(v))
-		return br_loader_err(ld, line, ctx, "'params' must be an "
-		    "array");
-	n = v != NULL ? (size_t)cJSON_GetArraySize(v) : 0;
+	if ((r = get_array(ld, jo, "params", "", &v, &n, line, ctx)) != 0)
+		return r;
 	if (n > 0 && (op->params = calloc(n, sizeof(*op->params))) == NULL)
 		return br_loader_nomem(ld);
 	if (v == NULL)

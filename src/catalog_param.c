@@ -143,55 +143,63 @@ param_name(struct loader *ld, const cJSON *jp, struct br_param *p,
 	return 0;
 }
 
-/* "in": path, header, query or body. */
+/* A string member whose value is one of a list of names. */
+struct choice {
+	const char		*key;
+	int			 required;
+	const char *const	*names;		/* [1..n]; [0] unused */
+	int			 n;
+	const char		*label;		/* "unknown LABEL 'x'" */
+	const char		*choices;	/* the names, for messages */
+};
+
+static const struct choice in_choice = {
+	"in", 1, br_catalog_loc_names, BR_IN_BODY, "'in'",
+	"path, header, query or body"
+};
+static const struct choice type_choice = {
+	"type", 0, br_catalog_type_names, BR_T_NUMBER, "type",
+	"string, integer, long, boolean, enum, epoch_ms or number"
+};
+
+/* The number of ch's name given in jp into *out, 0 when absent (and not
+ * required); an unknown name is an error. */
 static int
-param_in(struct loader *ld, const cJSON *jp, struct br_param *p,
-    long line, const char *ctx)
+get_choice(struct loader *ld, const cJSON *jp, const struct choice *ch,
+    int *out, long line, const char *ctx)
 {
-	static const char *const ins[] = {
-		NULL, "path", "header", "query", "body"
-	};
 	char q[BR_QUOTE_BUF], *s = NULL;
 	int r, i;
 
-	if ((r = br_loader_get_str(ld, jp, "in", 1, &s, line, ctx)) != 0)
+	*out = 0;
+	if ((r = br_loader_get_str(ld, jp, ch->key, ch->required, &s, line,
+	    ctx)) != 0 || s == NULL)
 		return r;
-	for (i = BR_IN_PATH; i <= BR_IN_BODY; i++)
-		if (strcmp(s, ins[i]) == 0)
-			p->in = (enum br_ploc)i;
-	if (p->in == 0) {
+	for (i = 1; i <= ch->n; i++)
+		if (strcmp(s, ch->names[i]) == 0)
+			*out = i;
+	if (*out == 0) {
 		br_text_quotez(q, sizeof(q), s);
-		free(s);
-		return br_loader_err(ld, line, ctx, "unknown 'in' '%s' (path, "
-		    "header, query or body)", q);
+		r = br_loader_err(ld, line, ctx, "unknown %s '%s' (%s)",
+		    ch->label, q, ch->choices);
 	}
 	free(s);
-	return 0;
+	return r;
 }
 
-/* "type", string when absent. */
+/* "in" (path, header, query or body) and "type" (string when absent). */
 static int
-param_type(struct loader *ld, const cJSON *jp, struct br_param *p,
+param_in_type(struct loader *ld, const cJSON *jp, struct br_param *p,
     long line, const char *ctx)
 {
-	char q[BR_QUOTE_BUF], *s = NULL;
 	int r, i;
 
-	if ((r = br_loader_get_str(ld, jp, "type", 0, &s, line, ctx)) != 0)
+	if ((r = get_choice(ld, jp, &in_choice, &i, line, ctx)) != 0)
 		return r;
-	if (s == NULL)
-		p->type = BR_T_STRING;
-	for (i = BR_T_STRING; s != NULL && i <= BR_T_NUMBER; i++)
-		if (strcmp(s, br_ptype_name((enum br_ptype)i)) == 0)
-			p->type = (enum br_ptype)i;
-	if (p->type == 0) {
-		br_text_quotez(q, sizeof(q), s);
-		free(s);
-		return br_loader_err(ld, line, ctx, "unknown type '%s' "
-		    "(string, integer, long, boolean, enum, epoch_ms or "
-		    "number)", q);
-	}
-	free(s);
+	p->in = (enum br_ploc)i;
+	if ((r = get_choice(ld, jp, &type_choice, &i, line, ctx)) != 0)
+		return r;
+	p->type = i != 0 ? (enum br_ptype)i : BR_T_STRING;
 	return 0;
 }
 
@@ -364,8 +372,7 @@ br_catalog_parse_param(struct loader *ld, const cJSON *jp, size_t idx,
 		line = opline;
 	if ((r = br_loader_check_keys(ld, jp, keys, line, ctx)) != 0 ||
 	    (r = param_name(ld, jp, p, line, ctx)) != 0 ||
-	    (r = param_in(ld, jp, p, line, ctx)) != 0 ||
-	    (r = param_type(ld, jp, p, line, ctx)) != 0 ||
+	    (r = param_in_type(ld, jp, p, line, ctx)) != 0 ||
 	    (r = param_required(ld, jp, p, line, ctx)) != 0 ||
 	    (r = param_wire(ld, jp, p, line, ctx)) != 0 ||
 	    (r = param_limits(ld, jp, p, line, ctx)) != 0 ||
