@@ -12,6 +12,7 @@
  * themselves), and a failed load must leave the catalog as it was.
  */
 #include "fuzz_common.h"
+#include "bind.h"
 #include "catalog.h"
 
 static FILE *devnull;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog.h"
+#include "bind.h"
 #include "retry.h"
 
 enum br_cmd { BR_CMD_NONE = 0, BR_CMD_RUN, BR_CMD_VALIDATE, BR_CMD_OPS,

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "catalog.h"
+#include "bind.h"
 #include "err.h"
 #include "httpreq.h"
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "bind.h"
 #include "catalog.h"
 #include "cli.h"
 #include "delayq.h"

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 
+#include "bind.h"
 #include "catalog.h"
 #include "err.h"
 #include "manifest.h"

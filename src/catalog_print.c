@@ -1,0 +1,172 @@
+/*
+ * catalog_print.c - "bulkrun ops": the list of operations, and one
+ * operation in detail; see catalog.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "text.h"
+
+static void
+csv_cell(FILE *f, const char *s)
+{
+	const char *p;
+
+	if (s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
+	    (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void
+br_catalog_print_list(const struct br_catalog *c, void *fp)
+{
+	FILE *f = fp;
+	size_t i, w = 0, rw = 0, n;
+
+	for (i = 0; i < c->nops; i++) {
+		if ((n = strlen(c->ops[i].name)) > w)
+			w = n;
+		if ((n = strlen(c->ops[i].method) + 1 +
+		    strlen(c->ops[i].path)) > rw)
+			rw = n;
+	}
+	for (i = 0; i < c->nops; i++) {
+		const struct br_op *op = &c->ops[i];
+
+		n = strlen(op->method) + 1 + strlen(op->path);
+		fprintf(f, "%-*s  %s %s%*s  %s\n", (int)w, op->name,
+		    op->method, op->path, (int)(rw - n), "",
+		    op->summary != NULL ? op->summary : "");
+	}
+}
+
+static void
+limits_text(const struct br_param *p, char *buf, size_t sz)
+{
+	size_t i, o = 0;
+	int n;
+
+	buf[0] = '\0';
+	if (p->type == BR_T_ENUM) {
+		for (i = 0; i < p->nenums && o < sz; i++) {
+			n = snprintf(buf + o, sz - o, "%s%s", i > 0 ? "|" :
+			    "", p->enums[i]);
+			if (n < 0)
+				break;
+			o += (size_t)n;
+		}
+	} else if (p->min_length >= 0 && p->max_length >= 0)
+		snprintf(buf, sz, "%ld..%ld chars", p->min_length,
+		    p->max_length);
+	else if (p->min_length >= 0)
+		snprintf(buf, sz, ">= %ld chars", p->min_length);
+	else if (p->max_length >= 0)
+		snprintf(buf, sz, "<= %ld chars", p->max_length);
+	else if (p->has_min && p->has_max)
+		snprintf(buf, sz, "%" PRId64 "..%" PRId64, p->min, p->max);
+	else if (p->has_min)
+		snprintf(buf, sz, ">= %" PRId64, p->min);
+	else if (p->has_max)
+		snprintf(buf, sz, "<= %" PRId64, p->max);
+	else if (p->type == BR_T_INTEGER)
+		snprintf(buf, sz, "32-bit");
+	else if (p->type == BR_T_LONG)
+		snprintf(buf, sz, "64-bit");
+}
+
+int
+br_catalog_print_op(const struct br_catalog *c, const char *name, void *fp,
+    struct br_err *err)
+{
+	FILE *f = fp;
+	const struct br_op *op;
+	const struct br_service *svc;
+	const struct br_param *p;
+	const char *sug;
+	char lim[256], q[BR_QUOTE_BUF];
+	size_t i, wn = 4, wi = 2, wt = 4, wl = 6, n;
+
+	if ((op = br_catalog_find(c, name)) == NULL) {
+		br_text_quotez(q, sizeof(q), name != NULL ? name : "");
+		if ((sug = br_catalog_suggest(c, name)) != NULL)
+			return br_errf(err, BR_EINPUT, NULL, 0, "unknown "
+			    "operation '%s'; did you mean '%s'?", q, sug);
+		return br_errf(err, BR_EINPUT, NULL, 0, "unknown operation "
+		    "'%s' (bulkrun ops lists them)", q);
+	}
+	svc = br_catalog_service(c, op->service);
+	fprintf(f, "%s: %s\n\n", op->name, op->summary);
+	fprintf(f, "  request:   %s %s\n", op->method, op->path);
+	fprintf(f, "  service:   %s", op->service);
+	if (svc != NULL)
+		fprintf(f, " (%s)", svc->endpoint);
+	fprintf(f, "\n  success:   ");
+	for (i = 0; i < op->nsuccess; i++)
+		fprintf(f, "%s%d", i > 0 ? ", " : "", op->success[i]);
+	fprintf(f, "\n  idempotent: %s", op->idempotent ? "yes (a call that "
+	    "got no answer is retried)" : "no (a call that got no answer is "
+	    "retried only with --retry-on net-unsafe)");
+	fprintf(f, "\n\nparameters:\n");
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if ((n = strlen(p->name)) > wn)
+			wn = n;
+		if ((n = strlen(br_ploc_name(p->in))) > wi)
+			wi = n;
+		if ((n = strlen(br_ptype_name(p->type))) > wt)
+			wt = n;
+		limits_text(p, lim, sizeof(lim));
+		if ((n = strlen(lim)) > wl)
+			wl = n;
+	}
+	if (op->nparams == 0)
+		fprintf(f, "  (none)\n");
+	else
+		fprintf(f, "  %-*s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn,
+		    "NAME", (int)wi, "IN", (int)wt, "TYPE", "REQUIRED",
+		    (int)wl, "LIMITS", "DESCRIPTION");
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		limits_text(p, lim, sizeof(lim));
+		fprintf(f, "  %-*s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn,
+		    p->name, (int)wi, br_ploc_name(p->in), (int)wt,
+		    br_ptype_name(p->type), p->required ? "yes" : "no",
+		    (int)wl, lim, p->description != NULL ?
+		    p->description : "");
+	}
+	fprintf(f, "\nresponse fields: ");
+	for (i = 0; i < op->nresponse; i++)
+		fprintf(f, "%s%s", i > 0 ? ", " : "", op->response[i]);
+	if (op->nresponse == 0)
+		fprintf(f, "(none)");
+	fprintf(f, "\n\nexample CSV:\nop");
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->required || p->example != NULL) {
+			fputc(',', f);
+			csv_cell(f, p->name);
+		}
+	}
+	fputc('\n', f);
+	csv_cell(f, op->name);
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->required || p->example != NULL) {
+			fputc(',', f);
+			csv_cell(f, p->example != NULL ? p->example : "");
+		}
+	}
+	fputc('\n', f);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * text.h - small text helpers for the catalog and the checking of rows:
+ * blanks, copies, ASCII case, quoting a value for a message, decimal
+ * integers.  Pure; no allocation but br_text_ndup().
+ */
+#ifndef BR_TEXT_H
+#define BR_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BR_QUOTE_MAX	60			/* bytes of a value shown */
+#define BR_QUOTE_BUF	(BR_QUOTE_MAX * 4 + 8)	/* room for a quoted one */
+
+/* Trims blanks (ASCII blanks, and U+00A0 NO-BREAK SPACE as spreadsheets
+ * write it) around s[0..*len): returns the start, shortens *len. */
+const char	*br_text_trim(const char *s, size_t *len);
+/* 1 when s[0..len) is empty or only blanks (as br_text_trim()). */
+int		 br_text_blank(const char *s, size_t len);
+/* A NUL-terminated copy of s[0..n), or NULL when out of memory.  The
+ * caller frees it. */
+char		*br_text_ndup(const char *s, size_t n);
+/* ASCII lower case of c; other bytes unchanged. */
+int		 br_text_lower(int c);
+/* 1 when a and b are equal ignoring ASCII case, else 0. */
+int		 br_text_eqi(const char *a, const char *b);
+/* Quotes s[0..len) for a message into buf: at most BR_QUOTE_MAX bytes of
+ * it, control bytes and bytes of invalid UTF-8 as \xNN, "..." when cut.
+ * bufsz BR_QUOTE_BUF holds any value. */
+void		 br_text_quote(char *buf, size_t bufsz, const char *s,
+		    size_t len);
+/* Same for a NUL-terminated s. */
+void		 br_text_quotez(char *buf, size_t bufsz, const char *s);
+/* Parses an optionally signed decimal integer, the whole of s[0..len)
+ * (no blanks): 0 with *out set, -1 when it is not one, -2 when it is one
+ * beyond 64 bits. */
+int		 br_text_int64(const char *s, size_t len, int64_t *out);
+
+#endif
