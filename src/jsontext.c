@@ -1,9 +1,14 @@
 /*
  * jsontext.c - checks on pieces of JSON text; see jsontext.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "jsontext.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 int
 br_jsontext_is_number(const char *s, size_t n)
@@ -75,4 +80,146 @@ br_jsontext_escape_len(const char *s, size_t n, size_t i)
 	    (lo = hex4(s + i + 8, n - i - 8)) >= 0xdc00 && lo <= 0xdfff)
 		return 12;
 	return 0;
+}
+
+/* ---- JSON text for a report line ---- */
+
+/* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD. */
+char *
+br_jsontext_utf8_clean(const char *s, size_t n)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	size_t i = 0, len;
+
+	br_strbuf_add(&sb, "", 0);
+	while (i < n) {
+		len = s[i] != '\0' ? br_utf8_seq(s + i, n - i, NULL) : 0;
+		if (len == 0) {
+			br_strbuf_addstr(&sb, "\xef\xbf\xbd");
+			i++;
+		} else {
+			br_strbuf_add(&sb, s + i, len);
+			i += len;
+		}
+	}
+	return br_strbuf_detach(&sb);
+}
+
+cJSON *
+br_jsontext_string(const char *s, size_t n)
+{
+	cJSON *j;
+	char *c;
+
+	if ((c = br_jsontext_utf8_clean(s, n)) == NULL)
+		return NULL;
+	j = cJSON_CreateString(c);
+	free(c);
+	return j;
+}
+
+/*
+ * Whether s (cJSON parses it) can go into a line as it is: no control
+ * bytes (so no line break), valid UTF-8, valid escapes, and only strict
+ * numbers, so that big integers are not rounded by a round trip through
+ * a double.
+ */
+static int
+raw_ok(const char *s)
+{
+	size_t i = 0, j, n = strlen(s);
+	char *c;
+	int ok;
+
+	if ((c = br_jsontext_utf8_clean(s, n)) == NULL)
+		return 0;
+	ok = strcmp(c, s) == 0;
+	free(c);
+	for (i = 0; ok && i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			ok = 0;
+	i = 0;
+	while (ok && i < n) {
+		if (s[i] == '"') {
+			for (i++; ok && i < n && s[i] != '"'; )
+				if (s[i] != '\\')
+					i++;
+				else if ((j = br_jsontext_escape_len(s, n,
+				    i)) != 0)
+					i += j;
+				else
+					ok = 0;
+			i++;
+		} else if (strchr("-0123456789", s[i]) != NULL) {
+			for (j = i; j < n && strchr("+-.eE0123456789", s[j]) !=
+			    NULL; j++)
+				;
+			ok = br_jsontext_is_number(s + i, j - i);
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	return ok;
+}
+
+/*
+ * Makes every key and string of a parsed tree valid UTF-8 (cJSON keeps
+ * bytes as they came, and decodes bad escapes into bad bytes).  The
+ * depth is bounded by cJSON's nesting limit.  0 or -1 (out of memory).
+ */
+static int
+clean_tree(cJSON *j)
+{
+	char *c;
+
+	for (; j != NULL; j = j->next) {
+		if (j->string != NULL && !(j->type & cJSON_StringIsConst)) {
+			if ((c = br_jsontext_utf8_clean(j->string, strlen(j->string))) ==
+			    NULL)
+				return -1;
+			if (strcmp(c, j->string) != 0) {
+				cJSON_free(j->string);
+				j->string = c;	/* cJSON free()s it */
+			} else {
+				free(c);
+			}
+		}
+		if (cJSON_IsString(j) && j->valuestring != NULL) {
+			if ((c = br_jsontext_utf8_clean(j->valuestring,
+			    strlen(j->valuestring))) == NULL)
+				return -1;
+			if (strcmp(c, j->valuestring) != 0 &&
+			    cJSON_SetValuestring(j, c) == NULL) {
+				free(c);
+				return -1;
+			}
+			free(c);
+		}
+		if (j->child != NULL && clean_tree(j->child) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A JSON text as an item: raw when safe, else parsed and cleaned, else
+ * a string. */
+cJSON *
+br_jsontext_item(const char *s, size_t n)
+{
+	cJSON *j;
+
+	if (memchr(s, '\0', n) == NULL &&
+	    (j = cJSON_ParseWithOpts(s, NULL, 1)) != NULL) {
+		if (raw_ok(s)) {
+			cJSON_Delete(j);
+			return cJSON_CreateRaw(s);
+		}
+		if (clean_tree(j) != 0) {
+			cJSON_Delete(j);
+			return NULL;
+		}
+		return j;
+	}
+	return br_jsontext_string(s, n);
 }

@@ -22,4 +22,17 @@ int	br_jsontext_is_number(const char *s, size_t n);
  */
 size_t	br_jsontext_escape_len(const char *s, size_t n, size_t i);
 
+struct cJSON;
+
+/* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD; NULL when out of
+ * memory. */
+char	*br_jsontext_utf8_clean(const char *s, size_t n);
+/* A cJSON string of s[0..n) made valid UTF-8; NULL when out of memory. */
+struct cJSON *br_jsontext_string(const char *s, size_t n);
+/* A JSON text as an item: raw when it can go into a line as it is (valid
+ * UTF-8, no control bytes, strict numbers, so big integers keep their
+ * digits), else parsed with every string made valid UTF-8, else a string.
+ * NULL when out of memory. */
+struct cJSON *br_jsontext_item(const char *s, size_t n);
+
 #endif
