@@ -1,3 +1,8 @@
+/*
+ * cli.c - the command line into struct br_opts: commands, options and
+ * their values (durations, rates, shards), usage text.  Prints usage
+ * errors; exits nowhere.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,6 @@
+/*
+ * delayq.c - rows waiting for their retry; see delayq.h.
+ */
 #include <stdlib.h>
 
 #include "delayq.h"

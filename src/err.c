@@ -1,3 +1,6 @@
+/*
+ * err.c - the first-cause error record; see err.h.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 

@@ -1,3 +1,11 @@
+/*
+ * http.c - sends requests with libcurl, many at once on one thread (the
+ * worker's): one multi handle, one reused easy handle per transfer slot,
+ * connections kept alive.  Each request goes out at most once per
+ * br_http_start: libcurl's own re-send on a dead kept-alive connection is
+ * stopped in the pre-request callback.  The only file that includes
+ * <curl/curl.h>.
+ */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,9 @@
+/*
+ * pool.c - worker threads and their queues.  The main thread submits jobs
+ * and collects them; each worker drives its share through the driver
+ * (xferdrv.c for HTTP).  One mutex guards the queues; nothing else is
+ * shared.
+ */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>

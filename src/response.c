@@ -1,3 +1,6 @@
+/*
+ * response.c - the NET.* table and releasing an answer; see response.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 

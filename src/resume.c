@@ -1,3 +1,10 @@
+/*
+ * resume.c - --resume REPORT: reads the succeeded rows of an earlier
+ * report (CSV through the manifest reader, or JSON Lines), keeps a small
+ * table of them (row number, request fingerprint, value fingerprint),
+ * marks the rows of this run that ask the same, and writes those into the
+ * new report as they were.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>

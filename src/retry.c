@@ -1,3 +1,6 @@
+/*
+ * retry.c - what is retried, backoff, Retry-After; see retry.h.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/*
+ * svclimit.c - global, per-service and adaptive rate limits; see
+ * svclimit.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

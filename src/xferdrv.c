@@ -1,3 +1,6 @@
+/*
+ * xferdrv.c - the pool's driver over HTTP; see xferdrv.h.
+ */
 #include "http.h"
 #include "xferdrv.h"
 
