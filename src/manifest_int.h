@@ -151,6 +151,68 @@ int	br_mf_csv_next(struct br_manifest *m, struct br_row *row,
 	    struct br_err *err);
 void	br_mf_csv_release(struct br_manifest *m);
 
+/* manifest_jscan.c: JSON values at the reader.  Each returns 0 or BR_E*
+ * (err set, FILE:LINE); out NULL: checked only. */
+#define MAX_DEPTH	256		/* JSON nesting */
+
+#define J_EOF		BR_READER_EOF
+#define J_ERR		BR_READER_ERR
+
+enum jmode {
+	J_SKIP,			/* check only */
+	J_RAW,			/* copy as written (compact) */
+	J_TEXT			/* unescape */
+};
+
+/* The next byte, not consumed; J_EOF, or J_ERR (err set). */
+static inline int
+jpeek(struct br_manifest *m, struct br_err *err)
+{
+	return br_reader_peek(&m->rd, err);
+}
+
+/* Consumes the byte jpeek() returned. */
+static inline void
+jadv(struct br_manifest *m)
+{
+	br_reader_adv(&m->rd);
+}
+
+
+static inline int
+jis_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Skips blanks and line breaks. */
+void	br_jscan_ws(struct br_manifest *m, struct br_err *err);
+/* After a member of an object: 1 another member follows (after ','), 0
+ * the object ended ('}'), else BR_E*. */
+int	br_jscan_member_next(struct br_manifest *m, struct br_err *err);
+/* The byte c (or J_EOF, J_ERR) where expected (NULL: anything) was due. */
+int	br_jscan_found(struct br_manifest *m, struct br_err *err, int c,
+	    const char *expected);
+/* The byte c after the top-level value, what. */
+int	br_jscan_after(struct br_manifest *m, struct br_err *err, int c,
+	    const char *what);
+/* Appends s[0..n) to b (NULL: nothing), within the row limit. */
+int	br_jscan_put(struct br_manifest *m, struct br_err *err,
+	    struct br_strbuf *b, const void *s, size_t n);
+/* The string at the reader ('"') to out, per mode. */
+int	br_jscan_string(struct br_manifest *m, struct br_err *err,
+	    struct br_strbuf *out, enum jmode mode);
+/* The number at the reader, as written. */
+int	br_jscan_number(struct br_manifest *m, struct br_err *err,
+	    struct br_strbuf *out);
+/* true, false or null (*kind BR_V_BOOL, BR_V_NULL); writes "true" or
+ * "false", and "null" only if raw. */
+int	br_jscan_literal(struct br_manifest *m, struct br_err *err,
+	    struct br_strbuf *out, int raw, int *kind);
+/* Any value, copied compactly to out; depth: of the nesting so far. */
+int	br_jscan_capture(struct br_manifest *m, struct br_err *err,
+	    struct br_strbuf *out, int depth);
+
 /* manifest_json.c: JSON (an array of rows, or {"defaults",
  * "operations"}) and JSON Lines. */
 int	br_mf_json_open(struct br_manifest *m, struct br_err *err);

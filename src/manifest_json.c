@@ -1,7 +1,8 @@
 /*
  * manifest_json.c - JSON and JSON Lines manifests, by a small streaming
  * parser of our own over the line-counting reader (cJSON would need the
- * whole text and would reformat numbers).
+ * whole text and would reformat numbers); the values are scanned by
+ * manifest_jscan.c.
  *
  * Rows are parsed one at a time, flattened into json.jf/json.jb (nested
  * objects give dotted names), then copied into the row.  A {"defaults",
@@ -10,538 +11,10 @@
  * known before the first row; rows are then read from the offset of the
  * operations array.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest_int.h"
-#include "utf8.h"
-
-#define MAX_DEPTH	256
-
-#define J_EOF		BR_READER_EOF
-#define J_ERR		BR_READER_ERR
-
-enum jmode {
-	J_SKIP,			/* check only */
-	J_RAW,			/* copy as written (compact) */
-	J_TEXT			/* unescape */
-};
-
-/* The next byte, not consumed; J_EOF, or J_ERR (err set). */
-static inline int
-jpeek(struct br_manifest *m, struct br_err *err)
-{
-	return br_reader_peek(&m->rd, err);
-}
-
-/* Consumes the byte jpeek() returned. */
-static inline void
-jadv(struct br_manifest *m)
-{
-	br_reader_adv(&m->rd);
-}
-
-static void
-jws(struct br_manifest *m, struct br_err *err)
-{
-	int c;
-
-	while ((c = jpeek(m, err)) == ' ' || c == '\t' || c == '\n' ||
-	    c == '\r')
-		jadv(m);
-}
-
-static int	jfound(struct br_manifest *, struct br_err *, int,
-		    const char *);
-
-/*
- * After a member of an object: ',' (and then another member must follow)
- * or the closing '}'.  1: another member, 0: the object ended, < 0: an
- * error (err set).
- */
-static int
-jobject_next(struct br_manifest *m, struct br_err *err)
-{
-	int c;
-
-	jws(m, err);
-	c = jpeek(m, err);
-	if (c == ',') {
-		jadv(m);
-		jws(m, err);
-		if (jpeek(m, err) == '}')
-			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-			    "trailing comma before '}'");
-		return 1;
-	}
-	if (c == '}') {
-		jadv(m);
-		return 0;
-	}
-	return jfound(m, err, c, "',' or '}'");
-}
-
-static int
-jfound(struct br_manifest *m, struct br_err *err, int c,
-    const char *expected)
-{
-	char what[32];
-
-	if (c == J_ERR)
-		return BR_EIO;
-	if (c == 0)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line, NUL_MSG);
-	if (c == J_EOF)
-		snprintf(what, sizeof(what), "end of file");
-	else if (c > 0x20 && c < 0x7f)
-		snprintf(what, sizeof(what), "'%c'", c);
-	else
-		snprintf(what, sizeof(what), "byte 0x%02x", (unsigned)c);
-	if (expected == NULL)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "unexpected %s", what);
-	return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-	    "expected %s, found %s", expected, what);
-}
-
-/* Something (c) after the top-level value. */
-static int
-jafter(struct br_manifest *m, struct br_err *err, int c, const char *what)
-{
-	if (c == J_ERR)
-		return BR_EIO;
-	if (c == 0)
-		return jfound(m, err, c, NULL);
-	if (c > 0x20 && c < 0x7f)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "unexpected '%c' after the %s", c, what);
-	return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-	    "unexpected byte 0x%02x after the %s", (unsigned)c, what);
-}
-
-static int
-jtoobig(struct br_manifest *m, struct br_err *err)
-{
-	return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-	    "row is larger than %u MiB", BR_MANIFEST_MAX_ROW >> 20);
-}
-
-/* Appends to b (NULL: nothing), within the row limit. */
-static int
-jput(struct br_manifest *m, struct br_err *err, struct br_strbuf *b,
-    const void *s, size_t n)
-{
-	if (b == NULL)
-		return 0;
-	if (b->len + n > MAX_ROW)
-		return jtoobig(m, err);
-	if (n > 0 && n < b->cap - b->len) {
-		/* it fits: the hot path, without a call to strbuf.c */
-		memcpy(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	if (br_strbuf_try_add(b, s, n) != 0)
-		return br_mf_nomem(err);
-	return 0;
-}
-
-static int
-jhex4(struct br_manifest *m, struct br_err *err, unsigned *v, char raw[4])
-{
-	int i, c;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		c = jpeek(m, err);
-		if (c >= '0' && c <= '9')
-			*v = *v * 16 + (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v = *v * 16 + (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v = *v * 16 + (unsigned)(c - 'A' + 10);
-		else if (c == J_ERR)
-			return BR_EIO;
-		else
-			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-			    "invalid \\u escape in a string");
-		raw[i] = (char)c;
-		jadv(m);
-	}
-	return 0;
-}
-
-/* The escape after a backslash: *esc gets the byte of a one-letter
- * escape, or 0 for \u (not consumed); *c the letter. */
-static int
-jescape(struct br_manifest *m, struct br_err *err, int *c, char *esc)
-{
-	*c = jpeek(m, err);
-	*esc = 0;
-	switch (*c) {
-	case '"':
-	case '\\':
-	case '/':
-		*esc = (char)*c;
-		break;
-	case 'b':
-		*esc = '\b';
-		break;
-	case 'f':
-		*esc = '\f';
-		break;
-	case 'n':
-		*esc = '\n';
-		break;
-	case 'r':
-		*esc = '\r';
-		break;
-	case 't':
-		*esc = '\t';
-		break;
-	case 'u':
-		break;
-	case J_ERR:
-		return BR_EIO;
-	default:
-		if (*c > 0x20 && *c < 0x7f)
-			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-			    "invalid escape '\\%c' in a string", *c);
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "invalid escape in a string");
-	}
-	jadv(m);
-	return 0;
-}
-
-static int
-junpaired(struct br_manifest *m, struct br_err *err)
-{
-	return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-	    "invalid \\u escape (unpaired surrogate)");
-}
-
-/*
- * The hex digits of a \u escape (the "\u" consumed) and, after a high
- * surrogate, the low one's \uXXXX: *cp gets the code point, raw[0..*n)
- * the escape as written (6 or 12 bytes).
- */
-static int
-jescape_u(struct br_manifest *m, struct br_err *err, unsigned *cp,
-    char raw[12], size_t *n)
-{
-	unsigned lo;
-	char u[4];
-	int rv;
-
-	if ((rv = jhex4(m, err, cp, u)) != 0)
-		return rv;
-	memcpy(raw, "\\u", 2);
-	memcpy(raw + 2, u, 4);
-	*n = 6;
-	if (*cp == 0)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "NUL character in string");
-	if (*cp >= 0xdc00 && *cp <= 0xdfff)
-		return junpaired(m, err);
-	if (*cp >= 0xd800 && *cp <= 0xdbff) {
-		if (jpeek(m, err) != '\\')
-			return junpaired(m, err);
-		jadv(m);
-		if (jpeek(m, err) != 'u')
-			return junpaired(m, err);
-		jadv(m);
-		if ((rv = jhex4(m, err, &lo, u)) != 0)
-			return rv;
-		if (lo < 0xdc00 || lo > 0xdfff)
-			return junpaired(m, err);
-		memcpy(raw + 6, "\\u", 2);
-		memcpy(raw + 8, u, 4);
-		*n = 12;
-		*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
-	}
-	return 0;
-}
-
-/* A control byte c inside the string that began on line0. */
-static int
-jcontrol(struct br_manifest *m, struct br_err *err, int c, long line0)
-{
-	if (c == 0)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line, NUL_MSG);
-	if (c == '\n' || c == '\r')
-		return br_errf(err, BR_EINPUT, m->name, line0,
-		    "line break inside a string (write it as \\n)");
-	return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-	    "control character 0x%02x inside a string", c);
-}
-
-/* Copies the run of plain bytes at the reader to out at once. */
-static int
-jplain(struct br_manifest *m, struct br_err *err, struct br_strbuf *out)
-{
-	struct reader *r = &m->rd;
-	size_t i, n;
-	int c, rv;
-
-	for (i = r->pos, n = 0; i < r->len; i++, n++) {
-		c = r->buf[i];
-		if (c == '"' || c == '\\' || c < 0x20)
-			break;
-	}
-	if ((rv = jput(m, err, out, r->buf + r->pos, n)) != 0)
-		return rv;
-	r->pos += n;
-	r->prev_cr = 0;
-	return 0;
-}
-
-/* The escape at the reader ('\\'), to out per mode. */
-static int
-jstring_escape(struct br_manifest *m, struct br_err *err,
-    struct br_strbuf *out, enum jmode mode)
-{
-	unsigned cp;
-	char raw[12], u[4], esc;
-	size_t n;
-	int c, rv;
-
-	jadv(m);
-	if ((rv = jescape(m, err, &c, &esc)) != 0)
-		return rv;
-	if (esc != 0) {
-		raw[0] = '\\';
-		raw[1] = (char)c;
-		return jput(m, err, out, mode == J_RAW ? raw : &esc,
-		    mode == J_RAW ? 2 : 1);
-	}
-	if ((rv = jescape_u(m, err, &cp, raw, &n)) != 0)
-		return rv;
-	if (mode == J_RAW)
-		return jput(m, err, out, raw, n);
-	n = br_utf8_put(u, cp);
-	return jput(m, err, out, u, n);
-}
-
-/* The string at the reader ('"'), to out per mode. */
-static int
-jstring(struct br_manifest *m, struct br_err *err, struct br_strbuf *out,
-    enum jmode mode)
-{
-	long line0 = m->rd.line;
-	int c, rv;
-
-	if (mode == J_SKIP)
-		out = NULL;
-	jadv(m);
-	if (mode == J_RAW && (rv = jput(m, err, out, "\"", 1)) != 0)
-		return rv;
-	for (;;) {
-		c = jpeek(m, err);
-		if (c == J_ERR)
-			return BR_EIO;
-		if (c == J_EOF)
-			return br_errf(err, BR_EINPUT, m->name, line0,
-			    "unterminated string");
-		if (c == '"') {
-			jadv(m);
-			return mode == J_RAW ? jput(m, err, out, "\"", 1) : 0;
-		}
-		if (c < 0x20)
-			return jcontrol(m, err, c, line0);
-		if (c != '\\')
-			rv = jplain(m, err, out);
-		else
-			rv = jstring_escape(m, err, out, mode);
-		if (rv != 0)
-			return rv;
-	}
-}
-
-/* Appends the byte c, just peeked, to out and consumes it. */
-static int
-jtake(struct br_manifest *m, struct br_err *err, struct br_strbuf *out,
-    int c)
-{
-	char ch = (char)c;
-	int rv;
-
-	if ((rv = jput(m, err, out, &ch, 1)) != 0)
-		return rv;
-	jadv(m);
-	return 0;
-}
-
-static int
-jdigits(struct br_manifest *m, struct br_err *err, struct br_strbuf *out)
-{
-	int c, rv, n = 0;
-
-	while ((c = jpeek(m, err)) >= '0' && c <= '9') {
-		if ((rv = jtake(m, err, out, c)) != 0)
-			return rv;
-		n++;
-	}
-	if (c == J_ERR)
-		return BR_EIO;
-	if (n == 0)
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "invalid number");
-	return 0;
-}
-
-/* The number at the reader, as written. */
-static int
-jnumber(struct br_manifest *m, struct br_err *err, struct br_strbuf *out)
-{
-	int c, rv;
-
-	c = jpeek(m, err);
-	if (c == '-') {
-		if ((rv = jtake(m, err, out, c)) != 0)
-			return rv;
-		c = jpeek(m, err);
-	}
-	if (c == '0') {
-		if ((rv = jtake(m, err, out, c)) != 0)
-			return rv;
-		c = jpeek(m, err);
-		if (c >= '0' && c <= '9')
-			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-			    "invalid number (leading zero)");
-	} else if ((rv = jdigits(m, err, out)) != 0)
-		return rv;
-	c = jpeek(m, err);
-	if (c == '.') {
-		if ((rv = jtake(m, err, out, c)) != 0 ||
-		    (rv = jdigits(m, err, out)) != 0)
-			return rv;
-		c = jpeek(m, err);
-	}
-	if (c == 'e' || c == 'E') {
-		if ((rv = jtake(m, err, out, c)) != 0)
-			return rv;
-		c = jpeek(m, err);
-		if ((c == '+' || c == '-') &&
-		    (rv = jtake(m, err, out, c)) != 0)
-			return rv;
-		if ((rv = jdigits(m, err, out)) != 0)
-			return rv;
-	}
-	return 0;
-}
-
-/* true, false or null; writes "true"/"false" (or "null" if raw). */
-static int
-jliteral(struct br_manifest *m, struct br_err *err, struct br_strbuf *out,
-    int raw, int *kind)
-{
-	char w[24];
-	size_t n = 0;
-	int c, more = 0;
-
-	while (((c = jpeek(m, err)) >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
-		if (n < 16)
-			w[n++] = (char)c;
-		else
-			more = 1;
-		jadv(m);
-	}
-	w[n] = '\0';
-	if (!more && strcmp(w, "true") == 0)
-		*kind = BR_V_BOOL;
-	else if (!more && strcmp(w, "false") == 0)
-		*kind = BR_V_BOOL;
-	else if (!more && strcmp(w, "null") == 0) {
-		*kind = BR_V_NULL;
-		return raw ? jput(m, err, out, w, n) : 0;
-	} else
-		return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-		    "invalid value '%s%s'", w, more ? "..." : "");
-	return jput(m, err, out, w, n);
-}
-
-static int
-jis_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Any value, copied compactly to out (NULL: only checked). */
-static int
-jcapture(struct br_manifest *m, struct br_err *err, struct br_strbuf *out,
-    int depth)
-{
-	int c, close, rv, kind;
-	char ch;
-
-	c = jpeek(m, err);
-	if (c == '{' || c == '[') {
-		if (depth >= MAX_DEPTH)
-			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
-			    "nested deeper than %d levels", MAX_DEPTH);
-		close = c == '{' ? '}' : ']';
-		ch = (char)c;
-		if ((rv = jput(m, err, out, &ch, 1)) != 0)
-			return rv;
-		jadv(m);
-		jws(m, err);
-		ch = (char)close;
-		if (jpeek(m, err) == close) {
-			jadv(m);
-			return jput(m, err, out, &ch, 1);
-		}
-		for (;;) {
-			if (close == '}') {
-				if ((c = jpeek(m, err)) != '"')
-					return jfound(m, err, c,
-					    "a key in double quotes");
-				if ((rv = jstring(m, err, out,
-				    out != NULL ? J_RAW : J_SKIP)) != 0)
-					return rv;
-				jws(m, err);
-				if ((c = jpeek(m, err)) != ':')
-					return jfound(m, err, c,
-					    "':' after the key");
-				jadv(m);
-				if ((rv = jput(m, err, out, ":", 1)) != 0)
-					return rv;
-				jws(m, err);
-			}
-			if ((rv = jcapture(m, err, out, depth + 1)) != 0)
-				return rv;
-			jws(m, err);
-			c = jpeek(m, err);
-			if (c == ',') {
-				jadv(m);
-				if ((rv = jput(m, err, out, ",", 1)) != 0)
-					return rv;
-				jws(m, err);
-				if (jpeek(m, err) == close)
-					return br_errf(err, BR_EINPUT, m->name,
-					    m->rd.line, "trailing comma "
-					    "before '%c'", close);
-				continue;
-			}
-			if (c == close) {
-				jadv(m);
-				return jput(m, err, out, &ch, 1);
-			}
-			return jfound(m, err, c, close == '}' ?
-			    "',' or '}'" : "',' or ']'");
-		}
-	}
-	if (c == '"')
-		return jstring(m, err, out, out != NULL ? J_RAW : J_SKIP);
-	if (c == '-' || (c >= '0' && c <= '9'))
-		return jnumber(m, err, out);
-	if (jis_alpha(c))
-		return jliteral(m, err, out, 1, &kind);
-	return jfound(m, err, c, "a value");
-}
 
 static int
 jf_new(struct br_manifest *m, struct br_err *err, long line, int isobj,
@@ -563,8 +36,9 @@ jf_new(struct br_manifest *m, struct br_err *err, long line, int isobj,
 	f->isobj = isobj;
 	f->noff = js->jb.len;
 	f->nlen = js->path.len;
-	if ((rv = jput(m, err, &js->jb, js->path.p, js->path.len)) != 0 ||
-	    (rv = jput(m, err, &js->jb, "", 1)) != 0)
+	if ((rv = br_jscan_put(m, err, &js->jb, js->path.p,
+	    js->path.len)) != 0 ||
+	    (rv = br_jscan_put(m, err, &js->jb, "", 1)) != 0)
 		return rv;
 	f->voff = js->jb.len;
 	f->kind = BR_V_NULL;
@@ -581,8 +55,8 @@ jf_setval(struct br_manifest *m, struct br_err *err, size_t idx,
 	m->json.jf[idx].isobj = 0;
 	m->json.jf[idx].kind = kind;
 	m->json.jf[idx].voff = m->json.jb.len;
-	if ((rv = jput(m, err, &m->json.jb, s, n)) != 0 ||
-	    (rv = jput(m, err, &m->json.jb, "", 1)) != 0)
+	if ((rv = br_jscan_put(m, err, &m->json.jb, s, n)) != 0 ||
+	    (rv = br_jscan_put(m, err, &m->json.jb, "", 1)) != 0)
 		return rv;
 	m->json.jf[idx].vlen = n;
 	return 0;
@@ -601,23 +75,23 @@ jleaf(struct br_manifest *m, struct br_err *err, long line, int depth)
 	c = jpeek(m, err);
 	if (c == '"') {
 		kind = BR_V_STRING;
-		rv = jstring(m, err, &m->json.jb, J_TEXT);
+		rv = br_jscan_string(m, err, &m->json.jb, J_TEXT);
 	} else if (c == '[') {
 		kind = BR_V_JSON;
-		rv = jcapture(m, err, &m->json.jb, depth + 1);
+		rv = br_jscan_capture(m, err, &m->json.jb, depth + 1);
 	} else if (c == '-' || (c >= '0' && c <= '9')) {
 		kind = BR_V_NUMBER;
-		rv = jnumber(m, err, &m->json.jb);
+		rv = br_jscan_number(m, err, &m->json.jb);
 	} else if (jis_alpha(c))
-		rv = jliteral(m, err, &m->json.jb, 0, &kind);
+		rv = br_jscan_literal(m, err, &m->json.jb, 0, &kind);
 	else
-		return jfound(m, err, c, "a value");
+		return br_jscan_found(m, err, c, "a value");
 	if (rv != 0)
 		return rv;
 	m->json.jf[idx].kind = kind;
 	m->json.jf[idx].voff = voff;
 	m->json.jf[idx].vlen = m->json.jb.len - voff;
-	return jput(m, err, &m->json.jb, "", 1);
+	return br_jscan_put(m, err, &m->json.jb, "", 1);
 }
 
 /* The object at the reader, flattened under m->json.path.  *empty: it had no
@@ -631,7 +105,7 @@ jobject(struct br_manifest *m, struct br_err *err, int depth, int *empty)
 
 	*empty = 0;
 	jadv(m);
-	jws(m, err);
+	br_jscan_ws(m, err);
 	if (jpeek(m, err) == '}') {
 		jadv(m);
 		*empty = 1;
@@ -639,21 +113,23 @@ jobject(struct br_manifest *m, struct br_err *err, int depth, int *empty)
 	}
 	for (;;) {
 		if ((c = jpeek(m, err)) != '"')
-			return jfound(m, err, c, "a key in double quotes");
+			return br_jscan_found(m, err, c,
+			    "a key in double quotes");
 		kline = m->rd.line;
-		if (plen > 0 && (rv = jput(m, err, &m->json.path, ".", 1)) != 0)
+		if (plen > 0 && (rv = br_jscan_put(m, err, &m->json.path,
+		    ".", 1)) != 0)
 			return rv;
 		idx = m->json.path.len;
-		if ((rv = jstring(m, err, &m->json.path, J_TEXT)) != 0)
+		if ((rv = br_jscan_string(m, err, &m->json.path, J_TEXT)) != 0)
 			return rv;
 		if (m->json.path.len == idx)
 			return br_errf(err, BR_EINPUT, m->name, kline,
 			    "empty key");
-		jws(m, err);
+		br_jscan_ws(m, err);
 		if ((c = jpeek(m, err)) != ':')
-			return jfound(m, err, c, "':' after the key");
+			return br_jscan_found(m, err, c, "':' after the key");
 		jadv(m);
-		jws(m, err);
+		br_jscan_ws(m, err);
 		if (jpeek(m, err) == '{') {
 			if (depth + 1 >= MAX_DEPTH)
 				return br_errf(err, BR_EINPUT, m->name,
@@ -668,7 +144,7 @@ jobject(struct br_manifest *m, struct br_err *err, int depth, int *empty)
 		} else if ((rv = jleaf(m, err, kline, depth)) != 0)
 			return rv;
 		br_strbuf_setlen(&m->json.path, plen);
-		if ((rv = jobject_next(m, err)) <= 0)
+		if ((rv = br_jscan_member_next(m, err)) <= 0)
 			return rv;	/* the object ended, or an error */
 	}
 }
@@ -776,7 +252,7 @@ jelement(struct br_manifest *m, struct br_row *row, struct br_err *err)
 		    (c >= '0' && c <= '9') || jis_alpha(c))
 			return br_errf(err, BR_EINPUT, m->name, line,
 			    "row %ld is not an object", m->num);
-		return jfound(m, err, c, "a row (an object)");
+		return br_jscan_found(m, err, c, "a row (an object)");
 	}
 	if ((rv = jrow(m, err)) != 0 || (rv = jrow_build(m, row, err)) != 0)
 		return rv;
@@ -791,7 +267,7 @@ br_mf_json_next(struct br_manifest *m, struct br_row *row,
 {
 	int c;
 
-	jws(m, err);
+	br_jscan_ws(m, err);
 	c = jpeek(m, err);
 	switch (m->json.state) {
 	case JA_FIRST:
@@ -806,9 +282,10 @@ br_mf_json_next(struct br_manifest *m, struct br_row *row,
 			goto end;
 		}
 		if (c != ',')
-			return jfound(m, err, c, "',' or ']' after a row");
+			return br_jscan_found(m, err, c,
+			    "',' or ']' after a row");
 		jadv(m);
-		jws(m, err);
+		br_jscan_ws(m, err);
 		if (jpeek(m, err) == ']')
 			return br_errf(err, BR_EINPUT, m->name, m->rd.line,
 			    "trailing comma before ']'");
@@ -822,9 +299,9 @@ end:
 	m->json.state = JA_DONE;
 	if (m->json.wrapper)
 		return 0;	/* the rest was checked at open */
-	jws(m, err);
+	br_jscan_ws(m, err);
 	if ((c = jpeek(m, err)) != J_EOF)
-		return jafter(m, err, c, "JSON array");
+		return br_jscan_after(m, err, c, "JSON array");
 	return 0;
 }
 
@@ -906,23 +383,24 @@ json_wrapper(struct br_manifest *m, struct br_err *err)
 
 	m->json.wrapper = 1;
 	jadv(m);
-	jws(m, err);
+	br_jscan_ws(m, err);
 	if (jpeek(m, err) == '}') {
 		jadv(m);
 		goto end;
 	}
 	for (;;) {
 		if ((c = jpeek(m, err)) != '"')
-			return jfound(m, err, c, "a key in double quotes");
+			return br_jscan_found(m, err, c,
+			    "a key in double quotes");
 		kline = m->rd.line;
 		br_strbuf_reset(&m->json.path);
-		if ((rv = jstring(m, err, &m->json.path, J_TEXT)) != 0)
+		if ((rv = br_jscan_string(m, err, &m->json.path, J_TEXT)) != 0)
 			return rv;
-		jws(m, err);
+		br_jscan_ws(m, err);
 		if ((c = jpeek(m, err)) != ':')
-			return jfound(m, err, c, "':' after the key");
+			return br_jscan_found(m, err, c, "':' after the key");
 		jadv(m);
-		jws(m, err);
+		br_jscan_ws(m, err);
 		c = jpeek(m, err);
 		if (key_is(&m->json.path, "defaults")) {
 			if ((rv = json_wrapper_key(m, err, kline, "defaults",
@@ -936,7 +414,7 @@ json_wrapper(struct br_manifest *m, struct br_err *err)
 				return rv;
 			m->json.ops_off = br_reader_offset(&m->rd);
 			m->json.ops_line = m->rd.line;
-			if ((rv = jcapture(m, err, NULL, 0)) != 0)
+			if ((rv = br_jscan_capture(m, err, NULL, 0)) != 0)
 				return rv;
 		} else
 			return br_errf(err, BR_EINPUT, m->name, kline,
@@ -945,15 +423,15 @@ json_wrapper(struct br_manifest *m, struct br_err *err)
 			    "'defaults' and 'operations')",
 			    br_mf_shown(nb, sizeof(nb), m->json.path.p,
 			    m->json.path.len));
-		if ((rv = jobject_next(m, err)) < 0)
+		if ((rv = br_jscan_member_next(m, err)) < 0)
 			return rv;
 		if (rv == 0)
 			break;
 	}
 end:
-	jws(m, err);
+	br_jscan_ws(m, err);
 	if ((c = jpeek(m, err)) != J_EOF)
-		return jafter(m, err, c, "top-level object");
+		return br_jscan_after(m, err, c, "top-level object");
 	if (!have_ops)
 		return br_errf(err, BR_EINPUT, m->name, line0,
 		    "no 'operations' array in the top-level object");
@@ -967,7 +445,7 @@ br_mf_json_open(struct br_manifest *m, struct br_err *err)
 
 	if ((rv = br_reader_seek(&m->rd, m->start, 1, err)) != 0)
 		return rv;
-	jws(m, err);
+	br_jscan_ws(m, err);
 	c = jpeek(m, err);
 	if (c == J_EOF)
 		return br_errf(err, BR_EINPUT, m->name, 0,
@@ -979,7 +457,7 @@ br_mf_json_open(struct br_manifest *m, struct br_err *err)
 		if ((rv = json_wrapper(m, err)) != 0)
 			return rv;
 	} else
-		return jfound(m, err, c, "a JSON array or object");
+		return br_jscan_found(m, err, c, "a JSON array or object");
 	return br_mf_json_start(m, err);
 }
 
@@ -989,7 +467,7 @@ br_mf_jsonl_next(struct br_manifest *m, struct br_row *row,
 {
 	int c, rv;
 
-	jws(m, err);
+	br_jscan_ws(m, err);
 	c = jpeek(m, err);
 	if (c == J_EOF)
 		return 0;
@@ -1001,8 +479,8 @@ br_mf_jsonl_next(struct br_manifest *m, struct br_row *row,
 	while ((c = jpeek(m, err)) == ' ' || c == '\t')
 		jadv(m);
 	if (c != '\n' && c != '\r' && c != J_EOF)
-		return jfound(m, err, c, "the end of the line after the "
-		    "object (JSON Lines has one object per line)");
+		return br_jscan_found(m, err, c, "the end of the line after "
+		    "the object (JSON Lines has one object per line)");
 	return 1;
 }
 
@@ -1013,7 +491,7 @@ br_mf_jsonl_open(struct br_manifest *m, struct br_err *err)
 
 	if ((rv = br_reader_seek(&m->rd, m->start, 1, err)) != 0)
 		return rv;
-	jws(m, err);
+	br_jscan_ws(m, err);
 	if (jpeek(m, err) == J_EOF)
 		return br_errf(err, BR_EINPUT, m->name, 0,
 		    "no rows: the file is empty");
@@ -1024,7 +502,7 @@ br_mf_jsonl_open(struct br_manifest *m, struct br_err *err)
 int
 br_mf_json_first(struct br_manifest *m, struct br_err *err)
 {
-	jws(m, err);
+	br_jscan_ws(m, err);
 	return jpeek(m, err);
 }
 
