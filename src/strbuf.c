@@ -50,6 +50,19 @@ br_strbuf_add(struct br_strbuf *sb, const void *s, size_t n)
 	sb->p[sb->len] = '\0';
 }
 
+int
+br_strbuf_try_add(struct br_strbuf *sb, const void *s, size_t n)
+{
+	if (sb->oom)
+		return -1;
+	br_strbuf_add(sb, s, n);
+	if (sb->oom) {
+		sb->oom = 0;
+		return -1;
+	}
+	return 0;
+}
+
 void
 br_strbuf_addstr(struct br_strbuf *sb, const char *s)
 {
@@ -121,6 +134,16 @@ br_strbuf_addpct(struct br_strbuf *sb, const char *s, size_t n,
 			br_strbuf_add(sb, e, 3);
 		}
 	}
+}
+
+void
+br_strbuf_setlen(struct br_strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		len = sb->len;
+	sb->len = len;
+	if (sb->p != NULL)
+		sb->p[len] = '\0';
 }
 
 void

@@ -26,6 +26,11 @@ struct br_strbuf {
  * (or size_t) runs out, sets oom and leaves p as it was; once oom is set,
  * appends do nothing. */
 void	br_strbuf_add(struct br_strbuf *sb, const void *s, size_t n);
+/* Appends like br_strbuf_add, for a caller that reports each failure
+ * itself: returns 0, or -1 when memory (or size_t) runs out, and then
+ * leaves sb as it was, the oom flag clear.  -1 too, appending nothing,
+ * when oom was already set. */
+int	br_strbuf_try_add(struct br_strbuf *sb, const void *s, size_t n);
 /* Appends the string s. */
 void	br_strbuf_addstr(struct br_strbuf *sb, const char *s);
 /* Appends the byte c. */
@@ -40,6 +45,9 @@ void	br_strbuf_addf(struct br_strbuf *sb, const char *fmt, ...)
  * canonical request of signing (auth.h). */
 void	br_strbuf_addpct(struct br_strbuf *sb, const char *s, size_t n,
 	    int keep_slash);
+/* Cuts sb to its first len bytes, keeping its memory (a len beyond
+ * sb->len changes nothing). */
+void	br_strbuf_setlen(struct br_strbuf *sb, size_t len);
 /* Empties sb, keeping its memory and its oom flag. */
 void	br_strbuf_reset(struct br_strbuf *sb);
 /* Hands over p (the caller frees it) and leaves sb zeroed.  p is NULL when

@@ -21,4 +21,9 @@ size_t	br_utf8_seq(const char *s, size_t n, unsigned int *cp);
  * UTF-8 (NUL bytes are valid). */
 long	br_utf8_count(const char *s, size_t n);
 
+/* Writes the UTF-8 form of the code point cp (at most U+10FFFF) to out
+ * and returns its length, 1 to 4.  A surrogate gets the three bytes that
+ * br_utf8_seq refuses. */
+size_t	br_utf8_put(char out[4], unsigned int cp);
+
 #endif

@@ -143,6 +143,60 @@ Test(strbuf, out_of_memory_is_sticky_and_keeps_the_text)
 	cr_assert_not(sb.oom);
 }
 
+Test(strbuf, try_add_reports_each_failure_and_leaves_no_oom)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	static const char one[1] = { 'x' };
+	char *before;
+
+	cr_assert_eq(br_strbuf_try_add(&sb, "", 0), 0);
+	cr_assert_str_eq(sb.p, "", "an empty append allocates, as add does");
+	cr_assert_eq(br_strbuf_try_add(&sb, "ab\0c", 4), 0);
+	cr_assert_eq(sb.len, 4);
+	cr_assert(memcmp(sb.p, "ab\0c", 5) == 0, "NUL-ended");
+	before = sb.p;
+	cr_assert_eq(br_strbuf_try_add(&sb, one, SIZE_MAX), -1);
+	cr_assert_not(sb.oom, "the failure is reported, not kept");
+	cr_assert_eq(sb.p, before);
+	cr_assert_eq(sb.len, 4, "a failed append changes nothing");
+	cr_assert_eq(br_strbuf_try_add(&sb, "d", 1), 0, "the next one works");
+	cr_assert(memcmp(sb.p, "ab\0cd", 6) == 0);
+	br_strbuf_release(&sb);
+
+	force_oom(&sb);			/* a sticky failure from add */
+	cr_assert_eq(br_strbuf_try_add(&sb, "e", 1), -1);
+	cr_assert(sb.oom, "is left as it was");
+	cr_assert_null(sb.p);
+	br_strbuf_release(&sb);
+}
+
+Test(strbuf, setlen_cuts_and_keeps_memory)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	char *p;
+	size_t cap;
+
+	br_strbuf_setlen(&sb, 0);	/* fine on an empty one */
+	cr_assert_null(sb.p);
+	cr_assert_eq(sb.len, 0);
+	br_strbuf_addstr(&sb, "a.b.c");
+	p = sb.p;
+	cap = sb.cap;
+	br_strbuf_setlen(&sb, 3);
+	cr_assert_eq(sb.len, 3);
+	cr_assert_str_eq(sb.p, "a.b");
+	cr_assert_eq(sb.p, p);
+	cr_assert_eq(sb.cap, cap);
+	br_strbuf_setlen(&sb, 9);	/* longer than the text: no change */
+	cr_assert_eq(sb.len, 3);
+	cr_assert_str_eq(sb.p, "a.b");
+	br_strbuf_addstr(&sb, ".d");
+	cr_assert_str_eq(sb.p, "a.b.d");
+	br_strbuf_setlen(&sb, 0);
+	cr_assert_str_eq(sb.p, "");
+	br_strbuf_release(&sb);
+}
+
 Test(strbuf, reset_keeps_memory_and_the_oom_flag)
 {
 	struct br_strbuf sb = BR_STRBUF_INIT;

@@ -65,32 +65,39 @@ Test(utf8, seq_table)
 	}
 }
 
-/* Encodes cp the textbook way; returns the length. */
-static size_t
-encode(unsigned int cp, char *u)
+Test(utf8, put_table)
 {
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		return 1;
+	static const struct {
+		unsigned int	 cp;
+		const char	*bytes;
+	} t[] = {
+		{ 0x00, "" },		/* NUL: one zero byte */
+		{ 0x41, "A" },
+		{ 0x7f, "\x7f" },
+		{ 0x80, "\xc2\x80" },
+		{ 0xe9, "\xc3\xa9" },
+		{ 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" },
+		{ 0x20ac, "\xe2\x82\xac" },
+		{ 0xfffd, "\xef\xbf\xbd" },
+		{ 0xffff, "\xef\xbf\xbf" },
+		{ 0x10000, "\xf0\x90\x80\x80" },
+		{ 0x1f600, "\xf0\x9f\x98\x80" },
+		{ 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	char u[4];
+	size_t i, n, want;
+
+	for (i = 0; i < N(t); i++) {
+		want = t[i].cp == 0 ? 1 : strlen(t[i].bytes);
+		n = br_utf8_put(u, t[i].cp);
+		cr_assert_eq(n, want, "U+%04X: length %zu", t[i].cp, n);
+		cr_assert(memcmp(u, t[i].cp == 0 ? "\0" : t[i].bytes, n) == 0,
+		    "U+%04X: bytes", t[i].cp);
 	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (char)(0xf0 | (cp >> 18));
-	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
+/* br_utf8_put and br_utf8_seq undo each other on every code point. */
 Test(utf8, every_code_point_round_trips_and_surrogates_do_not)
 {
 	unsigned int c, cp;
@@ -98,7 +105,7 @@ Test(utf8, every_code_point_round_trips_and_surrogates_do_not)
 	char u[4];
 
 	for (c = 0; c <= 0x10ffff; c++) {
-		len = encode(c, u);
+		len = br_utf8_put(u, c);
 		cp = NONE;
 		got = br_utf8_seq(u, len, &cp);
 		if (c >= 0xd800 && c <= 0xdfff) {
