@@ -28,7 +28,8 @@ E2ESRC	= $(wildcard tests/e2e/*.c)
 E2EOBJ	= $(E2ESRC:tests/e2e/%.c=$(BUILD)/obj/e2e/%.o)
 HDRS	= $(wildcard src/*.h src/sim/*.h tests/e2e/*.h)
 
-.PHONY: all deps test unit e2e check-asan check-tsan demo install clean
+.PHONY: all deps test unit e2e check-asan check-tsan demo install clean \
+	build-all
 
 all: $(BUILD)/bulkrun $(BUILD)/bulkrun-sim
 
@@ -92,6 +93,16 @@ check-asan:
 	    $(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" CFLAGS="-O1 -g" \
 	    unit e2e
 
+# The builds of `make test`, two compilers at a time (2 cores); the tests
+# themselves then run one suite after the other.
+build-all:
+	$(MAKE) -j2 all $(BUILD)/unit-tests $(BUILD)/e2e-tests
+	$(MAKE) -j2 BUILD=build/asan SAN="$(ASAN_FLAGS)" CFLAGS="-O1 -g" \
+	    all build/asan/unit-tests build/asan/e2e-tests
+	$(MAKE) -j2 BUILD=$(TSAN) SAN="-fsanitize=thread" CFLAGS="-O1 -g" \
+	    $(TSAN)/bulkrun $(TSAN)/bulkrun-sim
+	$(MAKE) -j2 fuzz-build
+
 # Criterion's runner cannot start under TSan (its arena clashes with TSan's
 # memory layout), so the threaded programs are built with TSan and driven
 # by the plain end-to-end tests; a race makes bulkrun exit 66.
@@ -146,11 +157,14 @@ fuzz: fuzz-build
 fuzz-quick:
 	$(MAKE) fuzz FUZZ_SECONDS=3
 
+# fuzz-quick before the sanitizer runs, so that the last line is a
+# Criterion summary.
 test: deps
+	$(MAKE) build-all
 	$(MAKE) unit e2e
+	$(MAKE) fuzz-quick
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
-	$(MAKE) fuzz-quick
 
 demo: deps all
 	scripts/demo.sh
