@@ -320,6 +320,8 @@ flatten(struct earlier *e, const cJSON *o, const char *prefix)
 	char name[1024], num[64], *text;
 	int rc = 0;
 
+	if (!cJSON_IsObject(o))		/* "input": [...] is no input */
+		return 0;
 	cJSON_ArrayForEach(v, o) {
 		snprintf(name, sizeof(name), "%s%s%s", prefix,
 		    *prefix ? "." : "", v->string);

@@ -140,6 +140,8 @@ Test(resume, json_lines_reports_match_by_fingerprint)
 	    "\"input\":{\"cluster_id\":\"c1\",\"w\":0.1,\"big\":"
 	    "123456789012345678901234}}\n"
 	    "{\"row\":1e300,\"outcome\":\"succeeded\",\"op\":\"x\"}\n"
+	    "{\"row\":5,\"line\":6,\"op\":\"x\",\"outcome\":\"succeeded\","
+	    "\"input\":[\"a\"]}\n"
 	    "not json at all\n"));
 	struct br_row a = row(1, "c1");
 
