@@ -64,6 +64,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -148,8 +149,8 @@ const char		*br_ploc_name(enum br_ploc l);
 /* "bulkrun ops": one line per operation; "bulkrun ops NAME": parameters,
  * types, limits, where they go, success codes, an example CSV header and
  * row.  Writes to f. */
-void	br_catalog_print_list(const struct br_catalog *c, void *f);
+void	br_catalog_print_list(const struct br_catalog *c, FILE *f);
 int	br_catalog_print_op(const struct br_catalog *c, const char *name,
-	    void *f, struct br_err *err);
+	    FILE *f, struct br_err *err);
 
 #endif

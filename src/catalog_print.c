@@ -29,9 +29,8 @@ csv_cell(FILE *f, const char *s)
 }
 
 void
-br_catalog_print_list(const struct br_catalog *c, void *fp)
+br_catalog_print_list(const struct br_catalog *c, FILE *f)
 {
-	FILE *f = fp;
 	size_t i, w = 0, rw = 0, n;
 
 	for (i = 0; i < c->nops; i++) {
@@ -86,10 +85,9 @@ limits_text(const struct br_param *p, char *buf, size_t sz)
 }
 
 int
-br_catalog_print_op(const struct br_catalog *c, const char *name, void *fp,
+br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
     struct br_err *err)
 {
-	FILE *f = fp;
 	const struct br_op *op;
 	const struct br_service *svc;
 	const struct br_param *p;

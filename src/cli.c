@@ -63,9 +63,8 @@ static const struct option longopts[] = {
 };
 
 void
-br_cli_usage(const char *cmd, void *vf)
+br_cli_usage(const char *cmd, FILE *f)
 {
-	FILE *f = vf;
 
 	if (cmd == NULL || strcmp(cmd, "run") != 0) {
 		fputs(

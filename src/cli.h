@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bind.h"
 #include "retry.h"
@@ -67,7 +68,7 @@ struct br_opts {
  * "bulkrun: <problem>" and a hint to stderr. */
 int	br_cli_parse(struct br_opts *o, int argc, char **argv);
 void	br_cli_release(struct br_opts *o);
-void	br_cli_usage(const char *cmd, void *f);
+void	br_cli_usage(const char *cmd, FILE *f);
 
 /* "500ms", "30s", "2m", "1h", "1.5s", bare seconds.  0 or -1. */
 int	br_duration_parse(const char *s, int64_t *ms);

@@ -9,7 +9,7 @@
 #include "progress.h"
 
 void
-br_progress_init(struct br_progress *p, int opt, int quiet, void *f,
+br_progress_init(struct br_progress *p, int opt, int quiet, FILE *f,
     int is_tty, int64_t now_ms)
 {
 	memset(p, 0, sizeof(*p));

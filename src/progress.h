@@ -18,7 +18,7 @@
  */
 struct br_progress {
 	int	 mode;		/* 0 none, 1 bar, 2 plain lines */
-	void	*f;		/* FILE * */
+	FILE	*f;
 	int64_t	 last_ms;	/* last drawn */
 	long	 last_done;
 	double	 rate;		/* rows/s, smoothed */
@@ -26,7 +26,7 @@ struct br_progress {
 };
 
 /* opt: 0 auto, 1 always, -1 never (as in struct br_opts). */
-void	br_progress_init(struct br_progress *p, int opt, int quiet, void *f,
+void	br_progress_init(struct br_progress *p, int opt, int quiet, FILE *f,
 	    int is_tty, int64_t now_ms);
 void	br_progress_tick(struct br_progress *p, const struct br_stats *s,
 	    int64_t now_ms);
