@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "err.h"
 #include "manifest.h"
+#include "nameval.h"
 
 /* A checked value, normalised for the wire: integers in decimal, booleans
  * "true"/"false", epoch_ms in decimal milliseconds, strings as given. */
@@ -43,11 +44,6 @@ struct br_problem {
 struct br_problems {
 	struct br_problem	*v;
 	size_t			 n, _cap;
-};
-
-struct br_set {			/* one --set NAME=VALUE */
-	const char	*name;
-	const char	*value;
 };
 
 struct br_bind_opts {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bind.h"
+#include "nameval.h"
 #include "retry.h"
 
 enum br_cmd { BR_CMD_NONE = 0, BR_CMD_RUN, BR_CMD_VALIDATE, BR_CMD_OPS,
