@@ -20,7 +20,7 @@ grow(struct br_strbuf *sb, size_t n)
 
 	if (sb->oom)
 		return -1;
-	if (n > SIZE_MAX - sb->len - 1) {
+	if (n >= BR_STRBUF_MAX || sb->len + n >= BR_STRBUF_MAX) {
 		sb->oom = 1;
 		return -1;
 	}
@@ -29,7 +29,9 @@ grow(struct br_strbuf *sb, size_t n)
 		return 0;
 	ncap = sb->cap != 0 ? sb->cap : FIRST_CAP;
 	while (ncap < need)
-		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+		ncap *= 2;
+	if (ncap > BR_STRBUF_MAX)
+		ncap = BR_STRBUF_MAX;
 	if ((np = realloc(sb->p, ncap)) == NULL) {
 		sb->oom = 1;
 		return -1;

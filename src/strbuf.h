@@ -21,9 +21,13 @@ struct br_strbuf {
 
 #define BR_STRBUF_INIT	{ NULL, 0, 0, 0 }
 
+/* No buffer grows past this: a longer one is what a hostile input would
+ * make (every input is capped well below), and counts as out of memory. */
+#define BR_STRBUF_MAX	((size_t)1 << 30)	/* 1 GiB */
+
 /* Appends n bytes of s (they may hold NUL bytes).  Appending 0 bytes to
  * an empty buffer still allocates it, so that p becomes "".  When memory
- * (or size_t) runs out, sets oom and leaves p as it was; once oom is set,
+ * runs out or p would pass BR_STRBUF_MAX, sets oom and leaves p as it was; once oom is set,
  * appends do nothing. */
 void	br_strbuf_add(struct br_strbuf *sb, const void *s, size_t n);
 /* Appends like br_strbuf_add, for a caller that reports each failure

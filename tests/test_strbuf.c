@@ -280,3 +280,19 @@ Test(strbuf, addpct_every_byte)
 	}
 	br_strbuf_release(&sb);
 }
+
+/* A buffer never grows past BR_STRBUF_MAX: it says out of memory. */
+Test(strbuf, growth_stops_at_the_cap)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+
+	br_strbuf_addstr(&sb, "abc");
+	br_strbuf_add(&sb, "x", BR_STRBUF_MAX);	/* never read: too long */
+	cr_assert(sb.oom);
+	cr_assert_eq(sb.len, 3);
+	cr_assert_str_eq(sb.p, "abc");
+	br_strbuf_release(&sb);
+	cr_assert_eq(br_strbuf_try_add(&sb, "x", SIZE_MAX - 1), -1);
+	cr_assert(!sb.oom);
+	br_strbuf_release(&sb);
+}
