@@ -655,7 +655,7 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	char *rep, *cut;
+	char *rep, *cut, *after;
 	FILE *f;
 	const char *m = t_write("res.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n"
@@ -719,10 +719,18 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	cr_expect_eq(sim_count(&s), 9);
 	out_release(&o);
 
-	/* resuming into the same file is refused */
+	/* resuming into the same file is refused, and the file survives */
+	rep = t_read(t_path("r4.csv"));
+	cr_assert_not_null(rep);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
 	    t_path("r4.csv"), "--resume", t_path("r4.csv"), "-q", NULL);
 	cr_expect_eq(o.status, 2);
+	after = t_read(t_path("r4.csv"));
+	cr_assert_not_null(after, "the earlier report is gone");
+	cr_expect_str_eq(after, rep, "the earlier report was changed");
+	cr_expect_eq(sim_count(&s), 9, "nothing was sent");
+	free(after);
+	free(rep);
 	out_release(&o);
 	sim_stop(&s);
 }
