@@ -2,6 +2,7 @@
  * End to end: the real bulkrun against bulkrun-sim on 127.0.0.1, checking
  * the report and what the simulator really received.
  */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -579,40 +580,103 @@ Test(e2e, connection_refused_is_net_connect, .timeout = 60)
 	out_release(&o);
 }
 
+/* Rows in an example manifest, counted without bulkrun; *delim is the
+ * CSV delimiter its report keeps (',' for JSON and JSON Lines). */
+static size_t
+manifest_rows(const char *path, int *delim)
+{
+	char *text = t_read(path), *p, *nl;
+	struct table mt;
+	cJSON *j, *ops;
+	size_t n = 0;
+	const char *ext = strrchr(path, '.');
+
+	cr_assert_not_null(text, "cannot read %s", path);
+	cr_assert_not_null(ext, "%s has no extension", path);
+	*delim = ',';
+	if (strcmp(ext, ".csv") == 0) {
+		nl = strchr(text, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		*delim = strchr(text, ';') ? ';' : strchr(text, '\t') ? '\t' :
+		    ',';
+		cr_assert_eq(table_load(&mt, path, *delim), 0);
+		cr_assert_gt(mt.nrows, 1, "%s has no rows", path);
+		n = mt.nrows - 1;
+		table_release(&mt);
+	} else if (strcmp(ext, ".jsonl") == 0) {
+		for (p = text; *p != '\0'; p += strcspn(p, "\n")) {
+			p += strspn(p, "\n");
+			if (*p != '\0' && strspn(p, " \t\r") < strcspn(p, "\n"))
+				n++;
+		}
+	} else if (strcmp(ext, ".json") == 0) {
+		j = cJSON_Parse(text);
+		cr_assert_not_null(j, "%s is not JSON", path);
+		ops = cJSON_IsArray(j) ? j :
+		    cJSON_GetObjectItemCaseSensitive(j, "operations");
+		cr_assert(cJSON_IsArray(ops), "%s: no operations", path);
+		n = (size_t)cJSON_GetArraySize(ops);
+		cJSON_Delete(j);
+	} else
+		cr_assert_fail("%s: not .csv, .json or .jsonl", path);
+	free(text);
+	return n;
+}
+
 Test(e2e, every_example_manifest_runs_clean, .timeout = 120)
 {
-	static const char *ex[] = {
-		"css.restart_cluster.csv", "css.restart_cluster.json",
-		"dataarts.restart_job_instance.csv",
-		"dataarts.restart_job_instance.json",
-		"kafka.modify_connector_task.csv",
-		"kafka.modify_connector_task.json",
-		"kafka.restart_connector_task.csv",
-		"kafka.restart_connector_task.json",
-		"roma.reset_multi_task.csv", "roma.reset_multi_task.json",
-		"roma.reset_multi_task.jsonl",
-	};
 	struct sim s;
 	struct out o;
-	char path[512];
-	size_t i;
-	int before, after;
+	struct table t;
+	glob_t g;
+	char name[64], num[32];
+	const char *path, *rep, *st;
+	size_t i, n, r, k;
+	int before, after, delim;
 
+	cr_assert_eq(glob("manifests/examples/*", 0, NULL, &g), 0,
+	    "no manifests/examples/* (run from the top of the tree)");
+	cr_assert_gt(g.gl_pathc, 0);
 	sim_start(&s, NULL);
-	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
-		snprintf(path, sizeof(path), "manifests/examples/%s", ex[i]);
+	for (i = 0; i < g.gl_pathc; i++) {
+		path = g.gl_pathv[i];
+		n = manifest_rows(path, &delim);
 		run_bulkrun(&o, NULL, "validate", path, NULL);
-		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
 		out_release(&o);
 		before = sim_count(&s);
+		snprintf(name, sizeof(name), "ex-%zu.csv", i);
+		rep = t_path(name);
 		run_bulkrun(&o, NULL, "run", path, "--endpoint", s.url, "-o",
-		    t_path("r.csv"), RUN_OPTS, NULL);
-		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		    rep, RUN_OPTS, NULL);
+		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
 		after = sim_count(&s);
-		cr_expect_gt(after, before, "%s sent its rows", ex[i]);
+		cr_expect_eq((size_t)(after - before), n,
+		    "%s: %zu rows, %d requests", path, n, after - before);
 		out_release(&o);
+		cr_assert_eq(table_load(&t, rep, delim), 0, "%s: no report",
+		    path);
+		cr_expect_eq(t.nrows, n + 1, "%s: %zu rows, %zu in the report",
+		    path, n, t.nrows - 1);
+		for (r = 1; r <= n; r++) {
+			snprintf(num, sizeof(num), "%zu", r);
+			k = table_find(&t, "row", num);
+			cr_assert_neq(k, 0, "%s: no report row %zu", path, r);
+			cr_expect_str_eq(table_get(&t, k, "outcome"),
+			    "succeeded", "%s row %zu", path, r);
+			cr_expect_str_eq(table_get(&t, k, "error_code"), "",
+			    "%s row %zu", path, r);
+			st = table_get(&t, k, "http_status");
+			cr_expect(strcmp(st, "200") == 0 ||
+			    strcmp(st, "204") == 0, "%s row %zu: status %s",
+			    path, r, st);
+		}
+		cr_expect_eq(table_count(&t, "succeeded", NULL), n, "%s", path);
+		table_release(&t);
 	}
 	sim_stop(&s);
+	globfree(&g);
 }
 
 Test(e2e, row_endpoint_column_overrides_the_command_line, .timeout = 60)
