@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
-#include <criterion/redirect.h>
 
 #include "cli.h"
 
@@ -82,33 +82,90 @@ Test(cli, reads_every_running_option)
 	br_cli_release(&o);
 }
 
-Test(cli, bad_values_are_usage_errors, .init = cr_redirect_stderr)
+/* Parses args with stderr (fd 2) sent to a temporary file; puts what was
+ * printed in err. */
+static int
+parse_err(struct br_opts *o, const char *const *args, char *err,
+    size_t errsz)
 {
-	static const char *bad[][4] = {
-		{ "run", "m.csv", "-j", "0" },
-		{ "run", "m.csv", "-j", "x" },
-		{ "run", "m.csv", "--rate", "fast" },
-		{ "run", "m.csv", "--timeout", "0" },
-		{ "run", "m.csv", "--backoff", "5 parsecs" },
-		{ "run", "m.csv", "--shard", "4/3" },
-		{ "run", "m.csv", "--set", "novalue" },
-		{ "run", "m.csv", "--delimiter", "|" },
-		{ "run", "m.csv", "--progress", "sometimes" },
-		{ "run", "m.csv", "--max-failures", "lots" },
-		{ "run", "m.csv", "--bogus", NULL },
-		{ "frobnicate", NULL, NULL, NULL },
-		{ "run", NULL, NULL, NULL },
-		{ "run", "a.csv", "b.csv", NULL },
+	FILE *tmp = tmpfile();
+	int saved, rc;
+	size_t n;
+
+	cr_assert_not_null(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	cr_assert_geq(saved, 0);
+	cr_assert_geq(dup2(fileno(tmp), 2), 0);
+	rc = parse(o, args);
+	fflush(stderr);
+	cr_assert_geq(dup2(saved, 2), 0);
+	close(saved);
+	rewind(tmp);
+	n = fread(err, 1, errsz - 1, tmp);
+	err[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+Test(cli, bad_values_are_usage_errors)
+{
+	/* args, then two pieces the message must hold: what was refused
+	 * (the option, or the argument) and what is wrong with it */
+	static const struct {
+		const char	*args[4];
+		const char	*what, *why;
+	} bad[] = {
+		{ { "run", "m.csv", "-j", "0" }, "--jobs: '0'",
+		    "is not a number from 1 to 1024" },
+		{ { "run", "m.csv", "-j", "x" }, "--jobs: 'x'",
+		    "is not a number from 1 to 1024" },
+		{ { "run", "m.csv", "--rate", "fast" }, "--rate: ",
+		    "cannot read 'fast'" },
+		/* cli.c says "a timeout", not "--timeout": src/ to fix */
+		{ { "run", "m.csv", "--timeout", "0" }, "timeout",
+		    "must be above 0" },
+		/* cli.c names the value, not "--backoff": src/ to fix */
+		{ { "run", "m.csv", "--backoff", "5 parsecs" }, "'5 parsecs'",
+		    "cannot read the duration" },
+		{ { "run", "m.csv", "--shard", "4/3" }, "--shard: '4/3'",
+		    "is not K/N with 1 <= K <= N" },
+		{ { "run", "m.csv", "--set", "novalue" }, "--set: 'novalue'",
+		    "is not NAME=VALUE" },
+		{ { "run", "m.csv", "--delimiter", "|" }, "--delimiter: '|'",
+		    "is not ',', ';' or tab" },
+		{ { "run", "m.csv", "--progress", "sometimes" },
+		    "--progress: 'sometimes'", "is not auto, always or never" },
+		{ { "run", "m.csv", "--max-failures", "lots" },
+		    "--max-failures: 'lots'",
+		    "is not a count or a percentage" },
+		{ { "run", "m.csv", "--bogus", NULL }, "'--bogus'",
+		    "unknown option" },
+		{ { "frobnicate", NULL, NULL, NULL }, "'frobnicate'",
+		    "unknown command" },
+		{ { "run", NULL, NULL, NULL }, "run: ", "missing MANIFEST" },
+		{ { "run", "a.csv", "b.csv", NULL }, "'b.csv'",
+		    "unexpected argument" },
 	};
 	struct br_opts o;
 	const char *a[6];
+	char err[1024];
 	size_t i, k;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		for (k = 0; k < 4 && bad[i][k] != NULL; k++)
-			a[k] = bad[i][k];
+		for (k = 0; k < 4 && bad[i].args[k] != NULL; k++)
+			a[k] = bad[i].args[k];
 		a[k] = NULL;
-		cr_expect_eq(parse(&o, a), 2, "case %zu", i);
+		cr_expect_eq(parse_err(&o, a, err, sizeof(err)), 2, "case %zu",
+		    i);
+		cr_expect(strncmp(err, "bulkrun: ", 9) == 0, "case %zu: %s", i,
+		    err);
+		cr_expect(strstr(err, bad[i].what) != NULL,
+		    "case %zu names '%s': %s", i, bad[i].what, err);
+		cr_expect(strstr(err, bad[i].why) != NULL,
+		    "case %zu says '%s': %s", i, bad[i].why, err);
+		cr_expect(strstr(err, "Try 'bulkrun --help'.") != NULL,
+		    "case %zu: %s", i, err);
 		br_cli_release(&o);
 	}
 }

@@ -104,14 +104,13 @@ bin(const char *env, const char *dflt)
 	return v != NULL ? v : dflt;
 }
 
-void
-sim_start(struct sim *s, ...)
+static void
+sim_startv(struct sim *s, va_list ap)
 {
 	const char *argv[64];
 	char line[256] = "";
 	int fds[2], argc = 0, n = 0;
 	struct pollfd pfd;
-	va_list ap;
 	const char *a;
 	ssize_t r;
 
@@ -125,10 +124,8 @@ sim_start(struct sim *s, ...)
 	argv[argc++] = "0";
 	argv[argc++] = "--log";
 	argv[argc++] = s->log;
-	va_start(ap, s);
 	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
 		argv[argc++] = a;
-	va_end(ap);
 	argv[argc] = NULL;
 	cr_assert_eq(pipe(fds), 0);
 	s->pid = fork();
@@ -168,6 +165,16 @@ sim_start(struct sim *s, ...)
 	cr_assert_gt(s->port, 0);
 	snprintf(s->url, sizeof(s->url), "%s127.0.0.1:%d",
 	    strstr(line, "https://") ? "https://" : "http://", s->port);
+}
+
+void
+sim_start(struct sim *s, ...)
+{
+	va_list ap;
+
+	va_start(ap, s);
+	sim_startv(s, ap);
+	va_end(ap);
 }
 
 void
@@ -499,4 +506,54 @@ t_css_manifest(const char *name, int n, const char *fmt)
 	}
 	cr_assert_eq(fclose(f), 0);
 	return path;
+}
+
+void
+fx_start(struct fx *f, ...)
+{
+	va_list ap;
+
+	memset(f, 0, sizeof(*f));
+	f->loaded = -1;
+	va_start(ap, f);
+	sim_startv(&f->s, ap);
+	va_end(ap);
+}
+
+void
+fx_run(struct fx *f, const char *manifest, const char *report, int delim,
+    ...)
+{
+	const char *argv[64];
+	int argc = 0;
+	va_list ap;
+	const char *a;
+
+	out_release(&f->o);
+	table_release(&f->t);
+	f->report = t_path(report);
+	f->loaded = -1;
+	argv[argc++] = bin("BULKRUN", "build/bulkrun");
+	argv[argc++] = "run";
+	argv[argc++] = manifest;
+	argv[argc++] = "--endpoint";
+	argv[argc++] = f->s.url;
+	argv[argc++] = "-o";
+	argv[argc++] = f->report;
+	va_start(ap, delim);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	run_argv(&f->o, NULL, argv, 0, 0, 0, NULL, 0);
+	if (delim != 0)
+		f->loaded = table_load(&f->t, f->report, delim);
+}
+
+void
+fx_end(struct fx *f)
+{
+	table_release(&f->t);
+	out_release(&f->o);
+	sim_stop(&f->s);
 }

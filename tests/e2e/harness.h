@@ -6,6 +6,7 @@
 #ifndef BR_HARNESS_H
 #define BR_HARNESS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -75,5 +76,34 @@ const char *log_header(const cJSON *entry, const char *name);
 /* Writes a css.restart_cluster manifest of n rows, cluster ids from fmt
  * (with one %d for the row); returns its path. */
 const char *t_css_manifest(const char *name, int n, const char *fmt);
+
+/* The common ritual: a simulator, one bulkrun run against it into a CSV
+ * report in t_dir(), and that report as a table.
+ *
+ *	struct fx f;
+ *
+ *	fx_start(&f, NULL);			(simulator arguments)
+ *	fx_run(&f, m, "r.csv", ',', "-j", "1", NULL);
+ *	cr_assert_eq(f.o.status, 1, ...);
+ *	cr_assert_eq(f.loaded, 0);		(f.t holds the report)
+ *	...
+ *	fx_end(&f);
+ */
+struct fx {
+	struct sim	 s;
+	struct out	 o;
+	struct table	 t;
+	const char	*report;	/* t_path() of the last report */
+	int		 loaded;	/* table_load's answer: 0 or -1 */
+};
+
+void	fx_start(struct fx *f, ...);
+/* Releases the last run's output and table, runs "bulkrun run MANIFEST
+ * --endpoint SIM -o t_dir()/REPORT ARGS..." (NULL-terminated, stdin
+ * /dev/null), then loads the report with delim (0: does not load it). */
+void	fx_run(struct fx *f, const char *manifest, const char *report,
+	    int delim, ...);
+/* Releases the table and output and stops the simulator. */
+void	fx_end(struct fx *f);
 
 #endif

@@ -339,28 +339,24 @@ Test(flow, retry_after_is_honoured_up_to_max_backoff, .timeout = 60)
 
 Test(flow, dms_throttling_404_is_retried_as_429, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_write("dms.csv", "op,project_id,instance_id,task_id\n"
 	    "kafka.restart_connector_task,p1,i1,dmsthrottle2-t1\n"
 	    "kafka.restart_connector_task,p1,i1,missing-t2\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--backoff", "10ms", "--rate", "unlimited", "-q",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',',
+	    "--backoff", "10ms", "--rate", "unlimited", "-q",
 	    NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_str_eq(table_get(&t, table_find(&t, "task_id",
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "task_id",
 	    "dmsthrottle2-t1"), "outcome"), "succeeded");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "task_id",
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "task_id",
 	    "dmsthrottle2-t1"), "attempts"), "3");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "task_id",
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "task_id",
 	    "missing-t2"), "attempts"), "1", "a plain 404 is not retried");
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, retries_zero_means_one_attempt, .timeout = 60)
@@ -412,9 +408,7 @@ Test(flow, max_failures_halts_and_skips_the_rest, .timeout = 60)
 
 Test(flow, canary_failure_stops_the_run, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const char *m = t_write("canary.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n"
@@ -423,19 +417,16 @@ Test(flow, canary_failure_stops_the_run, .timeout = 60)
 	    "css.restart_cluster,p1,c4\n"
 	    "css.restart_cluster,p1,c5\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--canary", "3", "-j", "8", "--rate",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--canary", "3", "-j", "8", "--rate",
 	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	cr_expect_eq(f.o.status, 3, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	cr_expect_eq(cJSON_GetArraySize(log), 2, "c3 never went");
 	cJSON_Delete(log);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.CANARY"), 3);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.CANARY"), 3);
+	fx_end(&f);
 }
 
 Test(flow, canary_rows_go_one_at_a_time, .timeout = 60)
@@ -526,9 +517,7 @@ Test(flow, second_signal_abandons_in_flight, .timeout = 60)
 
 Test(flow, hostile_answers_map_to_clear_outcomes, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_write("hostile.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,huge-1\n"
 	    "css.restart_cluster,p1,drop-2\n"
@@ -537,36 +526,33 @@ Test(flow, hostile_answers_map_to_clear_outcomes, .timeout = 60)
 	    "css.restart_cluster,p1,slow3000-5\n");
 	size_t r;
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--retries", "0", "--timeout", "500ms",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--retries", "0", "--timeout", "500ms",
 	    "--rate", "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	r = table_find(&t, "cluster_id", "huge-1");
-	cr_expect_str_eq(table_get(&t, r, "outcome"), "failed");
-	cr_expect_str_eq(table_get(&t, r, "http_status"), "500");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "SYS.500",
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	r = table_find(&f.t, "cluster_id", "huge-1");
+	cr_expect_str_eq(table_get(&f.t, r, "outcome"), "failed");
+	cr_expect_str_eq(table_get(&f.t, r, "http_status"), "500");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "SYS.500",
 	    "the code came before the cut");
-	cr_expect(strstr(table_get(&t, r, "error_msg"), "1 MiB") != NULL,
-	    "says the answer was cut: %s", table_get(&t, r, "error_msg"));
-	r = table_find(&t, "cluster_id", "drop-2");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "NET.NO_ANSWER");
-	cr_expect(strstr(table_get(&t, r, "error_msg"), "may have been "
-	    "applied") != NULL, "%s", table_get(&t, r, "error_msg"));
-	r = table_find(&t, "cluster_id", "garbage-3");
-	cr_expect_str_eq(table_get(&t, r, "outcome"), "succeeded",
+	cr_expect(strstr(table_get(&f.t, r, "error_msg"), "1 MiB") != NULL,
+	    "says the answer was cut: %s", table_get(&f.t, r, "error_msg"));
+	r = table_find(&f.t, "cluster_id", "drop-2");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "NET.NO_ANSWER");
+	cr_expect(strstr(table_get(&f.t, r, "error_msg"), "may have been "
+	    "applied") != NULL, "%s", table_get(&f.t, r, "error_msg"));
+	r = table_find(&f.t, "cluster_id", "garbage-3");
+	cr_expect_str_eq(table_get(&f.t, r, "outcome"), "succeeded",
 	    "a 200 is a success even when its body is broken");
-	cr_expect_str_eq(table_get(&t, r, "response"), "");
-	r = table_find(&t, "cluster_id", "html-4");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "HTTP.502");
-	cr_expect_neq(strlen(table_get(&t, r, "error_msg")), 0);
-	cr_expect_leq(strlen(table_get(&t, r, "error_msg")), 210);
-	r = table_find(&t, "cluster_id", "slow3000-5");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "NET.TIMEOUT");
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_expect_str_eq(table_get(&f.t, r, "response"), "");
+	r = table_find(&f.t, "cluster_id", "html-4");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "HTTP.502");
+	cr_expect_neq(strlen(table_get(&f.t, r, "error_msg")), 0);
+	cr_expect_leq(strlen(table_get(&f.t, r, "error_msg")), 210);
+	r = table_find(&f.t, "cluster_id", "slow3000-5");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "NET.TIMEOUT");
+	fx_end(&f);
 }
 
 Test(flow, credentials_failure_stops_at_once, .timeout = 60)
@@ -655,7 +641,7 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	struct sim s;
 	struct out o;
 	struct table t;
-	char *rep, *cut;
+	char *rep, *cut, *after;
 	FILE *f;
 	const char *m = t_write("res.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n"
@@ -719,57 +705,57 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	cr_expect_eq(sim_count(&s), 9);
 	out_release(&o);
 
-	/* resuming into the same file is refused */
+	/* resuming into the same file is refused, and the file survives */
+	rep = t_read(t_path("r4.csv"));
+	cr_assert_not_null(rep);
 	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
 	    t_path("r4.csv"), "--resume", t_path("r4.csv"), "-q", NULL);
 	cr_expect_eq(o.status, 2);
+	after = t_read(t_path("r4.csv"));
+	cr_assert_not_null(after, "the earlier report is gone");
+	cr_expect_str_eq(after, rep, "the earlier report was changed");
+	cr_expect_eq(sim_count(&s), 9, "nothing was sent");
+	free(after);
+	free(rep);
 	out_release(&o);
 	sim_stop(&s);
 }
 
 Test(flow, a_canary_row_that_needs_a_retry_still_finishes, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_write("cflaky.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,flaky1-c1\n"
 	    "css.restart_cluster,p1,flaky1-c2\n"
 	    "css.restart_cluster,p1,c3\n"
 	    "css.restart_cluster,p1,c4\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--canary", "2", "--backoff", "10ms", "--rate",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',',
+	    "--canary", "2", "--backoff", "10ms", "--rate",
 	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 6, "two retries and four rows");
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "succeeded", NULL), 4);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 6, "two retries and four rows");
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 4);
+	fx_end(&f);
 }
 
 Test(flow, shard_runs_only_its_rows, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("shard.csv", 5, "c-%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--shard", "2/2", "--rate", "unlimited", "-q",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',',
+	    "--shard", "2/2", "--rate", "unlimited", "-q",
 	    NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 2);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(t.nrows, 3, "the report holds this shard's rows");
-	cr_expect_neq(table_find(&t, "cluster_id", "c-2"), 0);
-	cr_expect_neq(table_find(&t, "cluster_id", "c-4"), 0);
-	cr_expect_eq(table_find(&t, "cluster_id", "c-1"), 0);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 2);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(f.t.nrows, 3, "the report holds this shard's rows");
+	cr_expect_neq(table_find(&f.t, "cluster_id", "c-2"), 0);
+	cr_expect_neq(table_find(&f.t, "cluster_id", "c-4"), 0);
+	cr_expect_eq(table_find(&f.t, "cluster_id", "c-1"), 0);
+	fx_end(&f);
 }

@@ -2,6 +2,7 @@
  * End to end: the real bulkrun against bulkrun-sim on 127.0.0.1, checking
  * the report and what the simulator really received.
  */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,7 @@ expect_row(const struct table *t, const char *keycol, const char *key,
 
 Test(e2e, css_restart_succeeds_and_not_found_fails, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const cJSON *e;
 	const char *m = t_write("css.csv",
@@ -67,32 +66,29 @@ Test(e2e, css_restart_succeeds_and_not_found_fails, .timeout = 60)
 	    "css.restart_cluster,p1,c-ok-1,first\n"
 	    "css.restart_cluster,p1,missing-c2,second\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 1, "exit %d, stderr: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_assert_eq(t.nrows, 3);
-	expect_row(&t, "cluster_id", "c-ok-1", "succeeded", "200", "");
-	expect_row(&t, "cluster_id", "missing-c2", "failed", "404",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d, stderr: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_assert_eq(f.t.nrows, 3);
+	expect_row(&f.t, "cluster_id", "c-ok-1", "succeeded", "200", "");
+	expect_row(&f.t, "cluster_id", "missing-c2", "failed", "404",
 	    "CSS.0015");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id", "c-ok-1"),
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "cluster_id", "c-ok-1"),
 	    "note"), "first");
-	cr_expect(strstr(table_get(&t, table_find(&t, "cluster_id", "c-ok-1"),
+	cr_expect(strstr(table_get(&f.t, table_find(&f.t, "cluster_id", "c-ok-1"),
 	    "response"), "{\"jobId\":[\"") != NULL, "response has the jobId");
-	cr_expect_eq(strlen(table_get(&t, 1, "request_id")), 32);
-	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id", "c-ok-1"),
+	cr_expect_eq(strlen(table_get(&f.t, 1, "request_id")), 32);
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "cluster_id", "c-ok-1"),
 	    "attempts"), "1");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2);
 	e = by_path(log, "/v1.0/p1/clusters/c-ok-1/restart");
 	cr_assert_not_null(e);
 	cr_expect_str_eq(str(e, "method"), "POST");
 	cr_expect_str_eq(str(e, "body"), "");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, kafka_restart_is_put_without_body, .timeout = 60)
@@ -128,9 +124,7 @@ Test(e2e, kafka_restart_is_put_without_body, .timeout = 60)
 
 Test(e2e, kafka_modify_sends_typed_nested_body, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log, *body;
 	const cJSON *e, *st;
 	const char *m = t_write("km.csv",
@@ -138,14 +132,13 @@ Test(e2e, kafka_modify_sends_typed_nested_body, .timeout = 60)
 	    "source_task.rename_topic_enabled;source_task.compression_type\r\n"
 	    "kafka.modify_connector_task;p1;i-1;t-9;topic-a;3;yes;gzip\r\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 0, "exit %d, stderr: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ';'), 0);
-	expect_row(&t, "task_id", "t-9", "succeeded", "200", "");
-	cr_expect(strstr(table_get(&t, 1, "response"), "\"status\":") != NULL);
-	log = sim_log(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ';', RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d, stderr: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "task_id", "t-9", "succeeded", "200", "");
+	cr_expect(strstr(table_get(&f.t, 1, "response"), "\"status\":") != NULL);
+	log = sim_log(&f.s);
 	e = entry(log, 0);
 	cr_expect_str_eq(str(e, "method"), "PUT");
 	cr_expect_str_eq(str(e, "path"),
@@ -167,16 +160,12 @@ Test(e2e, kafka_modify_sends_typed_nested_body, .timeout = 60)
 	    "path parameters stay out of the body");
 	cJSON_Delete(body);
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, dataarts_sends_workspace_header_and_maps_dlf0137, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const cJSON *e;
 	const char *m = t_write("d.csv",
@@ -184,18 +173,17 @@ Test(e2e, dataarts_sends_workspace_header_and_maps_dlf0137, .timeout = 60)
 	    "dataarts.restart_job_instance,p1,job_batch,34765,ws-1\n"
 	    "dataarts.restart_job_instance,p1,missing-job,34766,\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "-j", "1", RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 1, "exit %d, stderr: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	expect_row(&t, "instance_id", "34765", "succeeded", "204", "");
-	expect_row(&t, "instance_id", "34766", "failed", "400", "DLF.0137");
-	cr_expect_str_eq(table_get(&t, 2, "error_msg"),
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "-j", "1", RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d, stderr: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "instance_id", "34765", "succeeded", "204", "");
+	expect_row(&f.t, "instance_id", "34766", "failed", "400", "DLF.0137");
+	cr_expect_str_eq(table_get(&f.t, 2, "error_msg"),
 	    "Job instance does not exist.");
-	cr_expect_str_eq(table_get(&t, 2, "attempts"), "1",
+	cr_expect_str_eq(table_get(&f.t, 2, "attempts"), "1",
 	    "a 400 is not retried");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2);
 	e = entry(log, 0);
 	cr_expect_str_eq(str(e, "method"), "POST");
@@ -205,16 +193,12 @@ Test(e2e, dataarts_sends_workspace_header_and_maps_dlf0137, .timeout = 60)
 	cr_expect_null(log_header(entry(log, 1), "workspace"),
 	    "an empty cell sends no header");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, roma_reset_converts_dates_and_maps_fdi_codes, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log, *body;
 	const cJSON *e;
 	const char *m = t_write("roma.json",
@@ -226,20 +210,19 @@ Test(e2e, roma_reset_converts_dates_and_maps_fdi_codes, .timeout = 60)
 	    "  {\"task_id\": \"missing-t\", \"date_from\": 1630052714000}\n"
 	    " ]}\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 1, "exit %d, stderr: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_assert_eq(t.nrows, 4);
-	expect_row(&t, "task_id", "t-ok", "succeeded", "200", "");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "task_id", "t-ok"),
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d, stderr: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_assert_eq(f.t.nrows, 4);
+	expect_row(&f.t, "task_id", "t-ok", "succeeded", "200", "");
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "task_id", "t-ok"),
 	    "response"), "{\"message\":\"Reset Success\"}");
-	expect_row(&t, "task_id", "empty-t", "failed", "400", "FDI.3150");
-	expect_row(&t, "task_id", "missing-t", "failed", "404", "FDI.3083");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "task_id", "t-ok"),
+	expect_row(&f.t, "task_id", "empty-t", "failed", "400", "FDI.3150");
+	expect_row(&f.t, "task_id", "missing-t", "failed", "404", "FDI.3083");
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "task_id", "t-ok"),
 	    "line"), "3");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	e = by_path(log, "/v2/p1/fdi/instances/ins-1/multi-tasks/t-ok/reset");
 	cr_assert_not_null(e);
 	cr_expect_str_eq(str(e, "method"), "POST");
@@ -253,9 +236,7 @@ Test(e2e, roma_reset_converts_dates_and_maps_fdi_codes, .timeout = 60)
 	cr_assert_not_null(e);
 	cr_expect_str_eq(str(e, "body"), "{\"date_from\":1630052714000}");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, invalid_manifest_sends_nothing, .timeout = 60)
@@ -289,36 +270,29 @@ Test(e2e, invalid_manifest_sends_nothing, .timeout = 60)
 
 Test(e2e, skip_invalid_runs_the_valid_rows, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_write("mixed.csv",
 	    "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n"
 	    "css.restart_cluster,p1,\n"
 	    "css.restart_cluster,p1,c3\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--skip-invalid", RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_assert_eq(t.nrows, 4);
-	expect_row(&t, "row", "2", "invalid", "", "INPUT.MISSING");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "row", "2"), "attempts"),
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--skip-invalid", RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_assert_eq(f.t.nrows, 4);
+	expect_row(&f.t, "row", "2", "invalid", "", "INPUT.MISSING");
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "row", "2"), "attempts"),
 	    "0");
-	expect_row(&t, "row", "3", "succeeded", "200", "");
-	cr_expect_eq(sim_count(&s), 2);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	expect_row(&f.t, "row", "3", "succeeded", "200", "");
+	cr_expect_eq(sim_count(&f.s), 2);
+	fx_end(&f);
 }
 
 Test(e2e, path_parameter_cannot_leave_its_segment, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const char *m = t_write("evil.csv",
 	    "op,project_id,cluster_id\n"
@@ -326,30 +300,26 @@ Test(e2e, path_parameter_cannot_leave_its_segment, .timeout = 60)
 	    "css.restart_cluster,p1,..\n"
 	    "css.restart_cluster,p1,a/b%2Fc d\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "-j", "1", "--skip-invalid", RUN_OPTS, NULL);
-	log = sim_log(&s);
-	cr_assert_eq(cJSON_GetArraySize(log), 2, "stderr: %s", o.err);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',',
+	    "-j", "1", "--skip-invalid", RUN_OPTS, NULL);
+	log = sim_log(&f.s);
+	cr_assert_eq(cJSON_GetArraySize(log), 2, "stderr: %s", f.o.err);
 	cr_expect_str_eq(str(entry(log, 0), "path"),
 	    "/v1.0/p1/clusters/..%2F..%2Fx%3Fy%23z/restart");
 	cr_expect_str_eq(str(entry(log, 0), "query"), "");
 	cr_expect_str_eq(str(entry(log, 1), "path"),
 	    "/v1.0/p1/clusters/a%2Fb%252Fc%20d/restart");
 	/* a bare ".." is refused before anything is sent */
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	expect_row(&t, "row", "2", "invalid", "", "INPUT.FORMAT");
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "row", "2", "invalid", "", "INPUT.FORMAT");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, retries_flaky_rows_until_they_succeed, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const char *m = t_write("flaky.jsonl",
 	    "{\"op\":\"css.restart_cluster\",\"project_id\":\"p\","
@@ -357,23 +327,20 @@ Test(e2e, retries_flaky_rows_until_they_succeed, .timeout = 60)
 	    "{\"op\":\"css.restart_cluster\",\"project_id\":\"p\","
 	    "\"cluster_id\":\"flaky9-b\"}\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--retries", "3", RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	expect_row(&t, "cluster_id", "flaky2-a", "succeeded", "200", "");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id",
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--retries", "3", RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "cluster_id", "flaky2-a", "succeeded", "200", "");
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "cluster_id",
 	    "flaky2-a"), "attempts"), "3");
-	expect_row(&t, "cluster_id", "flaky9-b", "failed", "503", "SYS.503");
-	cr_expect_str_eq(table_get(&t, table_find(&t, "cluster_id",
+	expect_row(&f.t, "cluster_id", "flaky9-b", "failed", "503", "SYS.503");
+	cr_expect_str_eq(table_get(&f.t, table_find(&f.t, "cluster_id",
 	    "flaky9-b"), "attempts"), "4");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	cr_expect_eq(cJSON_GetArraySize(log), 3 + 4);
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, dry_run_prints_requests_masks_token_sends_nothing, .timeout = 60)
@@ -579,40 +546,103 @@ Test(e2e, connection_refused_is_net_connect, .timeout = 60)
 	out_release(&o);
 }
 
+/* Rows in an example manifest, counted without bulkrun; *delim is the
+ * CSV delimiter its report keeps (',' for JSON and JSON Lines). */
+static size_t
+manifest_rows(const char *path, int *delim)
+{
+	char *text = t_read(path), *p, *nl;
+	struct table mt;
+	cJSON *j, *ops;
+	size_t n = 0;
+	const char *ext = strrchr(path, '.');
+
+	cr_assert_not_null(text, "cannot read %s", path);
+	cr_assert_not_null(ext, "%s has no extension", path);
+	*delim = ',';
+	if (strcmp(ext, ".csv") == 0) {
+		nl = strchr(text, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		*delim = strchr(text, ';') ? ';' : strchr(text, '\t') ? '\t' :
+		    ',';
+		cr_assert_eq(table_load(&mt, path, *delim), 0);
+		cr_assert_gt(mt.nrows, 1, "%s has no rows", path);
+		n = mt.nrows - 1;
+		table_release(&mt);
+	} else if (strcmp(ext, ".jsonl") == 0) {
+		for (p = text; *p != '\0'; p += strcspn(p, "\n")) {
+			p += strspn(p, "\n");
+			if (*p != '\0' && strspn(p, " \t\r") < strcspn(p, "\n"))
+				n++;
+		}
+	} else if (strcmp(ext, ".json") == 0) {
+		j = cJSON_Parse(text);
+		cr_assert_not_null(j, "%s is not JSON", path);
+		ops = cJSON_IsArray(j) ? j :
+		    cJSON_GetObjectItemCaseSensitive(j, "operations");
+		cr_assert(cJSON_IsArray(ops), "%s: no operations", path);
+		n = (size_t)cJSON_GetArraySize(ops);
+		cJSON_Delete(j);
+	} else
+		cr_assert_fail("%s: not .csv, .json or .jsonl", path);
+	free(text);
+	return n;
+}
+
 Test(e2e, every_example_manifest_runs_clean, .timeout = 120)
 {
-	static const char *ex[] = {
-		"css.restart_cluster.csv", "css.restart_cluster.json",
-		"dataarts.restart_job_instance.csv",
-		"dataarts.restart_job_instance.json",
-		"kafka.modify_connector_task.csv",
-		"kafka.modify_connector_task.json",
-		"kafka.restart_connector_task.csv",
-		"kafka.restart_connector_task.json",
-		"roma.reset_multi_task.csv", "roma.reset_multi_task.json",
-		"roma.reset_multi_task.jsonl",
-	};
 	struct sim s;
 	struct out o;
-	char path[512];
-	size_t i;
-	int before, after;
+	struct table t;
+	glob_t g;
+	char name[64], num[32];
+	const char *path, *rep, *st;
+	size_t i, n, r, k;
+	int before, after, delim;
 
+	cr_assert_eq(glob("manifests/examples/*", 0, NULL, &g), 0,
+	    "no manifests/examples/* (run from the top of the tree)");
+	cr_assert_gt(g.gl_pathc, 0);
 	sim_start(&s, NULL);
-	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
-		snprintf(path, sizeof(path), "manifests/examples/%s", ex[i]);
+	for (i = 0; i < g.gl_pathc; i++) {
+		path = g.gl_pathv[i];
+		n = manifest_rows(path, &delim);
 		run_bulkrun(&o, NULL, "validate", path, NULL);
-		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
 		out_release(&o);
 		before = sim_count(&s);
+		snprintf(name, sizeof(name), "ex-%zu.csv", i);
+		rep = t_path(name);
 		run_bulkrun(&o, NULL, "run", path, "--endpoint", s.url, "-o",
-		    t_path("r.csv"), RUN_OPTS, NULL);
-		cr_expect_eq(o.status, 0, "%s: %s", ex[i], o.err);
+		    rep, RUN_OPTS, NULL);
+		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
 		after = sim_count(&s);
-		cr_expect_gt(after, before, "%s sent its rows", ex[i]);
+		cr_expect_eq((size_t)(after - before), n,
+		    "%s: %zu rows, %d requests", path, n, after - before);
 		out_release(&o);
+		cr_assert_eq(table_load(&t, rep, delim), 0, "%s: no report",
+		    path);
+		cr_expect_eq(t.nrows, n + 1, "%s: %zu rows, %zu in the report",
+		    path, n, t.nrows - 1);
+		for (r = 1; r <= n; r++) {
+			snprintf(num, sizeof(num), "%zu", r);
+			k = table_find(&t, "row", num);
+			cr_assert_neq(k, 0, "%s: no report row %zu", path, r);
+			cr_expect_str_eq(table_get(&t, k, "outcome"),
+			    "succeeded", "%s row %zu", path, r);
+			cr_expect_str_eq(table_get(&t, k, "error_code"), "",
+			    "%s row %zu", path, r);
+			st = table_get(&t, k, "http_status");
+			cr_expect(strcmp(st, "200") == 0 ||
+			    strcmp(st, "204") == 0, "%s row %zu: status %s",
+			    path, r, st);
+		}
+		cr_expect_eq(table_count(&t, "succeeded", NULL), n, "%s", path);
+		table_release(&t);
 	}
 	sim_stop(&s);
+	globfree(&g);
 }
 
 Test(e2e, row_endpoint_column_overrides_the_command_line, .timeout = 60)
