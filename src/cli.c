@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,18 @@ static const struct option longopts[] = {
 	{ "version",		no_argument,	   NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* The long name of option c ("timeout"), for messages. */
+static const char *
+long_name(int c)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	return "?";
+}
 
 void
 br_cli_usage(const char *cmd, FILE *f)
@@ -118,14 +131,21 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --progress auto|always|never, -q/--quiet\n"
 "\n"
 "Exit: 0 all succeeded, 1 some failed or invalid, 2 usage or manifest error\n"
-"(nothing sent), 3 halted, 130/143 interrupted.\n", f);
+"(nothing sent), 3 halted, 4 the report could not be written, 130/143\n"
+"interrupted.\n", f);
 }
 
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int
-bad(const char *fmt, const char *arg)
+bad(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("bulkrun: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\nTry 'bulkrun --help'.\n", stderr);
 	return 2;
 }
@@ -280,14 +300,16 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 		case O_TIMEOUT:
 		case O_CONNECT_TIMEOUT:
 			if (br_duration_parse(optarg, &d) != 0)
-				return bad("cannot read the duration '%s' (try "
-				    "500ms, 30s, 2m)", optarg);
+				return bad("--%s: cannot read the duration '%s' "
+				    "(try 500ms, 30s, 2m)", long_name(c),
+				    optarg);
 			if (c == O_BACKOFF)
 				o->retry.base_ms = d;
 			else if (c == O_MAX_BACKOFF)
 				o->retry.max_ms = d;
 			else if (d == 0)
-				return bad("%s", "a timeout must be above 0");
+				return bad("--%s: a timeout must be above 0",
+				    long_name(c));
 			else if (c == O_TIMEOUT)
 				o->timeout_ms = d;
 			else
