@@ -84,6 +84,54 @@ br_jsontext_escape_len(const char *s, size_t n, size_t i)
 
 /* ---- JSON text for a report line ---- */
 
+void
+br_jsontext_add_string(struct br_strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, run, k;
+
+	br_strbuf_addc(sb, '"');
+	for (i = 0; i < n; ) {
+		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x80 &&
+		    u[run] != '"' && u[run] != '\\'; run++)
+			;
+		br_strbuf_add(sb, s + i, run - i);
+		if ((i = run) >= n)
+			break;
+		switch (u[i]) {
+		case '"':
+			br_strbuf_add(sb, "\\\"", 2);
+			break;
+		case '\\':
+			br_strbuf_add(sb, "\\\\", 2);
+			break;
+		case '\n':
+			br_strbuf_add(sb, "\\n", 2);
+			break;
+		case '\r':
+			br_strbuf_add(sb, "\\r", 2);
+			break;
+		case '\t':
+			br_strbuf_add(sb, "\\t", 2);
+			break;
+		default:
+			if (u[i] < 0x20) {
+				br_strbuf_addf(sb, "\\u%04x", u[i]);
+				break;
+			}
+			if ((k = br_utf8_seq(s + i, n - i, NULL)) == 0) {
+				br_strbuf_add(sb, "\\ufffd", 6);
+				k = 1;
+			} else
+				br_strbuf_add(sb, s + i, k);
+			i += k;
+			continue;
+		}
+		i++;
+	}
+	br_strbuf_addc(sb, '"');
+}
+
 /* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD. */
 char *
 br_jsontext_utf8_clean(const char *s, size_t n)
