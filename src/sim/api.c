@@ -13,7 +13,9 @@
 #include <openssl/evp.h>
 
 #include "api.h"
-#include "buf.h"
+#include "jsontext.h"
+#include "strbuf.h"
+#include "text.h"
 
 #define HUGE_LEN	(3 * 1024 * 1024)
 #define ROMA_MAX_ID	64
@@ -172,17 +174,16 @@ void
 sim_answer_error(struct sim_answer *a, int status, const char *code,
     const char *msg)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	char *body;
 	size_t len = 0;
 
-	sim_buf_init(&b);
-	sim_buf_adds(&b, "{\"error_code\":");
-	sim_buf_addjson(&b, code, strlen(code));
-	sim_buf_adds(&b, ",\"error_msg\":");
-	sim_buf_addjson(&b, msg, strlen(msg));
-	sim_buf_adds(&b, "}");
-	body = sim_buf_take(&b, &len);
+	br_strbuf_addstr(&b, "{\"error_code\":");
+	br_jsontext_add_string(&b, code, strlen(code));
+	br_strbuf_addstr(&b, ",\"error_msg\":");
+	br_jsontext_add_string(&b, msg, strlen(msg));
+	br_strbuf_addstr(&b, "}");
+	body = br_strbuf_take(&b, &len);
 	sim_answer_owned(a, status, body, len);
 }
 
@@ -281,7 +282,7 @@ sim_route_match(struct sim_route *r, const char *method, const char *path,
 			bad = 1;
 		if ((s = malloc(n + 1)) == NULL)
 			return -1;
-		if (sim_pct_decode(s, path + start, n, 0) != strlen(s))
+		if (br_text_pct_decode(s, path + start, n, 0) != strlen(s))
 			bad = 1;		/* %00 inside */
 		r->seg[r->nseg++] = s;
 		start = i + 1;
@@ -436,7 +437,7 @@ digest_hex(const char *tag, const char *s, char out[33])
 			memset(md, 0, sizeof(md));
 		EVP_MD_CTX_free(ctx);
 	}
-	sim_hex(out, md, 16);
+	br_text_hex(out, md, 16);
 }
 
 int
