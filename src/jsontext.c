@@ -87,7 +87,9 @@ br_jsontext_escape_len(const char *s, size_t n, size_t i)
 void
 br_jsontext_add_string(struct br_strbuf *sb, const char *s, size_t n)
 {
+	static const char from[] = "\"\\\n\r\t", to[] = "\"\\nrt";
 	const unsigned char *u = (const unsigned char *)s;
+	const char *e;
 	size_t i, run, k;
 
 	br_strbuf_addc(sb, '"');
@@ -98,36 +100,18 @@ br_jsontext_add_string(struct br_strbuf *sb, const char *s, size_t n)
 		br_strbuf_add(sb, s + i, run - i);
 		if ((i = run) >= n)
 			break;
-		switch (u[i]) {
-		case '"':
-			br_strbuf_add(sb, "\\\"", 2);
-			break;
-		case '\\':
-			br_strbuf_add(sb, "\\\\", 2);
-			break;
-		case '\n':
-			br_strbuf_add(sb, "\\n", 2);
-			break;
-		case '\r':
-			br_strbuf_add(sb, "\\r", 2);
-			break;
-		case '\t':
-			br_strbuf_add(sb, "\\t", 2);
-			break;
-		default:
-			if (u[i] < 0x20) {
-				br_strbuf_addf(sb, "\\u%04x", u[i]);
-				break;
-			}
-			if ((k = br_utf8_seq(s + i, n - i, NULL)) == 0) {
-				br_strbuf_add(sb, "\\ufffd", 6);
-				k = 1;
-			} else
-				br_strbuf_add(sb, s + i, k);
-			i += k;
-			continue;
-		}
-		i++;
+		k = 1;
+		if ((e = memchr(from, u[i], sizeof(from) - 1)) != NULL) {
+			br_strbuf_addc(sb, '\\');
+			br_strbuf_addc(sb, to[e - from]);
+		} else if (u[i] < 0x20)
+			br_strbuf_addf(sb, "\\u%04x", u[i]);
+		else if ((k = br_utf8_seq(s + i, n - i, NULL)) == 0) {
+			br_strbuf_add(sb, "\\ufffd", 6);
+			k = 1;
+		} else
+			br_strbuf_add(sb, s + i, k);
+		i += k;
 	}
 	br_strbuf_addc(sb, '"');
 }

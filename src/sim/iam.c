@@ -107,26 +107,6 @@ object(const cJSON *o, const char *name)
 	return cJSON_IsObject(it) ? it : NULL;
 }
 
-/* A fixed 32 hex digit id made from tag and s, like IAM's ids. */
-static void
-derived_id(const char *tag, const char *s, char out[33])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *c;
-
-	memset(md, 0, sizeof(md));
-	if ((c = EVP_MD_CTX_new()) != NULL) {
-		if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1 ||
-		    EVP_DigestUpdate(c, tag, strlen(tag)) != 1 ||
-		    EVP_DigestUpdate(c, s, strlen(s)) != 1 ||
-		    EVP_DigestFinal_ex(c, md, &mdlen) != 1)
-			memset(md, 0, sizeof(md));
-		EVP_MD_CTX_free(c);
-	}
-	br_text_hex(out, md, 16);
-}
-
 /* ISO 8601 in UTC with microseconds, as Keystone writes it. */
 static void
 iso_time(char out[40], time_t t)
@@ -148,7 +128,7 @@ domain_json(const char *dname, const char *did)
 	if ((d = cJSON_CreateObject()) == NULL)
 		return NULL;
 	if (dname != NULL) {
-		derived_id("domain:", dname, id);
+		sim_derived_id("domain:", dname, id);
 		cJSON_AddStringToObject(d, "id", id);
 		cJSON_AddStringToObject(d, "name", dname);
 	} else
@@ -252,7 +232,7 @@ token_json(const struct pwauth *pw, time_t now, long ttl)
 		if ((p = cJSON_AddObjectToObject(t, "project")) == NULL)
 			goto fail;
 		if (pw->pid == NULL)
-			derived_id("project:", pw->pname, id);
+			sim_derived_id("project:", pw->pname, id);
 		cJSON_AddStringToObject(p, "id", pw->pid != NULL ? pw->pid :
 		    id);
 		if (pw->pname != NULL)
@@ -264,7 +244,7 @@ token_json(const struct pwauth *pw, time_t now, long ttl)
 		    pw->sdid));
 	if ((u = cJSON_AddObjectToObject(t, "user")) == NULL)
 		goto fail;
-	derived_id("user:", pw->user, id);
+	sim_derived_id("user:", pw->user, id);
 	cJSON_AddStringToObject(u, "id", id);
 	cJSON_AddStringToObject(u, "name", pw->user);
 	cJSON_AddItemToObject(u, "domain", domain_json(pw->dname, pw->did));
