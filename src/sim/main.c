@@ -827,6 +827,23 @@ out:
 	return rc;
 }
 
+/* Splits NAME:SECRET at the first ':' (both parts not empty): *name gets
+ * a copy of NAME (its old value freed), *secret points into arg.  0, -1
+ * when arg is not of that form, -2 when out of memory. */
+static int
+split_pair(const char *arg, char **name, const char **secret)
+{
+	const char *colon = strchr(arg, ':');
+
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		return -1;
+	free(*name);
+	if ((*name = strndup(arg, (size_t)(colon - arg))) == NULL)
+		return -2;
+	*secret = colon + 1;
+	return 0;
+}
+
 /* -1 to go on, or the exit status (0 after --help or --version). */
 static int
 parse_args(int argc, char **argv, struct conf *cf)
@@ -858,7 +875,7 @@ parse_args(int argc, char **argv, struct conf *cf)
 	unsigned long long u;
 	char *end, *colon, num[32];
 	long v;
-	int ch;
+	int ch, rc;
 
 	opterr = 0;
 	/* "+": no permutation, so --tls may take the word after its value */
@@ -932,15 +949,9 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->token = optarg;
 			break;
 		case 'A':
-			colon = strchr(optarg, ':');
-			if (colon == NULL || colon == optarg ||
-			    colon[1] == '\0')
-				return usage_error("bad --aksk (AK:SK)");
-			free(cf->ak);
-			if ((cf->ak = strndup(optarg,
-			    (size_t)(colon - optarg))) == NULL)
-				return usage_error("out of memory");
-			cf->sk = colon + 1;
+			if ((rc = split_pair(optarg, &cf->ak, &cf->sk)) != 0)
+				return rc == -1 ? usage_error("bad --aksk "
+				    "(AK:SK)") : usage_error("out of memory");
 			break;
 		case 'k':
 			if (parse_long(optarg, 0, LONG_MAX / 2, &v) == -1)
@@ -955,16 +966,11 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->max_body = (size_t)v;
 			break;
 		case 'U':
-			colon = strchr(optarg, ':');
-			if (colon == NULL || colon == optarg ||
-			    colon[1] == '\0')
-				return usage_error("bad --iam-user "
-				    "(NAME:PASSWORD)");
-			free(cf->iam_user);
-			if ((cf->iam_user = strndup(optarg,
-			    (size_t)(colon - optarg))) == NULL)
-				return usage_error("out of memory");
-			cf->iam_password = colon + 1;
+			if ((rc = split_pair(optarg, &cf->iam_user,
+			    &cf->iam_password)) != 0)
+				return rc == -1 ? usage_error("bad --iam-user "
+				    "(NAME:PASSWORD)") :
+				    usage_error("out of memory");
 			break;
 		case 'E':
 			if (parse_long(optarg, 1, 366L * 86400, &v) == -1)
