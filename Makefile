@@ -22,6 +22,9 @@ LIBSRC	= $(filter-out src/main.c,$(wildcard src/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/catalog_data.o
 SIMSRC	= $(wildcard src/sim/*.c)
 SIMOBJ	= $(SIMSRC:src/sim/%.c=$(BUILD)/obj/sim/%.o)
+# the plain helpers it shares with bulkrun; never the signer (src/sign.c)
+SIMLIB	= strbuf utf8 text jsontext datetime
+SIMLIBOBJ = $(SIMLIB:%=$(BUILD)/obj/%.o)
 UNITSRC	= $(wildcard tests/test_*.c)
 UNITOBJ	= $(UNITSRC:tests/%.c=$(BUILD)/obj/tests/%.o)
 E2ESRC	= $(wildcard tests/e2e/*.c)
@@ -63,7 +66,7 @@ $(BUILD)/obj/catalog_data.o: $(BUILD)/gen/catalog_data.c
 $(BUILD)/bulkrun: $(BUILD)/obj/main.o $(LIBOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_BR)
 
-$(BUILD)/bulkrun-sim: $(SIMOBJ)
+$(BUILD)/bulkrun-sim: $(SIMOBJ) $(SIMLIBOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_SIM)
 
 $(BUILD)/unit-tests: $(UNITOBJ) $(LIBOBJ)

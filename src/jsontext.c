@@ -84,6 +84,38 @@ br_jsontext_escape_len(const char *s, size_t n, size_t i)
 
 /* ---- JSON text for a report line ---- */
 
+void
+br_jsontext_add_string(struct br_strbuf *sb, const char *s, size_t n)
+{
+	static const char from[] = "\"\\\n\r\t", to[] = "\"\\nrt";
+	const unsigned char *u = (const unsigned char *)s;
+	const char *e;
+	size_t i, run, k;
+
+	br_strbuf_addc(sb, '"');
+	for (i = 0; i < n; ) {
+		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x80 &&
+		    u[run] != '"' && u[run] != '\\'; run++)
+			;
+		br_strbuf_add(sb, s + i, run - i);
+		if ((i = run) >= n)
+			break;
+		k = 1;
+		if ((e = memchr(from, u[i], sizeof(from) - 1)) != NULL) {
+			br_strbuf_addc(sb, '\\');
+			br_strbuf_addc(sb, to[e - from]);
+		} else if (u[i] < 0x20)
+			br_strbuf_addf(sb, "\\u%04x", u[i]);
+		else if ((k = br_utf8_seq(s + i, n - i, NULL)) == 0) {
+			br_strbuf_add(sb, "\\ufffd", 6);
+			k = 1;
+		} else
+			br_strbuf_add(sb, s + i, k);
+		i += k;
+	}
+	br_strbuf_addc(sb, '"');
+}
+
 /* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD. */
 char *
 br_jsontext_utf8_clean(const char *s, size_t n)

@@ -23,6 +23,14 @@ int	br_jsontext_is_number(const char *s, size_t n);
 size_t	br_jsontext_escape_len(const char *s, size_t n, size_t i);
 
 struct cJSON;
+struct br_strbuf;
+
+/* Appends s[0..n) to sb as a quoted JSON string: '"', '\\', newline,
+ * return, tab and the other control bytes (NUL included, as \u00XX) are
+ * escaped; valid UTF-8 and DEL are kept as they are; each byte of an
+ * invalid sequence becomes \ufffd.  Memory failures set sb->oom
+ * (strbuf.h). */
+void	br_jsontext_add_string(struct br_strbuf *sb, const char *s, size_t n);
 
 /* s[0..n) with NUL and invalid UTF-8 bytes as U+FFFD; NULL when out of
  * memory. */

@@ -169,6 +169,21 @@ br_strbuf_detach(struct br_strbuf *sb)
 	return p;
 }
 
+char *
+br_strbuf_take(struct br_strbuf *sb, size_t *lenp)
+{
+	size_t len;
+	char *p;
+
+	br_strbuf_add(sb, "", 0);
+	len = sb->len;
+	if ((p = br_strbuf_detach(sb)) == NULL)
+		len = 0;
+	if (lenp != NULL)
+		*lenp = len;
+	return p;
+}
+
 void
 br_strbuf_release(struct br_strbuf *sb)
 {

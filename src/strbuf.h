@@ -57,6 +57,10 @@ void	br_strbuf_reset(struct br_strbuf *sb);
 /* Hands over p (the caller frees it) and leaves sb zeroed.  p is NULL when
  * nothing was ever appended, and when oom is set (p is then freed). */
 char	*br_strbuf_detach(struct br_strbuf *sb);
+/* Like br_strbuf_detach, but p is "" (allocated) rather than NULL when
+ * nothing was appended, and *lenp, when lenp is not NULL, gets its length
+ * (0 with NULL).  NULL only when out of memory. */
+char	*br_strbuf_take(struct br_strbuf *sb, size_t *lenp);
 /* Frees p and zeroes sb (the oom flag too). */
 void	br_strbuf_release(struct br_strbuf *sb);
 

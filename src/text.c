@@ -164,3 +164,49 @@ br_text_int64(const char *s, size_t len, int64_t *out)
 		*out = (int64_t)v;
 	return 0;
 }
+
+int
+br_text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+br_text_hex(char *dst, const unsigned char *s, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dst[2 * i] = digits[s[i] >> 4];
+		dst[2 * i + 1] = digits[s[i] & 0x0f];
+	}
+	dst[2 * n] = '\0';
+}
+
+size_t
+br_text_pct_decode(char *dst, const char *src, size_t n, int plus_space)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (src[i] == '%' && i + 2 < n &&
+		    (hi = br_text_hexval((unsigned char)src[i + 1])) >= 0 &&
+		    (lo = br_text_hexval((unsigned char)src[i + 2])) >= 0) {
+			dst[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (plus_space && src[i] == '+')
+			dst[o++] = ' ';
+		else
+			dst[o++] = src[i];
+	}
+	dst[o] = '\0';
+	return o;
+}

@@ -1,7 +1,8 @@
 /*
  * text.h - small text helpers for the catalog and the checking of rows:
  * blanks, copies, ASCII case, quoting a value for a message, decimal
- * integers.  Pure; no allocation but br_text_ndup().
+ * integers, hex digits, percent-decoding.  Pure; no allocation but
+ * br_text_ndup().  bulkrun-sim links it too.
  */
 #ifndef BR_TEXT_H
 #define BR_TEXT_H
@@ -35,5 +36,18 @@ void		 br_text_quotez(char *buf, size_t bufsz, const char *s);
  * (no blanks): 0 with *out set, -1 when it is not one, -2 when it is one
  * beyond 64 bits. */
 int		 br_text_int64(const char *s, size_t len, int64_t *out);
+
+/* The value (0-15) of the hex digit c, either case; -1 for any other
+ * byte. */
+int		 br_text_hexval(int c);
+/* Lower-case hex of s[0..n) into dst, which has room for 2n + 1 bytes;
+ * dst is NUL-terminated. */
+void		 br_text_hex(char *dst, const unsigned char *s, size_t n);
+/* Percent-decodes src[0..n) into dst, which has room for n + 1 bytes:
+ * %XX (either case) becomes its byte, which may be NUL; a '%' not followed
+ * by two hex digits stays as it is; with plus_space a '+' becomes ' ' (a
+ * query string).  Returns the decoded length; dst is NUL-terminated. */
+size_t		 br_text_pct_decode(char *dst, const char *src, size_t n,
+		    int plus_space);
 
 #endif

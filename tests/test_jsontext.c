@@ -1,8 +1,10 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "jsontext.h"
+#include "strbuf.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -92,4 +94,52 @@ Test(jsontext, escape_len_stops_at_n)
 	cr_assert_eq(br_jsontext_escape_len(s, 12, 6), 0);
 	cr_assert_eq(br_jsontext_escape_len("\\\0n", 3, 0), 0, "NUL");
 	cr_assert_eq(br_jsontext_escape_len("\\n", 1, 0), 0);
+}
+
+/* The JSON string of s[0..n), as br_jsontext_add_string appends it. */
+static char *
+added(const char *s, size_t n)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+
+	br_strbuf_addstr(&sb, "x=");
+	br_jsontext_add_string(&sb, s, n);
+	cr_assert(!sb.oom);
+	return br_strbuf_detach(&sb);
+}
+
+Test(jsontext, add_string_escapes_and_keeps_utf8)
+{
+	static const struct { const char *in; size_t n; const char *out; } t[] = {
+		{ "", 0, "x=\"\"" },
+		{ "abc", 3, "x=\"abc\"" },
+		{ "a\"b\\c", 5, "x=\"a\\\"b\\\\c\"" },
+		{ "\n\r\t", 3, "x=\"\\n\\r\\t\"" },
+		{ "a\0b\x01\x1f", 5, "x=\"a\\u0000b\\u0001\\u001f\"" },
+		{ "\x7f", 1, "x=\"\x7f\"" },
+		{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9,
+		  "x=\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+		{ "a\xff" "b", 3, "x=\"a\\ufffdb\"" },
+		{ "\xe2\x82", 2, "x=\"\\ufffd\\ufffd\"" },
+		{ "\xc0\xaf", 2, "x=\"\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\x80", 3, "x=\"\\ufffd\\ufffd\\ufffd\"" },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = added(t[i].in, t[i].n);
+		cr_expect_str_eq(got, t[i].out, "case %zu", i);
+		free(got);
+	}
+}
+
+Test(jsontext, add_string_does_nothing_after_oom)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+
+	sb.oom = 1;
+	br_jsontext_add_string(&sb, "abc", 3);
+	cr_assert_null(sb.p);
+	cr_assert_eq(sb.len, 0);
 }

@@ -296,3 +296,35 @@ Test(strbuf, growth_stops_at_the_cap)
 	cr_assert(!sb.oom);
 	br_strbuf_release(&sb);
 }
+
+Test(strbuf, take_gives_empty_string_length_and_null_on_oom)
+{
+	struct br_strbuf sb = BR_STRBUF_INIT;
+	size_t len = 99;
+	char *s;
+
+	cr_assert_not_null(s = br_strbuf_take(&sb, &len));
+	cr_assert_str_eq(s, "");
+	cr_assert_eq(len, 0);
+	cr_assert_null(sb.p, "take leaves it empty");
+	free(s);
+
+	br_strbuf_add(&sb, "a\0b", 3);
+	cr_assert_not_null(s = br_strbuf_take(&sb, &len));
+	cr_assert_eq(len, 3);
+	cr_assert(memcmp(s, "a\0b", 4) == 0);
+	free(s);
+
+	br_strbuf_addstr(&sb, "xy");
+	cr_assert_not_null(s = br_strbuf_take(&sb, NULL));
+	cr_assert_str_eq(s, "xy");
+	free(s);
+
+	br_strbuf_addstr(&sb, "xy");
+	force_oom(&sb);
+	len = 99;
+	cr_assert_null(br_strbuf_take(&sb, &len), "NULL on oom");
+	cr_assert_eq(len, 0);
+	cr_assert_null(sb.p);
+	cr_assert_eq(sb.oom, 0, "take leaves it zeroed");
+}

@@ -13,7 +13,9 @@
 #include <openssl/evp.h>
 
 #include "api.h"
-#include "buf.h"
+#include "jsontext.h"
+#include "strbuf.h"
+#include "text.h"
 
 #define HUGE_LEN	(3 * 1024 * 1024)
 #define ROMA_MAX_ID	64
@@ -172,17 +174,16 @@ void
 sim_answer_error(struct sim_answer *a, int status, const char *code,
     const char *msg)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	char *body;
 	size_t len = 0;
 
-	sim_buf_init(&b);
-	sim_buf_adds(&b, "{\"error_code\":");
-	sim_buf_addjson(&b, code, strlen(code));
-	sim_buf_adds(&b, ",\"error_msg\":");
-	sim_buf_addjson(&b, msg, strlen(msg));
-	sim_buf_adds(&b, "}");
-	body = sim_buf_take(&b, &len);
+	br_strbuf_addstr(&b, "{\"error_code\":");
+	br_jsontext_add_string(&b, code, strlen(code));
+	br_strbuf_addstr(&b, ",\"error_msg\":");
+	br_jsontext_add_string(&b, msg, strlen(msg));
+	br_strbuf_addstr(&b, "}");
+	body = br_strbuf_take(&b, &len);
 	sim_answer_owned(a, status, body, len);
 }
 
@@ -281,7 +282,7 @@ sim_route_match(struct sim_route *r, const char *method, const char *path,
 			bad = 1;
 		if ((s = malloc(n + 1)) == NULL)
 			return -1;
-		if (sim_pct_decode(s, path + start, n, 0) != strlen(s))
+		if (br_text_pct_decode(s, path + start, n, 0) != strlen(s))
 			bad = 1;		/* %00 inside */
 		r->seg[r->nseg++] = s;
 		start = i + 1;
@@ -420,8 +421,8 @@ sim_conv_counted(const struct sim_conv *c)
 
 /* --- the operations ----------------------------------------------------- */
 
-static void
-digest_hex(const char *tag, const char *s, char out[33])
+void
+sim_derived_id(const char *tag, const char *s, char out[33])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -436,7 +437,7 @@ digest_hex(const char *tag, const char *s, char out[33])
 			memset(md, 0, sizeof(md));
 		EVP_MD_CTX_free(ctx);
 	}
-	sim_hex(out, md, 16);
+	br_text_hex(out, md, 16);
 }
 
 int
@@ -499,6 +500,23 @@ bad_request(struct sim_answer *a, int op, const char *why)
 	sim_answer_error(a, 400, ops[op].bad_code, msg);
 }
 
+/* The first of names that in has with a value neither null nor what is()
+ * accepts; NULL when there is none. */
+static const char *
+wrong_member(const cJSON *in, const char *const *names,
+    cJSON_bool (*is)(const cJSON *))
+{
+	const cJSON *it;
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		it = cJSON_GetObjectItemCaseSensitive(in, names[i]);
+		if (it != NULL && !is(it) && !cJSON_IsNull(it))
+			return names[i];
+	}
+	return NULL;
+}
+
 static void
 kafka_modify(const struct sim_route *r, const struct sim_req *q,
     struct sim_answer *a)
@@ -507,9 +525,9 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 	    "source_type", "sink_type", "id", "status", NULL };
 	static const char *objs[] = { "source_task", "sink_task", NULL };
 	const char *task = sim_route_param(r, "task_id");
-	cJSON *in, *out = NULL, *it;
+	cJSON *in, *out = NULL;
 	char hex[33], name[64], why[128];
-	size_t i;
+	const char *bad, *kind = "";
 
 	if (!sim_is_json_type(q->ctype) ||
 	    (in = sim_json_object(q->body, q->len)) == NULL) {
@@ -517,27 +535,18 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 		    "not in JSON format or contains invalid characters.");
 		return;
 	}
-	for (i = 0; strs[i] != NULL; i++) {
-		it = cJSON_GetObjectItemCaseSensitive(in, strs[i]);
-		if (it != NULL && !cJSON_IsString(it) && !cJSON_IsNull(it)) {
-			snprintf(why, sizeof(why), "'%s' must be a string.",
-			    strs[i]);
-			bad_request(a, r->op, why);
-			goto out;
-		}
-	}
-	for (i = 0; objs[i] != NULL; i++) {
-		it = cJSON_GetObjectItemCaseSensitive(in, objs[i]);
-		if (it != NULL && !cJSON_IsObject(it) && !cJSON_IsNull(it)) {
-			snprintf(why, sizeof(why), "'%s' must be an object.",
-			    objs[i]);
-			bad_request(a, r->op, why);
-			goto out;
-		}
+	if ((bad = wrong_member(in, strs, cJSON_IsString)) != NULL)
+		kind = "a string";
+	else if ((bad = wrong_member(in, objs, cJSON_IsObject)) != NULL)
+		kind = "an object";
+	if (bad != NULL) {
+		snprintf(why, sizeof(why), "'%s' must be %s.", bad, kind);
+		bad_request(a, r->op, why);
+		goto out;
 	}
 	if ((out = cJSON_Duplicate(in, 1)) == NULL)
 		goto out;
-	digest_hex("kafka-task:", task, hex);
+	sim_derived_id("kafka-task:", task, hex);
 	snprintf(name, sizeof(name), "smart-connect-%.10s", hex);
 	if (!cJSON_HasObjectItem(out, "task_name"))
 		cJSON_AddStringToObject(out, "task_name", name);
@@ -637,7 +646,7 @@ css_restart(const struct sim_route *r, struct sim_answer *a)
 {
 	char hex[33], body[64];
 
-	digest_hex("css-job:", sim_route_param(r, "cluster_id"), hex);
+	sim_derived_id("css-job:", sim_route_param(r, "cluster_id"), hex);
 	snprintf(body, sizeof(body), "{\"jobId\":[\"%s\"]}", hex);
 	sim_answer_owned(a, 200, strdup(body), strlen(body));
 }

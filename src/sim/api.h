@@ -105,6 +105,10 @@ void	 sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
 	    long count, const struct sim_req *q, const char *retry_after,
 	    struct sim_answer *a);
 
+/* A fixed id of 32 lower-case hex digits made from tag and s (the first
+ * 16 bytes of SHA-256(tag s)): a jobId, IAM's user and project ids. */
+void	 sim_derived_id(const char *tag, const char *s, char out[33]);
+
 /* {"error_code": code, "error_msg": msg} with the given status. */
 void	 sim_answer_error(struct sim_answer *a, int status,
 	    const char *code, const char *msg);

@@ -15,19 +15,13 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "buf.h"
+#include "datetime.h"
 #include "iam.h"
+#include "jsontext.h"
+#include "strbuf.h"
+#include "text.h"
 
 static const char masked[] = "***";
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 sim_iam_init(struct sim_iam *m, const char *user, const char *password,
@@ -72,17 +66,16 @@ static void
 keystone_error(struct sim_answer *a, int status, const char *title,
     const char *msg)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	char *body;
 	size_t len = 0;
 
-	sim_buf_init(&b);
-	sim_buf_addf(&b, "{\"error\":{\"code\":%d,\"title\":", status);
-	sim_buf_addjson(&b, title, strlen(title));
-	sim_buf_adds(&b, ",\"message\":");
-	sim_buf_addjson(&b, msg, strlen(msg));
-	sim_buf_adds(&b, "}}");
-	body = sim_buf_take(&b, &len);
+	br_strbuf_addf(&b, "{\"error\":{\"code\":%d,\"title\":", status);
+	br_jsontext_add_string(&b, title, strlen(title));
+	br_strbuf_addstr(&b, ",\"message\":");
+	br_jsontext_add_string(&b, msg, strlen(msg));
+	br_strbuf_addstr(&b, "}}");
+	body = br_strbuf_take(&b, &len);
 	sim_answer_owned(a, status, body, len);
 }
 
@@ -114,26 +107,6 @@ object(const cJSON *o, const char *name)
 	return cJSON_IsObject(it) ? it : NULL;
 }
 
-/* A fixed 32 hex digit id made from tag and s, like IAM's ids. */
-static void
-derived_id(const char *tag, const char *s, char out[33])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *c;
-
-	memset(md, 0, sizeof(md));
-	if ((c = EVP_MD_CTX_new()) != NULL) {
-		if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1 ||
-		    EVP_DigestUpdate(c, tag, strlen(tag)) != 1 ||
-		    EVP_DigestUpdate(c, s, strlen(s)) != 1 ||
-		    EVP_DigestFinal_ex(c, md, &mdlen) != 1)
-			memset(md, 0, sizeof(md));
-		EVP_MD_CTX_free(c);
-	}
-	sim_hex(out, md, 16);
-}
-
 /* ISO 8601 in UTC with microseconds, as Keystone writes it. */
 static void
 iso_time(char out[40], time_t t)
@@ -155,7 +128,7 @@ domain_json(const char *dname, const char *did)
 	if ((d = cJSON_CreateObject()) == NULL)
 		return NULL;
 	if (dname != NULL) {
-		derived_id("domain:", dname, id);
+		sim_derived_id("domain:", dname, id);
 		cJSON_AddStringToObject(d, "id", id);
 		cJSON_AddStringToObject(d, "name", dname);
 	} else
@@ -259,7 +232,7 @@ token_json(const struct pwauth *pw, time_t now, long ttl)
 		if ((p = cJSON_AddObjectToObject(t, "project")) == NULL)
 			goto fail;
 		if (pw->pid == NULL)
-			derived_id("project:", pw->pname, id);
+			sim_derived_id("project:", pw->pname, id);
 		cJSON_AddStringToObject(p, "id", pw->pid != NULL ? pw->pid :
 		    id);
 		if (pw->pname != NULL)
@@ -271,7 +244,7 @@ token_json(const struct pwauth *pw, time_t now, long ttl)
 		    pw->sdid));
 	if ((u = cJSON_AddObjectToObject(t, "user")) == NULL)
 		goto fail;
-	derived_id("user:", pw->user, id);
+	sim_derived_id("user:", pw->user, id);
 	cJSON_AddStringToObject(u, "id", id);
 	cJSON_AddStringToObject(u, "name", pw->user);
 	cJSON_AddItemToObject(u, "domain", domain_json(pw->dname, pw->did));
@@ -331,7 +304,7 @@ sim_iam_issue(struct sim_iam *m, const struct sim_req *q,
 		goto out;
 	}
 	memcpy(tok, "MII", 3);
-	sim_hex(tok + 3, rnd, sizeof(rnd));
+	br_text_hex(tok + 3, rnd, sizeof(rnd));
 	sim_answer_json(a, 201, out);
 	if (a->status != 201 ||
 	    sim_answer_header(a, "X-Subject-Token", tok) == -1) {
@@ -344,7 +317,7 @@ sim_iam_issue(struct sim_iam *m, const struct sim_req *q,
 	slot = &m->tab[m->next];	/* the oldest, once the ring is full */
 	m->next = (m->next + 1) % SIM_IAM_MAX_TOKENS;
 	memcpy(slot->tok, tok, SIM_IAM_TOKEN_LEN + 1);
-	slot->expires = mono_ms() + (int64_t)m->ttl * 1000;
+	slot->expires = br_mono_ms() + (int64_t)m->ttl * 1000;
 	slot->uses = 0;
 	pthread_mutex_unlock(&m->mu);
 out:
@@ -356,7 +329,7 @@ int
 sim_iam_accept(struct sim_iam *m, const char *tok)
 {
 	struct sim_iam_tok *t;
-	int64_t now = mono_ms();
+	int64_t now = br_mono_ms();
 	size_t i;
 	int rc = SIM_IAM_UNKNOWN;
 
@@ -466,18 +439,17 @@ array_token(const char *s, size_t n)
 char *
 sim_iam_mask(const char *s, size_t n, size_t *outlen)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	cJSON *j;
 	size_t i, k, t;
 	int mask = 0, c;
 
-	sim_buf_init(&b);
 	if (n == 0)
-		return sim_buf_take(&b, outlen);
+		return br_strbuf_take(&b, outlen);
 	if ((j = sim_json_object(s, n)) == NULL) {
 		/* not JSON: there is no telling where a password is */
-		sim_buf_adds(&b, masked);
-		return sim_buf_take(&b, outlen);
+		br_strbuf_addstr(&b, masked);
+		return br_strbuf_take(&b, outlen);
 	}
 	cJSON_Delete(j);
 	for (i = 0; i < n; i += t) {
@@ -489,19 +461,19 @@ sim_iam_mask(const char *s, size_t n, size_t *outlen)
 				;
 			if (k < n && s[k] == ':') {	/* a member name */
 				mask = password_key(s + i, t);
-				sim_buf_add(&b, s + i, t);
+				br_strbuf_add(&b, s + i, t);
 				continue;
 			}
 		} else if (json_space(c) || c == ':') {
-			sim_buf_add(&b, s + i, 1);
+			br_strbuf_add(&b, s + i, 1);
 			continue;
 		} else if (c == ',' || c == '{' || c == '}' || c == ']') {
-			sim_buf_add(&b, s + i, 1);
+			br_strbuf_add(&b, s + i, 1);
 			mask = 0;	/* an object value is looked into */
 			continue;
 		} else if (c == '[') {
 			if (!mask) {
-				sim_buf_add(&b, s + i, 1);
+				br_strbuf_add(&b, s + i, 1);
 				continue;
 			}
 			t = array_token(s + i, n - i);
@@ -512,10 +484,10 @@ sim_iam_mask(const char *s, size_t n, size_t *outlen)
 				t++;
 		}
 		if (mask)
-			sim_buf_addf(&b, "\"%s\"", masked);
+			br_strbuf_addf(&b, "\"%s\"", masked);
 		else
-			sim_buf_add(&b, s + i, t);
+			br_strbuf_add(&b, s + i, t);
 		mask = 0;
 	}
-	return sim_buf_take(&b, outlen);
+	return br_strbuf_take(&b, outlen);
 }

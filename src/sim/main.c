@@ -33,11 +33,13 @@
 #include <openssl/x509.h>
 
 #include "api.h"
-#include "buf.h"
+#include "datetime.h"
 #include "iam.h"
 #include "reqlog.h"
 #include "sign.h"
 #include "state.h"
+#include "strbuf.h"
+#include "text.h"
 #include "version.h"
 
 #define DEFAULT_MAX_BODY	(1024 * 1024)
@@ -85,7 +87,7 @@ struct rq {
 	int			 phase;
 	double			 time_ms;	/* arrival, epoch ms */
 	char			*uri;		/* raw, as received */
-	struct sim_buf		 body;
+	struct br_strbuf		 body;
 	int			 too_big;
 	struct sim_answer	 ans;
 	char			 rid[33];
@@ -226,15 +228,6 @@ parse_fraction(const char *s, double *out)
 	return 0;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static double
 epoch_ms(void)
 {
@@ -244,11 +237,21 @@ epoch_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* splitmix64 finaliser: a bijection of 64-bit values. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 /* The k-th draw of request seq: the same seed gives the same faults. */
 static uint64_t
 draw(const struct sim *s, unsigned long long seq, unsigned k)
 {
-	return sim_mix64(s->conf.seed ^ sim_mix64((uint64_t)seq * 8 + k));
+	return mix64(s->conf.seed ^ mix64((uint64_t)seq * 8 + k));
 }
 
 static double
@@ -269,7 +272,7 @@ timer_main(void *vp)
 
 	pthread_mutex_lock(&s->tmu);
 	for (;;) {
-		now = mono_ms();
+		now = br_mono_ms();
 		due = NULL;
 		while (s->thead != NULL && (s->stopping ||
 		    s->thead->deadline <= now)) {
@@ -316,7 +319,7 @@ delay_start(struct sim *s, struct MHD_Connection *c, struct rq *rq)
 		return 0;
 	}
 	rq->conn = c;
-	rq->deadline = mono_ms() + rq->ans.delay_ms;
+	rq->deadline = br_mono_ms() + rq->ans.delay_ms;
 	rq->phase = PH_DELAYED;
 	MHD_suspend_connection(c);
 	for (pp = &s->thead; *pp != NULL && (*pp)->deadline <= rq->deadline;
@@ -514,7 +517,7 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 	query = path[pathlen] == '?' ? path + pathlen + 1 : "";
 	MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &h);
 
-	if (h.oom || sim_buf_failed(&rq->body))
+	if (h.oom || rq->body.oom)
 		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");
 	else if (rq->too_big)
 		sim_answer_error(a, 413, "SYS.413",
@@ -546,7 +549,7 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 	pthread_mutex_lock(&s->mu);
 	seq = ++s->seq;
 	if (routed && s->conf.throttle_rate > 0)
-		throttled = !bucket_take(s, mono_ms());
+		throttled = !bucket_take(s, br_mono_ms());
 	pthread_mutex_unlock(&s->mu);
 
 	if (routed)
@@ -561,7 +564,7 @@ decide(struct sim *s, struct MHD_Connection *c, struct rq *rq,
 		x = draw(s, seq, 4 + (unsigned)i);
 		memcpy(id + 8 * i, &x, 8);
 	}
-	sim_hex(rq->rid, id, sizeof(id));
+	br_text_hex(rq->rid, id, sizeof(id));
 	rq->sent_rid = rq->rid;
 	for (i = 0; i < (int)a->nhdrs; i++) {
 		if (strcasecmp(a->hdrs[i].name, "X-Request-Id") == 0)
@@ -661,10 +664,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			if (!rq->too_big && rq->body.len + *upload_size >
 			    s->conf.max_body) {
 				rq->too_big = 1;
-				sim_buf_release(&rq->body);
+				br_strbuf_release(&rq->body);
 			}
 			if (!rq->too_big)
-				sim_buf_add(&rq->body, upload, *upload_size);
+				br_strbuf_add(&rq->body, upload, *upload_size);
 			*upload_size = 0;
 			return MHD_YES;
 		}
@@ -691,7 +694,6 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		return NULL;
 	}
 	rq->time_ms = epoch_ms();
-	sim_buf_init(&rq->body);
 	pthread_mutex_lock(&s->mu);
 	s->active++;
 	pthread_mutex_unlock(&s->mu);
@@ -713,7 +715,7 @@ on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	s->active--;
 	pthread_mutex_unlock(&s->mu);
 	sim_answer_release(&rq->ans);
-	sim_buf_release(&rq->body);
+	br_strbuf_release(&rq->body);
 	free(rq->uri);
 	free(rq);
 	*con_cls = NULL;
@@ -825,6 +827,23 @@ out:
 	return rc;
 }
 
+/* Splits NAME:SECRET at the first ':' (both parts not empty): *name gets
+ * a copy of NAME (its old value freed), *secret points into arg.  0, -1
+ * when arg is not of that form, -2 when out of memory. */
+static int
+split_pair(const char *arg, char **name, const char **secret)
+{
+	const char *colon = strchr(arg, ':');
+
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		return -1;
+	free(*name);
+	if ((*name = strndup(arg, (size_t)(colon - arg))) == NULL)
+		return -2;
+	*secret = colon + 1;
+	return 0;
+}
+
 /* -1 to go on, or the exit status (0 after --help or --version). */
 static int
 parse_args(int argc, char **argv, struct conf *cf)
@@ -856,7 +875,7 @@ parse_args(int argc, char **argv, struct conf *cf)
 	unsigned long long u;
 	char *end, *colon, num[32];
 	long v;
-	int ch;
+	int ch, rc;
 
 	opterr = 0;
 	/* "+": no permutation, so --tls may take the word after its value */
@@ -930,15 +949,9 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->token = optarg;
 			break;
 		case 'A':
-			colon = strchr(optarg, ':');
-			if (colon == NULL || colon == optarg ||
-			    colon[1] == '\0')
-				return usage_error("bad --aksk (AK:SK)");
-			free(cf->ak);
-			if ((cf->ak = strndup(optarg,
-			    (size_t)(colon - optarg))) == NULL)
-				return usage_error("out of memory");
-			cf->sk = colon + 1;
+			if ((rc = split_pair(optarg, &cf->ak, &cf->sk)) != 0)
+				return rc == -1 ? usage_error("bad --aksk "
+				    "(AK:SK)") : usage_error("out of memory");
 			break;
 		case 'k':
 			if (parse_long(optarg, 0, LONG_MAX / 2, &v) == -1)
@@ -953,16 +966,11 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->max_body = (size_t)v;
 			break;
 		case 'U':
-			colon = strchr(optarg, ':');
-			if (colon == NULL || colon == optarg ||
-			    colon[1] == '\0')
-				return usage_error("bad --iam-user "
-				    "(NAME:PASSWORD)");
-			free(cf->iam_user);
-			if ((cf->iam_user = strndup(optarg,
-			    (size_t)(colon - optarg))) == NULL)
-				return usage_error("out of memory");
-			cf->iam_password = colon + 1;
+			if ((rc = split_pair(optarg, &cf->iam_user,
+			    &cf->iam_password)) != 0)
+				return rc == -1 ? usage_error("bad --iam-user "
+				    "(NAME:PASSWORD)") :
+				    usage_error("out of memory");
 			break;
 		case 'E':
 			if (parse_long(optarg, 1, 366L * 86400, &v) == -1)
@@ -1032,7 +1040,7 @@ main(int argc, char **argv)
 	s->conf.iam_ttl = DEFAULT_IAM_TTL;
 	snprintf(s->conf.retry_after, sizeof(s->conf.retry_after), "1");
 	clock_gettime(CLOCK_REALTIME, &ts);
-	s->conf.seed = sim_mix64((uint64_t)ts.tv_sec * 1000000000ULL +
+	s->conf.seed = mix64((uint64_t)ts.tv_sec * 1000000000ULL +
 	    (uint64_t)ts.tv_nsec) ^ (uint64_t)getpid();
 	if ((rc = parse_args(argc, argv, &s->conf)) >= 0)
 		return rc;
@@ -1054,7 +1062,7 @@ main(int argc, char **argv)
 	s->burst = s->conf.throttle_rate / 10 > 1 ? s->conf.throttle_rate / 10
 	    : 1;
 	s->tokens = s->burst;
-	s->last_ms = mono_ms();
+	s->last_ms = br_mono_ms();
 	if (sim_api_init() == -1 || sim_state_init(&s->st) == -1) {
 		fprintf(stderr, "bulkrun-sim: out of memory\n");
 		goto out;

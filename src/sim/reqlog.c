@@ -8,8 +8,10 @@
 
 #include <openssl/evp.h>
 
-#include "buf.h"
+#include "jsontext.h"
 #include "reqlog.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 int
 sim_log_open(struct sim_log *l, const char *path, char *err, size_t errlen)
@@ -36,13 +38,13 @@ sim_log_open(struct sim_log *l, const char *path, char *err, size_t errlen)
 
 /* Headers by name as first received; repeated names joined with ", ". */
 static void
-add_headers(struct sim_buf *b, const struct sim_hdr *h, size_t n)
+add_headers(struct br_strbuf *b, const struct sim_hdr *h, size_t n)
 {
-	struct sim_buf v;
+	struct br_strbuf v = BR_STRBUF_INIT;
 	size_t i, j;
 	int first = 1, more;
 
-	sim_buf_add(b, "{", 1);
+	br_strbuf_add(b, "{", 1);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i; j++) {
 			if (strcasecmp(h[j].name, h[i].name) == 0)
@@ -51,36 +53,35 @@ add_headers(struct sim_buf *b, const struct sim_hdr *h, size_t n)
 		if (j < i)
 			continue;	/* written with its first occurrence */
 		if (!first)
-			sim_buf_add(b, ",", 1);
+			br_strbuf_add(b, ",", 1);
 		first = 0;
-		sim_buf_addjson(b, h[i].name, strlen(h[i].name));
-		sim_buf_add(b, ":", 1);
+		br_jsontext_add_string(b, h[i].name, strlen(h[i].name));
+		br_strbuf_add(b, ":", 1);
 		for (more = 0, j = i + 1; j < n; j++) {
 			if (strcasecmp(h[j].name, h[i].name) == 0)
 				more = 1;
 		}
 		if (!more) {
-			sim_buf_addjson(b, h[i].value, strlen(h[i].value));
+			br_jsontext_add_string(b, h[i].value, strlen(h[i].value));
 			continue;
 		}
-		sim_buf_init(&v);
 		for (j = i; j < n; j++) {
 			if (strcasecmp(h[j].name, h[i].name) != 0)
 				continue;
 			if (v.len > 0)
-				sim_buf_add(&v, ", ", 2);
-			sim_buf_adds(&v, h[j].value);
+				br_strbuf_add(&v, ", ", 2);
+			br_strbuf_addstr(&v, h[j].value);
 		}
-		sim_buf_addjson(b, v.p != NULL ? v.p : "", v.len);
-		if (sim_buf_failed(&v))
+		br_jsontext_add_string(b, v.p != NULL ? v.p : "", v.len);
+		if (v.oom)
 			b->oom = 1;
-		sim_buf_release(&v);
+		br_strbuf_release(&v);
 	}
-	sim_buf_add(b, "}", 1);
+	br_strbuf_add(b, "}", 1);
 }
 
 static void
-add_base64(struct sim_buf *b, const char *s, size_t n)
+add_base64(struct br_strbuf *b, const char *s, size_t n)
 {
 	unsigned char *out;
 	size_t cap = 4 * ((n + 2) / 3) + 1;
@@ -91,55 +92,55 @@ add_base64(struct sim_buf *b, const char *s, size_t n)
 		return;
 	}
 	k = EVP_EncodeBlock(out, (const unsigned char *)s, (int)n);
-	sim_buf_add(b, "\"", 1);
+	br_strbuf_add(b, "\"", 1);
 	if (k > 0)
-		sim_buf_add(b, out, (size_t)k);
-	sim_buf_add(b, "\"", 1);
+		br_strbuf_add(b, out, (size_t)k);
+	br_strbuf_add(b, "\"", 1);
 	free(out);
 }
 
 void
 sim_log_write(struct sim_log *l, const struct sim_logrec *r)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	const char *body = r->body != NULL ? r->body : "";
 	int bad = 0;
 
 	if (l->fp == NULL)
 		return;
-	sim_buf_init(&b);
-	sim_buf_addf(&b, "{\"seq\":%llu,\"time_ms\":%.3f,\"method\":", r->seq,
+	br_strbuf_addf(&b, "{\"seq\":%llu,\"time_ms\":%.3f,\"method\":", r->seq,
 	    r->time_ms);
-	sim_buf_addjson(&b, r->method, strlen(r->method));
-	sim_buf_adds(&b, ",\"path\":");
-	sim_buf_addjson(&b, r->path, r->pathlen);
-	sim_buf_adds(&b, ",\"query\":");
-	sim_buf_addjson(&b, r->query, r->querylen);
-	sim_buf_adds(&b, ",\"headers\":");
+	br_jsontext_add_string(&b, r->method, strlen(r->method));
+	br_strbuf_addstr(&b, ",\"path\":");
+	br_jsontext_add_string(&b, r->path, r->pathlen);
+	br_strbuf_addstr(&b, ",\"query\":");
+	br_jsontext_add_string(&b, r->query, r->querylen);
+	br_strbuf_addstr(&b, ",\"headers\":");
 	add_headers(&b, r->hdrs, r->nhdrs);
-	sim_buf_adds(&b, ",\"body\":");
-	sim_buf_addjson(&b, body, r->len);
+	br_strbuf_addstr(&b, ",\"body\":");
+	br_jsontext_add_string(&b, body, r->len);
 	/* the exact bytes when "body" could not hold them */
-	if (!sim_utf8_clean(body, r->len)) {
-		sim_buf_adds(&b, ",\"body_base64\":");
+	if (memchr(body, '\0', r->len) != NULL ||
+	    br_utf8_count(body, r->len) < 0) {
+		br_strbuf_addstr(&b, ",\"body_base64\":");
 		add_base64(&b, body, r->len);
 	}
-	sim_buf_addf(&b, ",\"status\":%d,\"request_id\":", r->status);
-	sim_buf_addjson(&b, r->request_id, strlen(r->request_id));
-	sim_buf_adds(&b, ",\"op\":");
+	br_strbuf_addf(&b, ",\"status\":%d,\"request_id\":", r->status);
+	br_jsontext_add_string(&b, r->request_id, strlen(r->request_id));
+	br_strbuf_addstr(&b, ",\"op\":");
 	if (r->op != NULL)
-		sim_buf_addjson(&b, r->op, strlen(r->op));
+		br_jsontext_add_string(&b, r->op, strlen(r->op));
 	else
-		sim_buf_adds(&b, "null");
+		br_strbuf_addstr(&b, "null");
 	if (r->subject_token != NULL) {
-		sim_buf_adds(&b, ",\"subject_token\":");
-		sim_buf_addjson(&b, r->subject_token,
+		br_strbuf_addstr(&b, ",\"subject_token\":");
+		br_jsontext_add_string(&b, r->subject_token,
 		    strlen(r->subject_token));
 	}
-	sim_buf_adds(&b, "}\n");
+	br_strbuf_addstr(&b, "}\n");
 
 	pthread_mutex_lock(&l->mu);
-	if (sim_buf_failed(&b))
+	if (b.oom)
 		bad = fputs("{\"error\":\"out of memory\"}\n", l->fp) == EOF;
 	else
 		bad = fwrite(b.p, 1, b.len, l->fp) != b.len;
@@ -150,7 +151,7 @@ sim_log_write(struct sim_log *l, const struct sim_logrec *r)
 		fprintf(stderr, "bulkrun-sim: cannot write the request log\n");
 	}
 	pthread_mutex_unlock(&l->mu);
-	sim_buf_release(&b);
+	br_strbuf_release(&b);
 }
 
 int

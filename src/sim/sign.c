@@ -13,8 +13,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "buf.h"
 #include "sign.h"
+#include "strbuf.h"
+#include "text.h"
 
 #define ALGO		"SDK-HMAC-SHA256"
 #define MAX_PAIRS	256
@@ -40,7 +41,7 @@ sim_hdr_get(const struct sim_hdr *h, size_t n, const char *name)
 
 /* RFC 3986 unreserved characters stay, the rest is %XX (upper case). */
 static void
-encode(struct sim_buf *b, const char *s, size_t n, int keep_slash)
+encode(struct br_strbuf *b, const char *s, size_t n, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
@@ -51,13 +52,13 @@ encode(struct sim_buf *b, const char *s, size_t n, int keep_slash)
 		c = (unsigned char)s[i];
 		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
 		    c == '~' || (keep_slash && c == '/')) {
-			sim_buf_add(b, s + i, 1);
+			br_strbuf_add(b, s + i, 1);
 			continue;
 		}
 		e[0] = '%';
 		e[1] = hex[c >> 4];
 		e[2] = hex[c & 0x0f];
-		sim_buf_add(b, e, 3);
+		br_strbuf_add(b, e, 3);
 	}
 }
 
@@ -82,7 +83,7 @@ paircmp(const void *va, const void *vb)
 
 /* Sorted, decoded and re-encoded query; -1 if out of memory or too long. */
 static int
-canonical_query(struct sim_buf *b, const char *q, size_t n)
+canonical_query(struct br_strbuf *b, const char *q, size_t n)
 {
 	struct pair *v;
 	size_t i, start, np = 0, eq, k;
@@ -105,9 +106,9 @@ canonical_query(struct sim_buf *b, const char *q, size_t n)
 				np++;
 				goto out;
 			}
-			v[np].nlen = sim_pct_decode(v[np].name, q + start,
+			v[np].nlen = br_text_pct_decode(v[np].name, q + start,
 			    eq - start, 1);
-			v[np].vlen = sim_pct_decode(v[np].value,
+			v[np].vlen = br_text_pct_decode(v[np].value,
 			    eq < i ? q + eq + 1 : "", k, 1);
 			np++;
 		}
@@ -116,9 +117,9 @@ canonical_query(struct sim_buf *b, const char *q, size_t n)
 	qsort(v, np, sizeof(*v), paircmp);
 	for (i = 0; i < np; i++) {
 		if (i > 0)
-			sim_buf_add(b, "&", 1);
+			br_strbuf_add(b, "&", 1);
 		encode(b, v[i].name, v[i].nlen, 0);
-		sim_buf_add(b, "=", 1);
+		br_strbuf_add(b, "=", 1);
 		encode(b, v[i].value, v[i].vlen, 0);
 	}
 	rc = 0;
@@ -140,7 +141,7 @@ sha256_hex(const void *s, size_t n, char out[65])
 	if (EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 	    mdlen != 32)
 		return -1;
-	sim_hex(out, md, 32);
+	br_text_hex(out, md, 32);
 	return 0;
 }
 
@@ -205,7 +206,7 @@ parse_date(const char *s, long long *t)
 
 /* Appends the canonical header lines for the signed header list. */
 static int
-canonical_headers(struct sim_buf *b, const struct sim_sigcheck *c,
+canonical_headers(struct br_strbuf *b, const struct sim_sigcheck *c,
     const char *signed_hdrs, int *has_date)
 {
 	const char *s = signed_hdrs, *e, *v, *ve;
@@ -232,10 +233,10 @@ canonical_headers(struct sim_buf *b, const struct sim_sigcheck *c,
 		for (ve = v + strlen(v); ve > v && (ve[-1] == ' ' ||
 		    ve[-1] == '\t'); ve--)
 			;
-		sim_buf_adds(b, name);
-		sim_buf_add(b, ":", 1);
-		sim_buf_add(b, v, (size_t)(ve - v));
-		sim_buf_add(b, "\n", 1);
+		br_strbuf_addstr(b, name);
+		br_strbuf_add(b, ":", 1);
+		br_strbuf_add(b, v, (size_t)(ve - v));
+		br_strbuf_add(b, "\n", 1);
 		s = *e == ';' ? e + 1 : e;
 	}
 	return 0;
@@ -248,14 +249,13 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
 	const char *auth, *date, *payload;
-	struct sim_buf b, sts;
+	struct br_strbuf sts = BR_STRBUF_INIT;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	char *path = NULL;
 	size_t plen;
 	long long t;
 	int has_date, rc = -1;
 
-	sim_buf_init(&b);
-	sim_buf_init(&sts);
 	auth = sim_hdr_get(c->hdrs, c->nhdrs, "Authorization");
 	if (auth == NULL || strncmp(auth, ALGO " ", sizeof(ALGO)) != 0) {
 		*why = "no SDK-HMAC-SHA256 Authorization header";
@@ -285,22 +285,22 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 	}
 
 	/* canonical request */
-	sim_buf_adds(&b, c->method);
-	sim_buf_add(&b, "\n", 1);
+	br_strbuf_addstr(&b, c->method);
+	br_strbuf_add(&b, "\n", 1);
 	if ((path = malloc(c->pathlen + 1)) == NULL) {
 		*why = "out of memory";
 		goto out;
 	}
-	plen = sim_pct_decode(path, c->path, c->pathlen, 0);
+	plen = br_text_pct_decode(path, c->path, c->pathlen, 0);
 	encode(&b, path, plen, 1);
 	if (plen == 0 || path[plen - 1] != '/')
-		sim_buf_add(&b, "/", 1);
-	sim_buf_add(&b, "\n", 1);
+		br_strbuf_add(&b, "/", 1);
+	br_strbuf_add(&b, "\n", 1);
 	if (canonical_query(&b, c->query, c->querylen) == -1) {
 		*why = "query string too long";
 		goto out;
 	}
-	sim_buf_add(&b, "\n", 1);
+	br_strbuf_add(&b, "\n", 1);
 	if (canonical_headers(&b, c, sh, &has_date) == -1) {
 		*why = "a signed header is missing or malformed";
 		goto out;
@@ -309,36 +309,36 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 		*why = "x-sdk-date is not signed";
 		goto out;
 	}
-	sim_buf_add(&b, "\n", 1);
-	sim_buf_adds(&b, sh);
-	sim_buf_add(&b, "\n", 1);
+	br_strbuf_add(&b, "\n", 1);
+	br_strbuf_addstr(&b, sh);
+	br_strbuf_add(&b, "\n", 1);
 	payload = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Content-Sha256");
 	if (payload != NULL && strcmp(payload, "UNSIGNED-PAYLOAD") == 0)
-		sim_buf_adds(&b, payload);
+		br_strbuf_addstr(&b, payload);
 	else {
 		if (sha256_hex(c->body != NULL ? c->body : "", c->len,
 		    hash) == -1) {
 			*why = "sha256 failed";
 			goto out;
 		}
-		sim_buf_adds(&b, hash);
+		br_strbuf_addstr(&b, hash);
 	}
-	if (sim_buf_failed(&b) || sha256_hex(b.p, b.len, hash) == -1) {
+	if (b.oom || sha256_hex(b.p, b.len, hash) == -1) {
 		*why = "out of memory";
 		goto out;
 	}
 
-	sim_buf_adds(&sts, ALGO "\n");
-	sim_buf_adds(&sts, date);
-	sim_buf_add(&sts, "\n", 1);
-	sim_buf_adds(&sts, hash);
-	if (sim_buf_failed(&sts) || HMAC(EVP_sha256(), c->sk,
+	br_strbuf_addstr(&sts, ALGO "\n");
+	br_strbuf_addstr(&sts, date);
+	br_strbuf_add(&sts, "\n", 1);
+	br_strbuf_addstr(&sts, hash);
+	if (sts.oom || HMAC(EVP_sha256(), c->sk,
 	    (int)strlen(c->sk), (const unsigned char *)sts.p, sts.len, mac,
 	    &maclen) == NULL || maclen != 32) {
 		*why = "hmac failed";
 		goto out;
 	}
-	sim_hex(want, mac, 32);
+	br_text_hex(want, mac, 32);
 	if (strlen(sig) != 64 || CRYPTO_memcmp(sig, want, 64) != 0) {
 		*why = "verify aksk signature fail";
 		goto out;
@@ -346,7 +346,7 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 	rc = 0;
 out:
 	free(path);
-	sim_buf_release(&b);
-	sim_buf_release(&sts);
+	br_strbuf_release(&b);
+	br_strbuf_release(&sts);
 	return rc;
 }

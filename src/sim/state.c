@@ -10,8 +10,8 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
 #include "state.h"
+#include "strbuf.h"
 
 #define NTAB		4096
 #define STATE_MAX	(16 * 1024 * 1024)	/* bytes of a --state file */
@@ -151,7 +151,7 @@ sim_state_answer(const struct sim_override *o, struct sim_answer *a)
 static char *
 slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 {
-	struct sim_buf b;
+	struct br_strbuf b = BR_STRBUF_INIT;
 	char chunk[65536];
 	size_t n;
 	FILE *fp;
@@ -160,30 +160,29 @@ slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	sim_buf_init(&b);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (b.len + n > STATE_MAX) {
 			snprintf(err, errlen, "%s: larger than %d bytes", path,
 			    STATE_MAX);
 			fclose(fp);
-			sim_buf_release(&b);
+			br_strbuf_release(&b);
 			return NULL;
 		}
-		sim_buf_add(&b, chunk, n);
+		br_strbuf_add(&b, chunk, n);
 	}
 	if (ferror(fp)) {
 		snprintf(err, errlen, "%s: read error", path);
 		fclose(fp);
-		sim_buf_release(&b);
+		br_strbuf_release(&b);
 		return NULL;
 	}
 	fclose(fp);
-	if (sim_buf_failed(&b)) {
+	if (b.oom) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		sim_buf_release(&b);
+		br_strbuf_release(&b);
 		return NULL;
 	}
-	return sim_buf_take(&b, lenp);
+	return br_strbuf_take(&b, lenp);
 }
 
 static int

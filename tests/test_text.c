@@ -1,0 +1,68 @@
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "text.h"
+
+Test(text, hexval)
+{
+	cr_assert_eq(br_text_hexval('0'), 0);
+	cr_assert_eq(br_text_hexval('9'), 9);
+	cr_assert_eq(br_text_hexval('a'), 10);
+	cr_assert_eq(br_text_hexval('F'), 15);
+	cr_assert_eq(br_text_hexval('g'), -1);
+	cr_assert_eq(br_text_hexval('\0'), -1);
+	cr_assert_eq(br_text_hexval(0xe9), -1);
+	cr_assert_eq(br_text_hexval(-1), -1);
+}
+
+Test(text, hex)
+{
+	static const unsigned char b[] = { 0x00, 0x01, 0xab, 0xff, 0x10 };
+	char out[2 * sizeof(b) + 1];
+
+	memset(out, 'x', sizeof(out));
+	br_text_hex(out, b, sizeof(b));
+	cr_assert_str_eq(out, "0001abff10");
+	br_text_hex(out, b, 0);
+	cr_assert_str_eq(out, "");
+}
+
+Test(text, pct_decode)
+{
+	static const struct {
+		const char *in; int plus; const char *out; size_t len;
+	} t[] = {
+		{ "", 0, "", 0 },
+		{ "a%2Fb", 0, "a/b", 3 },
+		{ "%2e%2E", 0, "..", 2 },
+		{ "a+b", 0, "a+b", 3 },
+		{ "a+b", 1, "a b", 3 },
+		{ "%2B", 1, "+", 1 },
+		{ "100%", 0, "100%", 4 },
+		{ "%4", 0, "%4", 2 },
+		{ "%zz%41", 0, "%zzA", 4 },
+		{ "%41", 0, "A", 1 },
+		{ "x%00y", 0, "x\0y", 3 },
+		{ "%%41", 0, "%A", 2 },
+	};
+	char out[16];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = br_text_pct_decode(out, t[i].in, strlen(t[i].in),
+		    t[i].plus);
+		cr_expect_eq(n, t[i].len, "case %zu: length %zu", i, n);
+		cr_expect(memcmp(out, t[i].out, t[i].len) == 0, "case %zu", i);
+		cr_expect_eq(out[n], '\0', "case %zu", i);
+	}
+}
+
+Test(text, pct_decode_reads_exactly_n_bytes)
+{
+	char out[8];
+
+	/* "%41" cut after "%4": the escape is not complete */
+	cr_assert_eq(br_text_pct_decode(out, "%41", 2, 0), 2);
+	cr_assert_str_eq(out, "%4");
+}
