@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 
@@ -60,11 +61,11 @@ br_run_dry(struct run *r)
 		/* `--dry-run | head`: what was asked for was not all shown */
 		fprintf(stderr, "bulkrun: cannot write the dry run to standard "
 		    "output: %s\n", strerror(errno ? errno : EIO));
-		return 4;
+		return BR_EXIT_REPORT;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
-	return bad ? 1 : 0;
+	return bad ? BR_EXIT_FAILED : BR_EXIT_OK;
 }

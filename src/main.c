@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "exitcode.h"
 #include "catalog.h"
 #include "cli.h"
 #include "datetime.h"
@@ -29,12 +30,12 @@ load_catalog(struct br_catalog *cat, const struct br_opts *o)
 
 	if (br_catalog_load_builtin(cat, &err) != 0) {
 		fprintf(stderr, "bulkrun: built-in catalog: %s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	for (i = 0; i < o->ncatalogs; i++)
 		if (br_catalog_load_file(cat, o->catalogs[i], &err) != 0) {
 			fprintf(stderr, "%s\n", err.msg);
-			return 2;
+			return BR_EXIT_USAGE;
 		}
 	return 0;
 }
@@ -71,7 +72,7 @@ main(int argc, char **argv)
 		if (br_datetime_tz_check(o.tz) != 0) {
 			fprintf(stderr, "bulkrun: --tz: '%s' is not a known "
 			    "time zone\n", o.tz);
-			rc = 2;
+			rc = BR_EXIT_USAGE;
 			goto out;
 		}
 		setenv("TZ", o.tz, 1);
@@ -85,7 +86,7 @@ main(int argc, char **argv)
 		else if (br_catalog_print_op(&cat, o.manifest, stdout,
 		    &err) != 0) {
 			fprintf(stderr, "bulkrun: %s\n", err.msg);
-			rc = 2;
+			rc = BR_EXIT_USAGE;
 		}
 		break;
 	case BR_CMD_VALIDATE:
@@ -102,14 +103,14 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		if (br_http_global_init() != 0) {
 			fprintf(stderr, "bulkrun: cannot initialise libcurl\n");
-			rc = 2;
+			rc = BR_EXIT_USAGE;
 			break;
 		}
 		rc = br_sched_run(&o, &cat);
 		br_http_global_cleanup();
 		break;
 	default:
-		rc = 2;
+		rc = BR_EXIT_USAGE;
 		break;
 	}
 out:

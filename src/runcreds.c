@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 #include <time.h>
@@ -21,7 +22,7 @@ br_run_load_creds(struct run *r)
 
 	if (br_creds_load(&r->creds, r->o->token_file, &err) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 #include "datetime.h"
@@ -23,7 +24,7 @@ br_run_open_manifest(struct run *r, int snapshot)
 
 	if (br_manifest_open(&r->m, r->o->manifest, &mo, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -40,11 +41,11 @@ br_run_load_resume(struct run *r)
 	    realpath(r->o->report, b) != NULL && strcmp(a, b) == 0) {
 		fprintf(stderr, "bulkrun: --resume and --report name the same "
 		    "file: write the new report to another one\n");
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	if (br_resume_load(&r->resume, r->o->resume, &err) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "datetime.h"
 #include "retry.h"
 #include "run.h"
@@ -698,6 +699,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	const char **cols = NULL;
 	char *path = NULL, msg[256];
 	size_t ncols = 0, i;
+	struct br_ending end = { 0 };
 	long unstarted;
 	int rc, ec, cols_owned = 0;
 
@@ -711,7 +713,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
 		    "was sent (fix them, or run the others with "
 		    "--skip-invalid)\n", s.invalid, s.rows);
-		rc = 2;
+		rc = BR_EXIT_USAGE;
 		goto out;
 	}
 	if (o->dry_run) {
@@ -721,7 +723,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	if (br_window_init(&r.win, o->not_before, o->not_after, o->window,
 	    br_now_ms(), msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", msg);
-		rc = 2;
+		rc = BR_EXIT_USAGE;
 		goto out;
 	}
 
@@ -743,7 +745,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	r.ro.bom = br_manifest_had_bom(r.m);
 	if (open_report(&r, &path, &err) != 0) {
 		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		rc = 2;
+		rc = BR_EXIT_USAGE;
 		goto out;
 	}
 	br_stats_init(&r.stats, s.rows, br_mono_ms());
@@ -802,23 +804,17 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 		    "report lines printed above to it and run again with "
 		    "--resume '%s' to continue\n", path, unstarted,
 		    unstarted == 1 ? "" : "s", path);
-	if (br_sched_signal)
-		rc = 128 + br_sched_signal;
-	else if (r.report_failed)
-		rc = 4;
-	else if (r.io_error)
-		rc = 1;
-	else if (r.halt != BR_HALT_NONE)
-		rc = 3;
-	else if (r.stats.outcomes[BR_OUT_FAILED] > 0 ||
-	    r.stats.outcomes[BR_OUT_INVALID] > 0)
-		rc = 1;
-	else
-		rc = 0;
+	end.signal = br_sched_signal;
+	end.report_failed = r.report_failed;
+	end.io_error = r.io_error;
+	end.halted = r.halt != BR_HALT_NONE;
+	end.failed = r.stats.outcomes[BR_OUT_FAILED];
+	end.invalid = r.stats.outcomes[BR_OUT_INVALID];
+	rc = br_exit_status(&end);
 	goto out;
 nomem:
 	fprintf(stderr, "bulkrun: out of memory\n");
-	rc = 2;
+	rc = BR_EXIT_USAGE;
 out:
 	if (r.jobs != NULL) {
 		for (i = 0; i < (size_t)o->jobs; i++) {

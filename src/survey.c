@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 
@@ -128,7 +129,7 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
 	if (!json && r->o->op == NULL && !has_op_column(r->m)) {
 		fprintf(stderr, "%s:1: no 'op' column, and no --op given: "
 		    "name the operation of each row\n", name);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
 		s->all_rows++;
@@ -161,15 +162,15 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
 	br_row_release(&row);
 	if (rc == BR_ENOMEM) {
 		fprintf(stderr, "bulkrun: out of memory\n");
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	if (r->ep_err.code != 0) {
 		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	if (s->all_rows == 0) {
 		/* an export that went wrong, most likely: say so, the same
@@ -177,11 +178,11 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
 		fprintf(stderr, "%s: no rows: the manifest has %s\n", name,
 		    br_manifest_format(r->m) == BR_MF_CSV ? "a header and no "
 		    "data rows" : "no operations");
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	if (br_manifest_rewind(r->m, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+		return BR_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -198,7 +199,7 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 	    (rc = br_survey_run(&r, &s, 1, 0)) == 0) {
 		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
 		    br_manifest_name(r.m), s.rows, s.invalid);
-		rc = s.invalid > 0 ? 2 : 0;
+		rc = s.invalid > 0 ? BR_EXIT_USAGE : BR_EXIT_OK;
 	}
 	br_survey_release(&s);
 	br_run_teardown(&r);
