@@ -69,8 +69,11 @@ $(BUILD)/bulkrun: $(BUILD)/obj/main.o $(LIBOBJ)
 $(BUILD)/bulkrun-sim: $(SIMOBJ) $(SIMLIBOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_SIM)
 
+# test_oom.c makes bulkrun's own allocations fail one by one.
+WRAP_ALLOC = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	     -Wl,--wrap=reallocarray,--wrap=strdup,--wrap=strndup
 $(BUILD)/unit-tests: $(UNITOBJ) $(LIBOBJ)
-	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_T) $(LDLIBS_BR)
+	$(CC) $(ALLCFLAGS) $(WRAP_ALLOC) -o $@ $^ $(LDLIBS_T) $(LDLIBS_BR)
 
 $(BUILD)/e2e-tests: $(E2EOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_T) $$(pkg-config --libs libcjson) -lcsv

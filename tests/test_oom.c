@@ -1,0 +1,342 @@
+/*
+ * test_oom.c - out of memory, on purpose: the unit-test binary is linked
+ * with --wrap for malloc, calloc, realloc, reallocarray, strdup and
+ * strndup (Makefile), so that the Nth allocation made by bulkrun's own
+ * code can fail.  Each test fails the 1st, 2nd, ... allocation of one
+ * call in turn and checks that the call says so (and, under ASan, that
+ * nothing leaks or is touched after a failure).  Allocations inside
+ * libraries (cJSON, libcsv, libc) are not counted.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "catalog.h"
+#include "manifest.h"
+#include "report.h"
+#include "result.h"
+#include "resume.h"
+
+/* ---- the counting allocator ---- */
+
+static atomic_long fail_at;	/* 0: off; else allocations left + 1 */
+
+void	*__real_malloc(size_t);
+void	*__real_calloc(size_t, size_t);
+void	*__real_realloc(void *, size_t);
+void	*__real_reallocarray(void *, size_t, size_t);
+void	*__wrap_malloc(size_t);
+void	*__wrap_calloc(size_t, size_t);
+void	*__wrap_realloc(void *, size_t);
+void	*__wrap_reallocarray(void *, size_t, size_t);
+char	*__wrap_strdup(const char *);
+char	*__wrap_strndup(const char *, size_t);
+
+/* Whether this allocation is the one that fails. */
+static int
+failing(void)
+{
+	long v = atomic_load(&fail_at);
+
+	if (v <= 0)
+		return 0;
+	if (v == 1) {
+		atomic_store(&fail_at, 0);
+		return 1;
+	}
+	atomic_store(&fail_at, v - 1);
+	return 0;
+}
+
+void *
+__wrap_malloc(size_t n)
+{
+	return failing() ? NULL : __real_malloc(n);
+}
+
+void *
+__wrap_calloc(size_t a, size_t b)
+{
+	return failing() ? NULL : __real_calloc(a, b);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	return failing() ? NULL : __real_realloc(p, n);
+}
+
+void *
+__wrap_reallocarray(void *p, size_t a, size_t b)
+{
+	return failing() ? NULL : __real_reallocarray(p, a, b);
+}
+
+char *
+__wrap_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = __wrap_malloc(n);
+
+	return d != NULL ? memcpy(d, s, n) : NULL;
+}
+
+char *
+__wrap_strndup(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	char *d = __wrap_malloc(n + 1);
+
+	if (d == NULL)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* The nth allocation from now fails (0: none). */
+static void
+fail_nth(long n)
+{
+	atomic_store(&fail_at, n);
+}
+
+/* Whether the failure armed by fail_nth() was reached. */
+static int
+failed(void)
+{
+	return atomic_load(&fail_at) == 0;
+}
+
+#define TRIES	400	/* more than any call below allocates */
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/br-oom-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	fail_nth(0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	(void)system(cmd);
+}
+
+TestSuite(oom, .init = setup, .fini = teardown, .timeout = 60);
+
+static const char *
+put(const char *name, const char *text)
+{
+	static char p[128];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+/* Reads every row; 0 at the end, else the error. */
+static int
+read_all(const char *path)
+{
+	struct br_manifest_opts mo = { .snapshot = 1 };
+	struct br_manifest *m;
+	struct br_row row = { 0 };
+	struct br_err err = { 0 };
+	int rc;
+
+	if ((rc = br_manifest_open(&m, path, &mo, &err)) != 0)
+		return rc;
+	while ((rc = br_manifest_next(m, &row, &err)) == 1)
+		;
+	if (rc == 0)
+		rc = br_manifest_rewind(m, &err);
+	br_row_release(&row);
+	br_manifest_close(m);
+	return rc;
+}
+
+Test(oom, the_manifest_readers_say_out_of_memory)
+{
+	static const char *const files[][2] = {
+		{ "m.csv", "op,project_id,cluster_id,note\n"
+		  "css.restart_cluster,p,c1,\"a, b\"\n"
+		  "css.restart_cluster,p,c2,x\n" },
+		{ "m.json", "{\"defaults\":{\"project_id\":\"p\"},\"operations\":"
+		  "[{\"op\":\"css.restart_cluster\",\"cluster_id\":\"c1\","
+		  "\"a\":{\"b\":[1,2]}}]}" },
+		{ "m.jsonl", "{\"op\":\"css.restart_cluster\",\"x\":1.50}\n"
+		  "{\"op\":\"css.restart_cluster\",\"y\":\"\\u00e4\"}\n" },
+	};
+	size_t f;
+	long n;
+	int rc, hit;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		const char *p = put(files[f][0], files[f][1]);
+
+		cr_assert_eq(read_all(p), 0, "%s", files[f][0]);
+		for (n = 1, hit = 1; hit && n < TRIES; n++) {
+			fail_nth(n);
+			rc = read_all(p);
+			hit = failed();
+			fail_nth(0);
+			cr_assert(rc == 0 || rc == BR_ENOMEM || rc == BR_EIO,
+			    "%s, allocation %ld: %d", files[f][0], n, rc);
+			if (hit)
+				cr_assert_neq(rc, 0, "%s, allocation %ld failed "
+				    "unnoticed", files[f][0], n);
+		}
+		cr_assert_lt(n, TRIES);
+		cr_assert_gt(n, 3, "%s: no allocation failed: is malloc "
+		    "wrapped?", files[f][0]);
+	}
+}
+
+static int
+write_report(const char *path)
+{
+	static const char *const cols[] = { "cluster_id", "note" };
+	struct br_report_opts o = { .format = BR_RF_CSV, .delimiter = ',' };
+	struct br_field fl[2] = {
+		{ "cluster_id", "c1", 2, BR_V_STRING },
+		{ "note", "=x, y", 5, BR_V_STRING },
+	};
+	struct br_row row = { .num = 1, .line = 2, .nfields = 2, .fields = fl };
+	struct br_result res = { .outcome = BR_OUT_FAILED, .http_status = 503,
+	    .error_code = "SYS.503", .error_msg = "busy", .attempts = 2 };
+	struct br_report *rp;
+	struct br_err err = { 0 };
+	int rc, rc2;
+
+	if ((rc = br_report_open(&rp, path, &o, cols, 2, &err)) != 0)
+		return rc;
+	rc = br_report_write(rp, &row, "css.restart_cluster", &res, &err);
+	rc2 = br_report_close(rp, &err);
+	return rc != 0 ? rc : rc2;
+}
+
+Test(oom, the_report_writer_says_out_of_memory)
+{
+	char path[128];
+	long n;
+	int rc, hit;
+
+	snprintf(path, sizeof(path), "%s/r.csv", dir);
+	cr_assert_eq(write_report(path), 0);
+	for (n = 1, hit = 1; hit && n < TRIES; n++) {
+		fail_nth(n);
+		rc = write_report(path);
+		hit = failed();
+		fail_nth(0);
+		if (hit)
+			cr_assert_eq(rc, BR_ENOMEM, "allocation %ld: %d", n, rc);
+		else
+			cr_assert_eq(rc, 0);
+	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
+
+static int
+load_resume(const char *path)
+{
+	struct br_resume *r;
+	struct br_err err = { 0 };
+	int rc;
+
+	if ((rc = br_resume_load(&r, path, &err)) == 0)
+		br_resume_free(r);
+	return rc;
+}
+
+Test(oom, the_resume_reader_says_out_of_memory)
+{
+	const char *p = put("r.csv", "cluster_id,row,line,op,outcome,"
+	    "http_status,request_fp\r\n"
+	    "c1,1,2,css.restart_cluster,succeeded,200,"
+	    "0123456789abcdef0123456789abcdef\r\n"
+	    "c2,2,3,css.restart_cluster,failed,503,\r\n");
+	long n;
+	int rc, hit;
+
+	cr_assert_eq(load_resume(p), 0);
+	for (n = 1, hit = 1; hit && n < TRIES; n++) {
+		fail_nth(n);
+		rc = load_resume(p);
+		hit = failed();
+		fail_nth(0);
+		if (hit)
+			cr_assert_neq(rc, 0, "allocation %ld failed unnoticed",
+			    n);
+	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
+
+Test(oom, the_catalog_loader_says_out_of_memory)
+{
+	static const char json[] =
+	    "{\"services\":{\"ecs\":{\"endpoint\":\"https://ecs.{region}.x\"}},"
+	    "\"operations\":[{\"name\":\"ecs.reboot\",\"method\":\"POST\","
+	    "\"path\":\"/v1/{project_id}/servers/{id}/reboot\","
+	    "\"success\":[202],\"response\":[\"job_id\"],\"params\":["
+	    "{\"name\":\"project_id\",\"in\":\"path\"},"
+	    "{\"name\":\"id\",\"in\":\"path\",\"example\":\"s1\"},"
+	    "{\"name\":\"type\",\"in\":\"body\",\"type\":\"enum\","
+	    "\"enum\":[\"SOFT\",\"HARD\"]}]}]}";
+	struct br_catalog c;
+	struct br_err err;
+	long n;
+	int rc, hit;
+
+	for (n = 1, hit = 1; hit && n < TRIES; n++) {
+		memset(&c, 0, sizeof(c));
+		br_err_clear(&err);
+		fail_nth(n);
+		rc = br_catalog_load_string(&c, json, strlen(json), "m", &err);
+		hit = failed();
+		fail_nth(0);
+		if (hit)
+			cr_assert_neq(rc, 0, "allocation %ld failed unnoticed",
+			    n);
+		else
+			cr_assert_eq(rc, 0, "%s", err.msg);
+		br_catalog_release(&c);
+	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
+
+Test(oom, the_answer_mapping_says_out_of_memory)
+{
+	static const char body[] = "{\"error_code\":\"FDI.3150\","
+	    "\"error_msg\":\"The task list is empty.\"}";
+	struct br_op op = { .name = "x.y" };
+	struct br_response resp = { .status = 400, .len = sizeof(body) - 1,
+	    .request_id = "r-1" };
+	struct br_result r;
+	long n;
+	int rc, hit;
+
+	resp.body = (char *)body;
+	for (n = 1, hit = 1; hit && n < TRIES; n++) {
+		memset(&r, 0, sizeof(r));
+		fail_nth(n);
+		rc = br_result_from_response(&op, &resp, &r);
+		hit = failed();
+		fail_nth(0);
+		if (hit)
+			cr_assert_eq(rc, BR_ENOMEM, "allocation %ld", n);
+		else
+			cr_assert_str_eq(r.error_code, "FDI.3150");
+		br_result_release(&r);
+	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
