@@ -12,6 +12,7 @@
 
 #include <cJSON.h>
 
+#include "hdrname.h"
 #include "bind.h"
 #include "catalog_int.h"
 #include "datetime.h"
@@ -33,36 +34,6 @@ good_name(const char *s)
 	return br_utf8_count(s, strlen(s)) >= 0;
 }
 
-static int
-good_header_name(const char *s)
-{
-	static const char tchar[] = "!#$%&'*+-.^_`|~";
-
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(tchar, *s) != NULL))
-			return 0;
-	return 1;
-}
-
-/* Headers bulkrun itself sets (auth, framing): no catalog may set them. */
-static int
-reserved_header(const char *s)
-{
-	static const char *const h[] = {
-		"authorization", "x-auth-token", "x-sdk-date",
-		"x-security-token", "host", "content-type", "content-length",
-		"transfer-encoding", "connection", "expect", NULL
-	};
-	size_t i;
-
-	for (i = 0; h[i] != NULL; i++)
-		if (br_text_eqi(s, h[i]))
-			return 1;
-	return 0;
-}
 /* Reads an int64 limit: an integral JSON number, or a string of digits
  * for values beyond double precision.  0 absent, 1 read, -1 bad. */
 static int
@@ -237,9 +208,9 @@ param_wire(struct loader *ld, const cJSON *jp, struct br_param *p,
 		    "query parameters only");
 	if (p->wire == NULL)
 		p->wire = p->name;
-	if (p->in == BR_IN_HEADER && !good_header_name(p->wire))
+	if (p->in == BR_IN_HEADER && !br_hdr_is_token(p->wire))
 		return br_loader_err(ld, line, ctx, "not a valid header name");
-	if (p->in == BR_IN_HEADER && reserved_header(p->wire))
+	if (p->in == BR_IN_HEADER && br_hdr_is_reserved(p->wire))
 		return br_loader_err(ld, line, ctx, "header '%s' is set by "
 		    "bulkrun itself", p->wire);
 	if (p->in == BR_IN_QUERY && !good_name(p->wire))

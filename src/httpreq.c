@@ -8,25 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hdrname.h"
 #include "err.h"
 #include "httpreq.h"
-
-/* Headers whose values are credentials: masked even if the caller
- * forgets to say so. */
-static int
-sensitive_header(const char *name)
-{
-	static const char *const names[] = {
-		"authorization", "proxy-authorization", "x-auth-token",
-		"x-subject-token", "x-security-token", "cookie"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(name, names[i]) == 0)
-			return 1;
-	return 0;
-}
 
 int
 br_request_add_header(struct br_request *req, const char *name,
@@ -51,7 +35,7 @@ br_request_add_header(struct br_request *req, const char *name,
 		free(h->value);
 		return BR_ENOMEM;
 	}
-	h->secret = secret || sensitive_header(name);
+	h->secret = secret || br_hdr_is_sensitive(name);
 	req->nheaders++;
 	return 0;
 }

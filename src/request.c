@@ -24,6 +24,7 @@
 
 #include <cJSON.h>
 
+#include "hdrname.h"
 #include "jsontext.h"
 #include <openssl/evp.h>
 
@@ -42,12 +43,6 @@ showable(const char *s)
 		    n > 200)
 			return 0;
 	return 1;
-}
-
-static int
-is_tchar(int c)
-{
-	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 char *
@@ -451,10 +446,6 @@ static int
 build_headers(const struct br_bound *b, struct br_request *req,
     struct br_err *err)
 {
-	static const char *const reserved[] = {
-		"host", "content-length", "transfer-encoding", "connection",
-		"content-type", "accept"
-	};
 	const struct br_op *op = b->op;
 	const struct br_param *p;
 	const struct br_arg *a;
@@ -471,18 +462,14 @@ build_headers(const struct br_bound *b, struct br_request *req,
 		if (p->in != BR_IN_HEADER || (a = arg_of(b, p)) == NULL)
 			continue;
 		name = p->wire != NULL ? p->wire : p->name;
-		for (k = 0; name[k] != '\0'; k++)
-			if (!is_tchar((unsigned char)name[k]))
-				break;
-		if (k == 0 || name[k] != '\0')
+		if (!br_hdr_is_token(name))
 			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
 			    "'%s': invalid header name '%s'", op->name,
 			    showable(name) ? name : "?");
-		for (k = 0; k < sizeof(reserved) / sizeof(reserved[0]); k++)
-			if (strcasecmp(name, reserved[k]) == 0)
-				return br_errf(err, BR_EINTERNAL, NULL, 0,
-				    "operation '%s': header '%s' is set by "
-				    "bulkrun", op->name, name);
+		if (br_hdr_is_reserved(name))
+			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
+			    "'%s': header '%s' is set by bulkrun", op->name,
+			    name);
 		for (k = 0; a->value[k] != '\0'; k++)
 			if (((unsigned char)a->value[k] < 0x20 &&
 			    a->value[k] != '\t') || a->value[k] == 0x7f)

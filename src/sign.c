@@ -31,6 +31,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "hdrname.h"
 #include "sign.h"
 #include "strbuf.h"
 
@@ -45,7 +46,6 @@ wipe(void *p, size_t n)
 	if (p != NULL)
 		explicit_bzero(p, n);
 }
-
 
 static const char hexdigits[] = "0123456789abcdef";
 
@@ -403,28 +403,6 @@ shdr_cmp(const void *va, const void *vb)
 	return strcmp(a->lname, b->lname);
 }
 
-/* Headers curl or a proxy may add, drop or rewrite: never signed.
- * lname is a lower-case token (it holds no ','). */
-static int
-unsigned_header(const char *lname)
-{
-	static const char names[] = ",accept,user-agent,content-length,"
-	    "connection,expect,transfer-encoding,authorization,";
-	size_t n = strlen(lname);
-	const char *p;
-
-	for (p = names + 1; (p = strstr(p, lname)) != NULL; p++)
-		if (p[-1] == ',' && p[n] == ',')
-			return 1;
-	return 0;
-}
-
-static int
-tchar(int c)
-{
-	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^`|~", c));
-}
-
 static void
 trim(const char *v, const char **out, size_t *outlen)
 {
@@ -470,16 +448,11 @@ shdrs_free(struct shdr *hs, size_t n)
 static int
 check_header_name(const char *name, struct br_err *err)
 {
-	size_t j;
-
 	if (strchr(name, '_') != NULL)
 		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR "header "
 		    "name '%s' holds '_', which the gateway does not take",
 		    name);
-	for (j = 0; name[j] != '\0'; j++)
-		if (!tchar((unsigned char)name[j]))
-			break;
-	if (j == 0 || name[j] != '\0')
+	if (!br_hdr_is_token(name))
 		return br_errf(err, BR_EINPUT, NULL, 0, SIGN_ERR
 		    "bad header name");
 	return 0;
@@ -510,7 +483,7 @@ collect_signed_headers(const struct br_request *req, int with_host,
 			goto oom;
 		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
 		/* curl drops blank ones */
-		keep = !unsigned_header(hs[nh].lname) && hs[nh].vlen > 0;
+		keep = !br_hdr_is_unsigned(hs[nh].lname) && hs[nh].vlen > 0;
 		if (keep && strcmp(hs[nh].lname, "host") == 0) {
 			have_host = 1;	/* curl sends this one instead */
 			keep = with_host;
