@@ -284,7 +284,7 @@ check "token missing" 401 APIG.0307 -X POST $B$C/c1/restart
 check "token wrong" 401 APIG.0307 -H 'X-Auth-Token: nope' -X POST $B$C/c1/restart
 check "token right" 200 jobId -H 'X-Auth-Token: s3cret' -X POST $B$C/c1/restart
 stop
-# the first case of /work/shared/signing/vectors.json (official Node SDK)
+# the first case of ../shared/signing/vectors.json (official Node SDK)
 AK=QTWAOYTTINDUT2QVKYUC
 SK=MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc
 SIG=(-H 'Content-Type: application/json' -H 'X-Sdk-Date: 20191115T033655Z'
