@@ -594,6 +594,7 @@ bind_param(const struct br_row *row, const struct br_bind_opts *opts,
 		return prob_add(probs, &pr) != 0 ? BR_ENOMEM : 0;
 	b->args[b->nargs].param = p;
 	b->args[b->nargs].value = norm;
+	b->args[b->nargs].written = v;
 	b->nargs++;
 	return 0;
 }

@@ -20,6 +20,9 @@
 struct br_arg {
 	const struct br_param	*param;
 	char			*value;
+	const char		*written;	/* as the row or --set wrote it;
+						   not owned: valid while the
+						   row and the options are */
 };
 
 /* A row bound to its operation.  region and endpoint come from the row's

@@ -30,6 +30,7 @@
 
 #include "request.h"
 #include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 
 /* Printable ASCII and short: safe to quote in a message. */
@@ -521,38 +522,6 @@ fail:
 
 /* ---- fingerprint ---- */
 
-static int
-given(const struct br_field *f)
-{
-	size_t i;
-
-	if (f->value == NULL || f->kind == BR_V_NULL)
-		return 0;
-	for (i = 0; i < f->len; i++)
-		if (f->value[i] != ' ' && f->value[i] != '\t')
-			return 1;
-	return 0;
-}
-
-/* A parameter's value as written: the row's last given field of that
- * name, else its --set value; NULL when neither. */
-static const char *
-as_written(const struct br_row *row, const struct br_bind_opts *bo,
-    const char *name)
-{
-	const char *v = NULL;
-	size_t i;
-
-	for (i = 0; row != NULL && i < row->nfields; i++)
-		if (strcasecmp(row->fields[i].name, name) == 0 &&
-		    given(&row->fields[i]))
-			v = row->fields[i].value;
-	for (i = 0; v == NULL && bo != NULL && i < bo->nsets; i++)
-		if (strcasecmp(bo->sets[i].name, name) == 0)
-			v = bo->sets[i].value;
-	return v;
-}
-
 static void
 fp_add(EVP_MD_CTX *c, const char *s)
 {
@@ -568,12 +537,10 @@ fp_add(EVP_MD_CTX *c, const char *s)
 }
 
 void
-br_request_fp(const struct br_bound *b, const char *base_url,
-    const struct br_row *row, const struct br_bind_opts *bo, char out[33])
+br_request_fp(const struct br_bound *b, const char *base_url, char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	const struct br_arg *a;
 	const char *v;
 	EVP_MD_CTX *c;
@@ -593,19 +560,12 @@ br_request_fp(const struct br_bound *b, const char *base_url,
 	fp_add(c, base_url);
 	for (k = 0; k < b->nargs; k++) {
 		a = &b->args[k];
-		v = a->value;
-		if (a->param->type == BR_T_EPOCH_MS &&
-		    (v = as_written(row, bo, a->param->name)) == NULL)
-			v = a->value;
+		v = a->param->type == BR_T_EPOCH_MS && a->written != NULL ?
+		    a->written : a->value;
 		fp_add(c, a->param->name);
 		fp_add(c, v);
 	}
-	if (EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen >= 16) {
-		for (i = 0; i < 16; i++) {
-			out[2 * i] = hex[md[i] >> 4];
-			out[2 * i + 1] = hex[md[i] & 15];
-		}
-		out[32] = '\0';
-	}
+	if (EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen >= 16)
+		br_text_hex(out, md, 16);
 	EVP_MD_CTX_free(c);
 }

@@ -58,11 +58,10 @@ char	*br_pct_encode(const char *s, size_t len);
  * every bound parameter (after --set), so that --resume sends a row again
  * when its target or values changed.  Dates (epoch_ms parameters) count
  * as written ("yesterday", "now-24h"), not as resolved, so that a resumed
- * run does not re-send a row only because time has passed.  row and
- * sets give the values as written.
+ * run does not re-send a row only because time has passed (the bound
+ * arguments' written values: call it while the row is still read).
  */
 void	br_request_fp(const struct br_bound *b, const char *base_url,
-	    const struct br_row *row, const struct br_bind_opts *bo,
 	    char out[33]);
 
 #endif

@@ -47,7 +47,7 @@ br_run_bind(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
 		return 0;
 	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {
 		if (rfp != NULL)
-			br_request_fp(b, base, row, &r->bo, rfp);
+			br_request_fp(b, base, rfp);
 		free(base);
 		return 0;
 	}

@@ -1638,3 +1638,30 @@ Test(catalog, a_big_catalog_loads_in_linear_time, .timeout = 30)
 	cr_assert_eq(c.nops, 0);
 	free(s);
 }
+
+/* Each bound argument remembers its value as written (the row's, or the
+ * --set one), beside the value normalised for the wire. */
+Test(catalog, bind_keeps_the_value_as_written, .init = load_builtin,
+    .fini = release)
+{
+	struct f f[] = { { "op", ROMA, 0, 0 }, { "instance_id", "i", 0, 0 },
+	    { "task_id", "t", 0, 0 }, { "date_from", " yesterday", 0, 0 } };
+	struct br_set sets[] = { { "project_id", "p-set" } };
+	struct br_bind_opts o = { .sets = sets, .nsets = N(sets),
+	    .now_ms = NOW, .tz = "UTC" };
+	struct br_bound b;
+	struct br_problems p = { 0 };
+	size_t i;
+
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), 0);
+	for (i = 0; i < b.nargs; i++) {
+		if (strcmp(b.args[i].param->name, "date_from") == 0) {
+			cr_assert_str_eq(b.args[i].written, " yesterday");
+			cr_assert_str_neq(b.args[i].value, " yesterday",
+			    "normalised to epoch ms");
+		} else if (strcmp(b.args[i].param->name, "project_id") == 0)
+			cr_assert_eq(b.args[i].written, sets[0].value);
+	}
+	br_bound_release(&b);
+	br_problems_release(&p);
+}

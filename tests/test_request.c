@@ -153,9 +153,9 @@ printed(const struct br_request *req)
 Test(request, kafka_restart_is_put_without_body)
 {
 	struct br_arg a[] = {
-		{ &kafka_restart_p[0], "0605767c3b00d4d72f8fc01a9b9ed6b7" },
-		{ &kafka_restart_p[1], "59d02e58-6e2b-4f7a-9c3d-2b8e1a7f4c60" },
-		{ &kafka_restart_p[2], "5cf658a2-9157-4b35-b4e6-13ee7a23154b" },
+		{ &kafka_restart_p[0], "0605767c3b00d4d72f8fc01a9b9ed6b7", NULL },
+		{ &kafka_restart_p[1], "59d02e58-6e2b-4f7a-9c3d-2b8e1a7f4c60", NULL },
+		{ &kafka_restart_p[2], "5cf658a2-9157-4b35-b4e6-13ee7a23154b", NULL },
 	};
 	struct br_bound b = bound(&kafka_restart, a, N(a));
 	struct br_request req;
@@ -179,12 +179,12 @@ Test(request, kafka_modify_body_nests_in_catalog_order)
 	/* args in another order than the catalog's: the body follows the
 	 * catalog */
 	struct br_arg a[] = {
-		{ &kafka_modify_p[8], "gzip" },
-		{ &kafka_modify_p[0], "p" },
-		{ &kafka_modify_p[7], "3" },
-		{ &kafka_modify_p[1], "i" },
-		{ &kafka_modify_p[2], "t" },
-		{ &kafka_modify_p[4], "t" },
+		{ &kafka_modify_p[8], "gzip", NULL },
+		{ &kafka_modify_p[0], "p", NULL },
+		{ &kafka_modify_p[7], "3", NULL },
+		{ &kafka_modify_p[1], "i", NULL },
+		{ &kafka_modify_p[2], "t", NULL },
+		{ &kafka_modify_p[4], "t", NULL },
 	};
 	struct br_bound b = bound(&kafka_modify, a, N(a));
 	struct br_request req;
@@ -209,14 +209,14 @@ Test(request, kafka_modify_body_types)
 {
 	/* the body's instance_id is not the path's instance_id */
 	struct br_arg a[] = {
-		{ &kafka_modify_p[0], "p" },
-		{ &kafka_modify_p[1], "path-inst" },
-		{ &kafka_modify_p[2], "t" },
-		{ &kafka_modify_p[3], "say \"hi\"\n\\" },
-		{ &kafka_modify_p[5], "body-inst" },
-		{ &kafka_modify_p[6], "false" },
-		{ &kafka_modify_p[9], "NONE" },
-		{ &kafka_modify_p[10], "9223372036854775807" },
+		{ &kafka_modify_p[0], "p", NULL },
+		{ &kafka_modify_p[1], "path-inst", NULL },
+		{ &kafka_modify_p[2], "t", NULL },
+		{ &kafka_modify_p[3], "say \"hi\"\n\\", NULL },
+		{ &kafka_modify_p[5], "body-inst", NULL },
+		{ &kafka_modify_p[6], "false", NULL },
+		{ &kafka_modify_p[9], "NONE", NULL },
+		{ &kafka_modify_p[10], "9223372036854775807", NULL },
 	};
 	struct br_bound b = bound(&kafka_modify, a, N(a));
 	struct br_request req;
@@ -235,10 +235,10 @@ Test(request, kafka_modify_body_types)
 Test(request, dataarts_long_path_value_and_workspace_header)
 {
 	struct br_arg a[] = {
-		{ &dataarts_p[0], "b384b9e9ab9b4ee8994c8633aabc9505" },
-		{ &dataarts_p[1], "job batch/1" },
-		{ &dataarts_p[2], "9223372036854775807" },
-		{ &dataarts_p[3], "ws-7f3a" },
+		{ &dataarts_p[0], "b384b9e9ab9b4ee8994c8633aabc9505", NULL },
+		{ &dataarts_p[1], "job batch/1", NULL },
+		{ &dataarts_p[2], "9223372036854775807", NULL },
+		{ &dataarts_p[3], "ws-7f3a", NULL },
 	};
 	struct br_bound b = bound(&dataarts, a, N(a));
 	struct br_request req;
@@ -256,9 +256,9 @@ Test(request, dataarts_long_path_value_and_workspace_header)
 Test(request, dataarts_without_workspace_has_no_header)
 {
 	struct br_arg a[] = {
-		{ &dataarts_p[0], "p" },
-		{ &dataarts_p[1], "job_batch" },
-		{ &dataarts_p[2], "34765" },
+		{ &dataarts_p[0], "p", NULL },
+		{ &dataarts_p[1], "job_batch", NULL },
+		{ &dataarts_p[2], "34765", NULL },
 	};
 	struct br_bound b = bound(&dataarts, a, N(a));
 	struct br_request req;
@@ -277,8 +277,9 @@ Test(request, roma_date_from_is_an_exact_number)
 		"-9223372036854775808",
 	};
 	struct br_arg a[] = {
-		{ &roma_p[0], "p" }, { &roma_p[1], "i" }, { &roma_p[2], "t" },
-		{ &roma_p[3], NULL },
+		{ &roma_p[0], "p", NULL }, { &roma_p[1], "i", NULL },
+		{ &roma_p[2], "t", NULL },
+		{ &roma_p[3], NULL, NULL },
 	};
 	struct br_bound b = bound(&roma, a, N(a));
 	struct br_request req;
@@ -301,8 +302,9 @@ Test(request, roma_date_from_is_an_exact_number)
 Test(request, roma_without_date_from_has_no_body)
 {
 	struct br_arg a[] = {
-		{ &roma_p[0], "p" }, { &roma_p[1], "i" }, { &roma_p[2], "t" },
-		{ &roma_p[3], NULL },	/* not given */
+		{ &roma_p[0], "p", NULL }, { &roma_p[1], "i", NULL },
+		{ &roma_p[2], "t", NULL },
+		{ &roma_p[3], NULL, NULL },	/* not given */
 	};
 	struct br_bound b = bound(&roma, a, N(a));
 	struct br_request req;
@@ -316,8 +318,8 @@ Test(request, roma_without_date_from_has_no_body)
 Test(request, css_restart)
 {
 	struct br_arg a[] = {
-		{ &css_p[0], "6204a5bd270343b5885144cf9c8c158d" },
-		{ &css_p[1], "47e49a5e-8ced-4d0d-ae15-2af62ac468e3" },
+		{ &css_p[0], "6204a5bd270343b5885144cf9c8c158d", NULL },
+		{ &css_p[1], "47e49a5e-8ced-4d0d-ae15-2af62ac468e3", NULL },
 	};
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_request req;
@@ -383,7 +385,7 @@ Test(request, path_values_stay_in_their_segment)
 		{ "\xc3\xa9", "%C3%A9" },
 	};
 	struct br_arg a[] = {
-		{ &css_p[0], "p" }, { &css_p[1], NULL },
+		{ &css_p[0], "p", NULL }, { &css_p[1], NULL, NULL },
 	};
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_request req;
@@ -403,7 +405,7 @@ Test(request, path_values_stay_in_their_segment)
 Test(request, empty_or_missing_path_value_is_an_error)
 {
 	struct br_arg a[] = {
-		{ &css_p[0], "p" }, { &css_p[1], "" },
+		{ &css_p[0], "p", NULL }, { &css_p[1], "", NULL },
 	};
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_request req;
@@ -436,7 +438,7 @@ Test(request, query_params_in_catalog_order_and_encoded)
 		.path = "/v1/things/{id}", .params = qp, .nparams = N(qp),
 	};
 	struct br_arg a[] = {
-		{ &qp[2], "a&b=c d/.." }, { &qp[0], "7" }, { &qp[1], "10" },
+		{ &qp[2], "a&b=c d/..", NULL }, { &qp[0], "7", NULL }, { &qp[1], "10", NULL },
 	};
 	struct br_bound b = bound(&op, a, N(a));
 	struct br_request req;
@@ -476,8 +478,8 @@ Test(request, body_values_are_checked_for_their_type)
 		{ 3, "caf\xe9", "parameter 'task_name': not valid UTF-8" },
 	};
 	struct br_arg a[] = {
-		{ &kafka_modify_p[0], "p" }, { &kafka_modify_p[1], "i" },
-		{ &kafka_modify_p[2], "t" }, { NULL, NULL },
+		{ &kafka_modify_p[0], "p", NULL }, { &kafka_modify_p[1], "i", NULL },
+		{ &kafka_modify_p[2], "t", NULL }, { NULL, NULL, NULL },
 	};
 	struct br_bound b = bound(&kafka_modify, a, N(a));
 	struct br_request req;
@@ -510,9 +512,9 @@ Test(request, number_and_clashing_body_names)
 		.params = bp, .nparams = N(bp),
 	};
 	struct br_arg a[] = {
-		{ &bp[0], "-1.25e-3" }, { &bp[3], "PLAIN" },
+		{ &bp[0], "-1.25e-3", NULL }, { &bp[3], "PLAIN", NULL },
 	};
-	struct br_arg clash[] = { { &bp[1], "s" }, { &bp[2], "t" } };
+	struct br_arg clash[] = { { &bp[1], "s", NULL }, { &bp[2], "t", NULL } };
 	struct br_bound b = bound(&op, a, N(a));
 	struct br_request req;
 	struct br_err err = { 0 };
@@ -537,8 +539,8 @@ Test(request, number_and_clashing_body_names)
 Test(request, header_values_with_control_characters_are_refused)
 {
 	struct br_arg a[] = {
-		{ &dataarts_p[0], "p" }, { &dataarts_p[1], "j" },
-		{ &dataarts_p[2], "1" }, { &dataarts_p[3], "ws\r\nX-Evil: 1" },
+		{ &dataarts_p[0], "p", NULL }, { &dataarts_p[1], "j", NULL },
+		{ &dataarts_p[2], "1", NULL }, { &dataarts_p[3], "ws\r\nX-Evil: 1", NULL },
 	};
 	struct br_bound b = bound(&dataarts, a, N(a));
 	struct br_request req;
@@ -590,7 +592,7 @@ Test(request, base_url_resolution_order)
 		{ "HTTPS://UPPER.example", NULL, 0, NULL, NULL,
 		  "HTTPS://UPPER.example" },
 	};
-	struct br_arg a[] = { { &css_p[0], "p" }, { &css_p[1], "c" } };
+	struct br_arg a[] = { { &css_p[0], "p", NULL }, { &css_p[1], "c", NULL } };
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_endpoint_map map;
 	struct br_err err;
@@ -651,7 +653,7 @@ Test(request, base_url_errors)
 		{ &css, NULL, NULL, NULL, "x@y", "invalid region 'x@y': "
 		  "only letters, digits, '-', '_' and '.' are allowed" },
 	};
-	struct br_arg a[] = { { &css_p[0], "p" }, { &css_p[1], "c" } };
+	struct br_arg a[] = { { &css_p[0], "p", NULL }, { &css_p[1], "c", NULL } };
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_endpoint_map map;
 	struct br_err err;
@@ -698,8 +700,9 @@ Test(request, base_url_of_a_pattern_without_region)
 Test(request, print_masks_secret_headers)
 {
 	struct br_arg a[] = {
-		{ &roma_p[0], "p" }, { &roma_p[1], "i" }, { &roma_p[2], "t" },
-		{ &roma_p[3], "1630052714000" },
+		{ &roma_p[0], "p", NULL }, { &roma_p[1], "i", NULL },
+		{ &roma_p[2], "t", NULL },
+		{ &roma_p[3], "1630052714000", NULL },
 	};
 	struct br_bound b = bound(&roma, a, N(a));
 	struct br_request req;
@@ -731,7 +734,7 @@ Test(request, print_masks_secret_headers)
 
 Test(request, print_without_body)
 {
-	struct br_arg a[] = { { &css_p[0], "p" }, { &css_p[1], "c" } };
+	struct br_arg a[] = { { &css_p[0], "p", NULL }, { &css_p[1], "c", NULL } };
 	struct br_bound b = bound(&css, a, N(a));
 	struct br_request req;
 	char *out;
@@ -743,4 +746,39 @@ Test(request, print_without_body)
 	    "\n");
 	free(out);
 	br_request_release(&req);
+}
+
+/*
+ * What --resume compares: the request as bound (target, every value),
+ * with dates as written, so that "yesterday" resolved a day later is the
+ * same row and another project or endpoint is not.
+ */
+Test(request, the_fingerprint_follows_the_target_and_dates_as_written)
+{
+	struct br_arg a[] = {
+		{ &roma_p[0], "p", NULL }, { &roma_p[1], "i", NULL },
+		{ &roma_p[2], "t", NULL },
+		{ &roma_p[3], "1795219200000", "yesterday" },
+	};
+	struct br_bound b = bound(&roma, a, N(a));
+	char fp[33], again[33], other[33];
+
+	br_request_fp(&b, BASE, fp);
+	cr_assert_eq(strlen(fp), 32);
+	a[3].value = "1795305600000";		/* the next day */
+	br_request_fp(&b, BASE, again);
+	cr_assert_str_eq(again, fp, "the same date as written");
+	a[3].written = "today";
+	br_request_fp(&b, BASE, other);
+	cr_assert_str_neq(other, fp, "another date as written");
+	a[3].written = "yesterday";
+	a[0].value = "q";
+	br_request_fp(&b, BASE, other);
+	cr_assert_str_neq(other, fp, "another project");
+	a[0].value = "p";
+	br_request_fp(&b, "http://127.0.0.1:9090", other);
+	cr_assert_str_neq(other, fp, "another endpoint");
+	a[2].written = "T";		/* not a date: the bound value counts */
+	br_request_fp(&b, BASE, other);
+	cr_assert_str_eq(other, fp);
 }
