@@ -190,7 +190,7 @@ on_prereq(void *vp, char *conn_ip, char *local_ip, int conn_port,
 }
 
 static enum br_net
-classify(CURLcode rc)
+net_class(CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
@@ -223,6 +223,26 @@ classify(CURLcode rc)
 	default:
 		return BR_NET_OTHER;
 	}
+}
+
+/*
+ * Why a transfer that ended with rc got no answer, knowing how often
+ * libcurl was about to send it: nothing sent is CONNECT (a connect
+ * timeout too), sent and then nothing is NO_ANSWER (a timeout stays
+ * TIMEOUT), a re-send stopped by on_prereq is NO_ANSWER.
+ */
+static enum br_net
+classify(CURLcode rc, int sends)
+{
+	enum br_net n = net_class(rc);
+
+	if (rc == CURLE_ABORTED_BY_CALLBACK && sends > 1)
+		return BR_NET_NO_ANSWER;
+	if (sends == 0 && (n == BR_NET_TIMEOUT || n == BR_NET_NO_ANSWER))
+		return BR_NET_CONNECT;
+	if (sends > 0 && n == BR_NET_CONNECT)
+		return BR_NET_NO_ANSWER;
+	return n;
 }
 
 /* The options every request of the slot shares, set once. */
@@ -472,21 +492,15 @@ finish(struct br_http *h, struct xfer *x, CURLcode rc, const char *why)
 	if (rc == CURLE_WRITE_ERROR && r->truncated && status > 0)
 		rc = CURLE_OK;		/* we stopped reading at the cap */
 	if (rc != CURLE_OK) {
-		r->net = classify(rc);
+		r->net = classify(rc, x->sends);
 		r->status = 0;
-		if (!r->sent && (r->net == BR_NET_TIMEOUT ||
-		    r->net == BR_NET_NO_ANSWER))
-			r->net = BR_NET_CONNECT;	/* nothing went out */
-		else if (r->sent && r->net == BR_NET_CONNECT)
-			r->net = BR_NET_NO_ANSWER;
 		if (rc == CURLE_ABORTED_BY_CALLBACK && aborted())
 			snprintf(r->net_msg, sizeof(r->net_msg), "abandoned");
-		else if (rc == CURLE_ABORTED_BY_CALLBACK && x->sends > 1) {
-			r->net = BR_NET_NO_ANSWER;
+		else if (rc == CURLE_ABORTED_BY_CALLBACK && x->sends > 1)
 			snprintf(r->net_msg, sizeof(r->net_msg), "the "
 			    "connection closed after the request was sent, "
 			    "with no answer");
-		} else if (why != NULL)
+		else if (why != NULL)
 			snprintf(r->net_msg, sizeof(r->net_msg), "%s", why);
 		else
 			snprintf(r->net_msg, sizeof(r->net_msg), "%s",
