@@ -463,11 +463,12 @@ reason_phrase(long status)
 	return NULL;
 }
 
-/* Appends tail to the malloc'd string *s.  0 or -1. */
+/* Appends tail to the malloc'd string *s (NULL: ""); 0, or -1 when out
+ * of memory (then *s is as it was). */
 static int
 append_text(char **s, const char *tail)
 {
-	size_t a = strlen(*s), b = strlen(tail);
+	size_t a = *s != NULL ? strlen(*s) : 0, b = strlen(tail);
 	char *n;
 
 	if ((n = realloc(*s, a + b + 1)) == NULL)
@@ -525,7 +526,6 @@ static int
 fail_http(const struct br_op *op, const struct br_response *resp,
     struct br_result *r)
 {
-	struct br_strbuf sb = BR_STRBUF_INIT;
 	char buf[160], *code = NULL, *msg = NULL;
 	int oom = 0;
 
@@ -551,17 +551,9 @@ fail_http(const struct br_op *op, const struct br_response *resp,
 		if ((code = strdup(buf)) == NULL)
 			oom = 1;
 	}
-	if (!oom && resp->truncated) {
-		br_strbuf_addstr(&sb, msg != NULL ? msg : "");
-		br_strbuf_addstr(&sb, " (answer cut at 1 MiB)");
-		if (sb.oom) {
-			oom = 1;
-		} else {
-			free(msg);
-			msg = br_strbuf_detach(&sb);
-		}
-	}
-	br_strbuf_release(&sb);
+	if (!oom && resp->truncated &&
+	    append_text(&msg, " (answer cut at 1 MiB)") != 0)
+		oom = 1;
 	if (oom) {
 		free(code);
 		free(msg);
@@ -598,12 +590,12 @@ br_result_from_response(const struct br_op *op,
 		    &oom);
 		if (!oom && r->error_msg == NULL)
 			r->error_msg = strdup(sentence);
+		/* out of memory, the message goes without its tail */
 		if (r->error_msg != NULL && resp->sent &&
 		    (resp->net == BR_NET_NO_ANSWER ||
-		    resp->net == BR_NET_TIMEOUT) &&
-		    append_text(&r->error_msg, "; the request was sent and "
-		    "may have been applied") != 0)
-			oom = 1;
+		    resp->net == BR_NET_TIMEOUT))
+			(void)append_text(&r->error_msg, "; the request was "
+			    "sent and may have been applied");
 		if (r->error_code == NULL || r->error_msg == NULL) {
 			clear_texts(r);
 			return BR_ENOMEM;

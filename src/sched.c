@@ -23,6 +23,7 @@
 #include "retry.h"
 #include "run.h"
 #include "sched.h"
+#include "strbuf.h"
 #include "xferdrv.h"
 
 volatile sig_atomic_t br_sched_signal;
@@ -417,30 +418,25 @@ drop_pending(struct run *r)
 static void
 cancel_waiting(struct run *r, struct job *j, int64_t now)
 {
-	char *msg;
-	size_t n;
-	long status;
+	struct br_strbuf msg = BR_STRBUF_INIT;
+	long status = j->res.http_status;
 
 	if (!br_sched_signal && !r->report_failed) {
 		finish(r, j, now);
 		return;
 	}
-	n = 128 + (j->res.error_code ? strlen(j->res.error_code) : 0) +
-	    (j->res.error_msg ? strlen(j->res.error_msg) : 0);
-	if ((msg = malloc(n)) != NULL)
-		snprintf(msg, n, "%s while waiting to retry (last answer: "
-		    "%s%s%s)", br_sched_signal ? "interrupted" :
-		    "stopped: the report could not be written",
-		    j->res.error_code ? j->res.error_code : "none",
-		    j->res.error_msg ? ": " : "",
-		    j->res.error_msg ? j->res.error_msg : "");
-	status = j->res.http_status;
+	br_strbuf_addf(&msg, "%s while waiting to retry (last answer: %s%s%s)",
+	    br_sched_signal ? "interrupted" :
+	    "stopped: the report could not be written",
+	    j->res.error_code ? j->res.error_code : "none",
+	    j->res.error_msg ? ": " : "",
+	    j->res.error_msg ? j->res.error_msg : "");
 	br_result_release(&j->res);
 	memset(&j->res, 0, sizeof(j->res));
 	(void)br_result_set(&j->res, BR_OUT_CANCELLED, "CANCELLED",
-	    msg != NULL ? msg : "interrupted while waiting to retry");
+	    !msg.oom ? msg.p : "interrupted while waiting to retry");
 	j->res.http_status = status;
-	free(msg);
+	br_strbuf_release(&msg);
 	finish(r, j, now);
 }
 
