@@ -18,6 +18,7 @@
 
 #include "datetime.h"
 #include "resume.h"
+#include "text.h"
 
 struct slot {
 	long		 num;		/* 0: empty */
@@ -144,11 +145,7 @@ parse_rfp(const char *s, uint64_t w[2])
 		return 0;
 	w[0] = w[1] = 0;
 	for (i = 0; i < 32; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			d = s[i] - '0';
-		else if (s[i] >= 'a' && s[i] <= 'f')
-			d = s[i] - 'a' + 10;
-		else
+		if ((d = br_text_hexval((unsigned char)s[i])) < 0)
 			return 0;
 		w[i / 16] = w[i / 16] << 4 | (uint64_t)d;
 	}
