@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,18 +64,25 @@ bulkrun_path(void)
 }
 
 /*
- * Starts bulkrun with argv (argv[0] is set here) in directory cwd (NULL:
- * this one), its stdout to out_fd (-1: a file), stderr to a file named
- * err_name in t_dir().  Returns the pid.
+ * Starts bulkrun with the arguments that follow (NULL-terminated) in
+ * directory cwd (NULL: this one), its stdout to out_fd (-1: a file), its
+ * stderr to a file named err_name in t_dir().  Returns the pid.
  */
 static pid_t
-spawn(const char **argv, const char *cwd, int out_fd, const char *err_name)
+spawn(const char *cwd, int out_fd, const char *err_name, ...)
 {
+	const char *argv[32];
 	char outp[512], errp[512];
+	va_list ap;
 	pid_t pid;
-	int fd;
+	int fd, argc = 0;
 
-	argv[0] = bulkrun_path();
+	argv[argc++] = bulkrun_path();
+	va_start(ap, err_name);
+	while ((argv[argc] = va_arg(ap, const char *)) != NULL && argc < 30)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
 	snprintf(outp, sizeof(outp), "%s/%s.out", t_dir(), err_name);
 	snprintf(errp, sizeof(errp), "%s/%s", t_dir(), err_name);
 	pid = fork();
@@ -251,7 +259,6 @@ Test(truth, rows_added_during_the_wait_are_not_sent, .timeout = 60)
 	struct sim s;
 	struct table t;
 	cJSON *log;
-	const char *argv[16];
 	char *err;
 	pid_t pid;
 	int st;
@@ -259,18 +266,9 @@ Test(truth, rows_added_during_the_wait_are_not_sent, .timeout = 60)
 	    "css.restart_cluster,p1,c1\ncss.restart_cluster,p1,c2\n");
 
 	sim_start(&s, NULL);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = s.url;
-	argv[5] = "-o";
-	argv[6] = t_path("r.csv");
-	argv[7] = "--not-before";
-	argv[8] = utc_in(2);
-	argv[9] = "--rate";
-	argv[10] = "unlimited";
-	argv[11] = NULL;
-	pid = spawn(argv, NULL, -1, "grow.err");
+	pid = spawn(NULL, -1, "grow.err",
+	    "run", m, "--endpoint", s.url, "-o", t_path("r.csv"),
+	    "--not-before", utc_in(2), "--rate", "unlimited", NULL);
 	ms_sleep(500);
 	append(m, "css.restart_cluster,p1,c3-added\n"
 	    "css.restart_clustr,p1,c4-invalid\n");
@@ -297,7 +295,6 @@ Test(truth, a_rewrite_during_the_wait_sends_the_checked_rows, .timeout = 60)
 {
 	struct sim s;
 	cJSON *log;
-	const char *argv[16];
 	char *err, *text, line[64];
 	size_t len = 0, cap = 1 << 16;
 	pid_t pid;
@@ -316,18 +313,9 @@ Test(truth, a_rewrite_during_the_wait_sends_the_checked_rows, .timeout = 60)
 	m = t_write("edit.csv", text);
 	free(text);
 	sim_start(&s, NULL);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = s.url;
-	argv[5] = "-o";
-	argv[6] = t_path("r.csv");
-	argv[7] = "--not-before";
-	argv[8] = utc_in(2);
-	argv[9] = "--rate";
-	argv[10] = "unlimited";
-	argv[11] = NULL;
-	pid = spawn(argv, NULL, -1, "edit.err");
+	pid = spawn(NULL, -1, "edit.err",
+	    "run", m, "--endpoint", s.url, "-o", t_path("r.csv"),
+	    "--not-before", utc_in(2), "--rate", "unlimited", NULL);
 	ms_sleep(500);
 	cr_assert_not_null(f = fopen(m, "r+"));	/* in place, no truncate */
 	for (i = 0; i < 700; i++)
@@ -355,7 +343,6 @@ Test(truth, resume_is_not_fooled_by_an_inserted_row, .timeout = 60)
 	struct out o;
 	struct table t;
 	cJSON *log;
-	const char *argv[16];
 	char *err;
 	pid_t pid;
 	int st;
@@ -369,20 +356,10 @@ Test(truth, resume_is_not_fooled_by_an_inserted_row, .timeout = 60)
 	    t_path("r1.csv"), "--retries", "0", FAST, NULL);
 	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
 	out_release(&o);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = s.url;
-	argv[5] = "-o";
-	argv[6] = t_path("r2.csv");
-	argv[7] = "--not-before";
-	argv[8] = utc_in(2);
-	argv[9] = "--resume";
-	argv[10] = t_path("r1.csv");
-	argv[11] = "--retries";
-	argv[12] = "0";
-	argv[13] = NULL;
-	pid = spawn(argv, NULL, -1, "ins.err");
+	pid = spawn(NULL, -1, "ins.err",
+	    "run", m, "--endpoint", s.url, "-o", t_path("r2.csv"),
+	    "--not-before", utc_in(2), "--resume", t_path("r1.csv"),
+	    "--retries", "0", NULL);
 	ms_sleep(500);
 	cr_assert_not_null(f = fopen(m, "w"));
 	fputs("op,project_id,cluster_id\ncss.restart_cluster,p1,c0-new\n"
@@ -414,7 +391,6 @@ Test(truth, resume_is_not_fooled_by_an_inserted_row, .timeout = 60)
 Test(truth, default_report_names_never_collide, .timeout = 60)
 {
 	struct sim s;
-	const char *argv[12];
 	char dir[512], name[256], cmd[1024], rpath[1024], *first, *again;
 	pid_t a, b;
 	int sa, sb, n;
@@ -424,16 +400,10 @@ Test(truth, default_report_names_never_collide, .timeout = 60)
 	sim_start(&s, NULL);
 	snprintf(dir, sizeof(dir), "%s/cwd", t_dir());
 	cr_assert_eq(mkdir(dir, 0700), 0);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = s.url;
-	argv[5] = "--rate";
-	argv[6] = "unlimited";
-	argv[7] = "-q";
-	argv[8] = NULL;
-	a = spawn(argv, dir, -1, "a.err");
-	b = spawn(argv, dir, -1, "b.err");
+	a = spawn(dir, -1, "a.err",
+	    "run", m, "--endpoint", s.url, "--rate", "unlimited", "-q", NULL);
+	b = spawn(dir, -1, "b.err",
+	    "run", m, "--endpoint", s.url, "--rate", "unlimited", "-q", NULL);
 	sa = reap(a);
 	sb = reap(b);
 	cr_expect_eq(sa, 0);
@@ -453,10 +423,8 @@ Test(truth, default_report_names_never_collide, .timeout = 60)
 	snprintf(rpath, sizeof(rpath), "%s/reports/%s", dir, name);
 	first = t_read(rpath);
 	cr_assert_not_null(first);
-	argv[8] = "--resume";
-	argv[9] = rpath;
-	argv[10] = NULL;
-	a = spawn(argv, dir, -1, "c.err");
+	a = spawn(dir, -1, "c.err", "run", m, "--endpoint", s.url, "--rate",
+	    "unlimited", "-q", "--resume", rpath, NULL);
 	cr_expect_eq(reap(a), 0);
 	again = t_read(rpath);
 	cr_expect_str_eq(again, first, "the resumed report was changed");
@@ -592,7 +560,6 @@ Test(truth, a_report_that_cannot_be_written_halts_with_exit_4,
 	struct sim s;
 	cJSON *log;
 	const cJSON *e, *p;
-	const char *argv[16];
 	char buf[65536], *err, *rec, id[64];
 	const char *c;
 	int fd[2], lines = 0, st;
@@ -603,18 +570,9 @@ Test(truth, a_report_that_cannot_be_written_halts_with_exit_4,
 
 	sim_start(&s, NULL);
 	cr_assert_eq(pipe2(fd, O_CLOEXEC), 0);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = s.url;
-	argv[5] = "-o";
-	argv[6] = "-";
-	argv[7] = "--rate";
-	argv[8] = "unlimited";
-	argv[9] = "-j";
-	argv[10] = "4";
-	argv[11] = NULL;
-	pid = spawn(argv, NULL, fd[1], "pipe.err");
+	pid = spawn(NULL, fd[1], "pipe.err",
+	    "run", m, "--endpoint", s.url, "-o", "-", "--rate", "unlimited",
+	    "-j", "4", NULL);
 	close(fd[1]);
 	while (lines < 3 && got < sizeof(buf) - 1 &&
 	    (n = read(fd[0], buf + got, 1)) == 1)
@@ -656,20 +614,14 @@ Test(truth, a_report_that_cannot_be_written_halts_with_exit_4,
 /* --dry-run into a pipe that closes: not all was shown, not exit 0. */
 Test(truth, a_dry_run_into_a_closed_pipe_is_not_exit_0, .timeout = 60)
 {
-	const char *argv[8];
 	char c;
 	int fd[2], st;
 	pid_t pid;
 	const char *m = t_css_manifest("dry.csv", 3000, "c%d");
 
 	cr_assert_eq(pipe2(fd, O_CLOEXEC), 0);
-	argv[1] = "run";
-	argv[2] = m;
-	argv[3] = "--endpoint";
-	argv[4] = "http://127.0.0.1:9";
-	argv[5] = "--dry-run";
-	argv[6] = NULL;
-	pid = spawn(argv, NULL, fd[1], "dry.err");
+	pid = spawn(NULL, fd[1], "dry.err",
+	    "run", m, "--endpoint", "http://127.0.0.1:9", "--dry-run", NULL);
 	close(fd[1]);
 	while (read(fd[0], &c, 1) == 1 && c != '\n')
 		;
