@@ -20,6 +20,7 @@
 #include "report.h"
 #include "result.h"
 #include "resume.h"
+#include "tmpdir.h"
 
 /* ---- the counting allocator ---- */
 
@@ -114,39 +115,20 @@ failed(void)
 
 #define TRIES	400	/* more than any call below allocates */
 
-static char dir[64];
-
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/br-oom-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmp_make("oom");
 }
 
 static void
 teardown(void)
 {
-	char cmd[128];
-
 	fail_nth(0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	(void)system(cmd);
+	tmp_remove();
 }
 
 TestSuite(oom, .init = setup, .fini = teardown, .timeout = 60);
-
-static const char *
-put(const char *name, const char *text)
-{
-	static char p[128];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	cr_assert_not_null(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-	return p;
-}
 
 /* Reads every row; 0 at the end, else the error. */
 static int
@@ -186,7 +168,7 @@ Test(oom, the_manifest_readers_say_out_of_memory)
 	int rc, hit;
 
 	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-		const char *p = put(files[f][0], files[f][1]);
+		const char *p = tmp_put(files[f][0], files[f][1]);
 
 		cr_assert_eq(read_all(p), 0, "%s", files[f][0]);
 		for (n = 1, hit = 1; hit && n < TRIES; n++) {
@@ -235,7 +217,7 @@ Test(oom, the_report_writer_says_out_of_memory)
 	long n;
 	int rc, hit;
 
-	snprintf(path, sizeof(path), "%s/r.csv", dir);
+	snprintf(path, sizeof(path), "%s", tmp_path("r.csv"));
 	cr_assert_eq(write_report(path), 0);
 	for (n = 1, hit = 1; hit && n < TRIES; n++) {
 		fail_nth(n);
@@ -263,7 +245,7 @@ load_resume(const char *path)
 
 Test(oom, the_resume_reader_says_out_of_memory)
 {
-	const char *p = put("r.csv", "cluster_id,row,line,op,outcome,"
+	const char *p = tmp_put("r.csv", "cluster_id,row,line,op,outcome,"
 	    "http_status,request_fp\r\n"
 	    "c1,1,2,css.restart_cluster,succeeded,200,"
 	    "0123456789abcdef0123456789abcdef\r\n"

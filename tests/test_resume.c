@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include "resume.h"
+#include "tmpdir.h"
 
 #define FP1	"0123456789abcdef0123456789abcdef"
 #define FP2	"fedcba9876543210fedcba9876543210"
@@ -18,38 +19,13 @@
 		"error_msg,attempts,elapsed_ms,started_at,finished_at," \
 		"request_id,response,request_fp\r\n"
 
-static char dir[64];
-
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/br-resume-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmp_make("resume");
 }
 
-static void
-teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	(void)system(cmd);
-}
-
-TestSuite(resume, .init = setup, .fini = teardown);
-
-static const char *
-put(const char *name, const char *text)
-{
-	static char p[128];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	cr_assert_not_null(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-	return p;
-}
+TestSuite(resume, .init = setup, .fini = tmp_remove);
 
 /* A manifest row: num and cluster_id (a field of its own each time). */
 static struct br_row
@@ -83,7 +59,7 @@ load(const char *path)
 
 Test(resume, succeeded_rows_are_carried_when_the_request_is_the_same)
 {
-	struct br_resume *r = load(put("r.csv", HDR
+	struct br_resume *r = load(tmp_put("r.csv", HDR
 	    "c1,1,2,css.restart_cluster,succeeded,200,,,1,5,,,id1,," FP1 "\r\n"
 	    "c2,2,3,css.restart_cluster,failed,503,SYS.503,x,1,5,,,id2,," FP2
 	    "\r\n"
@@ -105,7 +81,7 @@ Test(resume, succeeded_rows_are_carried_when_the_request_is_the_same)
 /* Reports of older versions have no request_fp: the values decide. */
 Test(resume, without_a_fingerprint_the_values_decide)
 {
-	struct br_resume *r = load(put("old.csv",
+	struct br_resume *r = load(tmp_put("old.csv",
 	    "cluster_id,row,line,op,outcome\r\n"
 	    "c1,1,2,css.restart_cluster,succeeded\r\n"
 	    "c2,2,3,css.restart_cluster,succeeded\r\n"));
@@ -118,7 +94,7 @@ Test(resume, without_a_fingerprint_the_values_decide)
 
 Test(resume, a_hash_cell_and_a_cut_quoted_cell_are_read)
 {
-	struct br_resume *r = load(put("cut.csv", HDR
+	struct br_resume *r = load(tmp_put("cut.csv", HDR
 	    "\"#1\",1,2,css.restart_cluster,succeeded,200,,,1,5,,,id1,,"
 	    FP1 "\r\n"
 	    "c2,2,3,css.restart_cluster,succeeded,200,,,1,5,,,id2,"
@@ -134,7 +110,7 @@ Test(resume, a_hash_cell_and_a_cut_quoted_cell_are_read)
 
 Test(resume, json_lines_reports_match_by_fingerprint)
 {
-	struct br_resume *r = load(put("r.jsonl",
+	struct br_resume *r = load(tmp_put("r.jsonl",
 	    "{\"row\":1,\"line\":2,\"op\":\"css.restart_cluster\","
 	    "\"outcome\":\"succeeded\",\"request_fp\":\"" FP1 "\","
 	    "\"input\":{\"cluster_id\":\"c1\",\"w\":0.1,\"big\":"
@@ -154,12 +130,12 @@ Test(resume, a_file_that_is_no_report_is_refused)
 	struct br_resume *r;
 	struct br_err err = { 0 };
 
-	cr_assert_eq(br_resume_load(&r, put("m.csv", "op,cluster_id\n"
+	cr_assert_eq(br_resume_load(&r, tmp_put("m.csv", "op,cluster_id\n"
 	    "css.restart_cluster,c1\n"), &err), BR_EINPUT);
 	cr_assert(strstr(err.msg, "not a bulkrun report") != NULL, "%s",
 	    err.msg);
 	br_err_clear(&err);
-	cr_assert_eq(br_resume_load(&r, put("m.jsonl", "{\"a\":1}\n"), &err),
+	cr_assert_eq(br_resume_load(&r, tmp_put("m.jsonl", "{\"a\":1}\n"), &err),
 	    BR_EINPUT);
 	cr_assert(strstr(err.msg, "not a bulkrun report") != NULL, "%s",
 	    err.msg);

@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "request.h"
 #include "sched.h"
+#include "tmpdir.h"
 
 /* ---- the fake driver ---- */
 
@@ -111,7 +112,6 @@ static const struct br_pool_driver fake = {
 
 /* ---- helpers ---- */
 
-static char dir[64];
 static struct br_catalog cat;
 
 static void
@@ -119,8 +119,7 @@ setup(void)
 {
 	struct br_err err = { 0 };
 
-	snprintf(dir, sizeof(dir), "/tmp/br-sched-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmp_make("sched");
 	memset(&cat, 0, sizeof(cat));
 	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
 	memset(sends, 0, sizeof(sends));
@@ -129,31 +128,17 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
-
 	br_catalog_release(&cat);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	(void)system(cmd);
+	tmp_remove();
 }
 
 TestSuite(sched, .init = setup, .fini = teardown, .timeout = 30);
-
-static const char *
-path(const char *name)
-{
-	static char p[4][128];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
-	return p[k];
-}
 
 /* Writes a css manifest, ids[i] for row i+1. */
 static const char *
 manifest(const char *const *ids)
 {
-	const char *m = path("m.csv");
+	const char *m = tmp_path("m.csv");
 	FILE *f = fopen(m, "w");
 
 	cr_assert_not_null(f);
@@ -220,23 +205,23 @@ Test(sched, every_row_once_and_every_send_counted)
 {
 	const char *ids[] = { "c1", "e503-c2", "drop-c3", "c4", NULL };
 	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
-	    "-o", path("r.csv"), "--rate", "unlimited", "--backoff", "1ms",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "--backoff", "1ms",
 	    "--retries", "2", "-q", NULL };
 	char *l;
 
 	cr_assert_eq(run(a), 1);
-	cr_assert_eq(lines(path("r.csv")), 5, "header and one line a row");
+	cr_assert_eq(lines(tmp_path("r.csv")), 5, "header and one line a row");
 	cr_assert_eq(sends[1], 1);
 	cr_assert_eq(sends[2], 3, "503 is retried: 1 + 2");
 	cr_assert_eq(sends[3], 1, "a restart that may have arrived is not");
 	cr_assert_eq(sends[4], 1);
-	l = line_of(path("r.csv"), "e503-c2");
+	l = line_of(tmp_path("r.csv"), "e503-c2");
 	cr_assert(strstr(l, ",failed,503,SYS.503,") != NULL, "%s", l);
 	cr_assert(strstr(l, ",3,") != NULL, "attempts: %s", l);
-	l = line_of(path("r.csv"), "drop-c3");
+	l = line_of(tmp_path("r.csv"), "drop-c3");
 	cr_assert(strstr(l, "NET.NO_ANSWER") != NULL, "%s", l);
 	cr_assert(strstr(l, "may have been applied") != NULL, "%s", l);
-	l = line_of(path("r.csv"), "c4");
+	l = line_of(tmp_path("r.csv"), "c4");
 	cr_assert(strstr(l, ",succeeded,200,") != NULL, "%s", l);
 }
 
@@ -244,15 +229,15 @@ Test(sched, max_failures_halts_and_skips_the_rest)
 {
 	const char *ids[] = { "e503-c1", "c2", "c3", "c4", NULL };
 	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
-	    "-o", path("r.csv"), "--rate", "unlimited", "--retries", "0",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "--retries", "0",
 	    "--max-failures", "0", "-j", "1", "-q", NULL };
 	char *l;
 
 	cr_assert_eq(run(a), 3);
-	cr_assert_eq(lines(path("r.csv")), 5);
+	cr_assert_eq(lines(tmp_path("r.csv")), 5);
 	cr_assert_eq(sends[1], 1);
 	cr_assert_eq(sends[2] + sends[3] + sends[4], 0, "sent after the halt");
-	l = line_of(path("r.csv"), "c3");
+	l = line_of(tmp_path("r.csv"), "c3");
 	cr_assert(strstr(l, ",skipped,,SKIPPED.HALTED,") != NULL, "%s", l);
 }
 
@@ -260,14 +245,14 @@ Test(sched, a_failed_canary_stops_the_run)
 {
 	const char *ids[] = { "c1", "e503-c2", "c3", "c4", NULL };
 	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
-	    "-o", path("r.csv"), "--rate", "unlimited", "--retries", "0",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "--retries", "0",
 	    "--canary", "2", "-q", NULL };
 	char *l;
 
 	cr_assert_eq(run(a), 3);
 	cr_assert_eq(sends[1] + sends[2], 2);
 	cr_assert_eq(sends[3] + sends[4], 0);
-	l = line_of(path("r.csv"), "c4");
+	l = line_of(tmp_path("r.csv"), "c4");
 	cr_assert(strstr(l, ",skipped,,SKIPPED.CANARY,") != NULL, "%s", l);
 }
 
@@ -276,16 +261,16 @@ Test(sched, resume_carries_what_succeeded)
 	const char *ids[] = { "c1", "e503-c2", "c3", NULL };
 	const char *m = manifest(ids);
 	const char *a[] = { "run", m, "--endpoint", "http://x", "-o",
-	    path("r1.csv"), "--rate", "unlimited", "--retries", "0", "-q",
+	    tmp_path("r1.csv"), "--rate", "unlimited", "--retries", "0", "-q",
 	    NULL };
 	const char *b[] = { "run", m, "--endpoint", "http://x", "-o",
-	    path("r2.csv"), "--rate", "unlimited", "--retries", "0", "-q",
-	    "--resume", path("r1.csv"), NULL };
+	    tmp_path("r2.csv"), "--rate", "unlimited", "--retries", "0", "-q",
+	    "--resume", tmp_path("r1.csv"), NULL };
 
 	cr_assert_eq(run(a), 1);
 	cr_assert_eq(run(b), 1);
 	cr_assert_eq(sends[1], 1, "c1 succeeded: not sent again");
 	cr_assert_eq(sends[2], 2, "the failed row goes again");
 	cr_assert_eq(sends[3], 1);
-	cr_assert_eq(lines(path("r2.csv")), 4);
+	cr_assert_eq(lines(tmp_path("r2.csv")), 4);
 }
