@@ -74,6 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *tz;
 	char *s, *rest, *nb, *na, *daily, msg[256], iso[40];
 	struct br_window w;
+	struct br_err err = { 0 };
 	int64_t now, out;
 
 	if (size < 1)
@@ -97,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nb = part(&rest);
 	na = part(&rest);
 	daily = part(&rest);
-	if (br_window_init(&w, nb, na, daily, now, msg, sizeof(msg)) == 0) {
+	if (br_window_init(&w, nb, na, daily, now, &err) == 0) {
 		(void)br_window_check(&w, now);
 		(void)br_window_check(&w, now + 3600000);
 	}

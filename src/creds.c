@@ -296,12 +296,10 @@ br_creds_read(struct br_creds *c, const char *token_file, struct br_err *err)
 int
 br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
 {
-	static int warned;	/* the warning goes once per process */
 	int rc;
 
 	rc = br_creds_read(c, token_file, err);
-	if (c->warning != NULL && !warned) {
-		warned = 1;
+	if (c->warning != NULL) {
 		fprintf(stderr, "bulkrun: warning: %s\n", c->warning);
 		fflush(stderr);
 	}

@@ -52,8 +52,8 @@ int	br_creds_read(struct br_creds *c, const char *token_file,
 	    struct br_err *err);
 /*
  * br_creds_read, then c->warning on stderr ("bulkrun: warning: ..."),
- * once per process however often it is called, whether or not the read
- * failed.  On error c is left wholly released.
+ * whether or not the read failed (a run loads its credentials once).  On
+ * error c is left wholly released.
  */
 int	br_creds_load(struct br_creds *c, const char *token_file,
 	    struct br_err *err);

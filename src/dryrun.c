@@ -8,12 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 
 int
-br_run_dry(struct run *r)
+br_run_dry(struct run *r, struct br_err *fail)
 {
 	struct br_row row = { 0 };
 	struct br_bound b;
@@ -22,7 +21,7 @@ br_run_dry(struct run *r)
 	int rc = 0, bad = 0;
 
 	while (!ferror(stdout) &&
-	    (rc = br_manifest_next(r->m, &row, &err)) == 1) {
+	    (rc = br_manifest_next(r->m, &row, fail)) == 1) {
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
 		if (r->resume != NULL && br_resume_carried(r->resume,
@@ -57,15 +56,12 @@ br_run_dry(struct run *r)
 		br_bound_release(&b);
 	}
 	br_row_release(&row);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout))
 		/* `--dry-run | head`: what was asked for was not all shown */
-		fprintf(stderr, "bulkrun: cannot write the dry run to standard "
-		    "output: %s\n", strerror(errno ? errno : EIO));
-		return BR_EXIT_REPORT;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return BR_EXIT_USAGE;
-	}
-	return bad ? BR_EXIT_FAILED : BR_EXIT_OK;
+		return br_errf(fail, BR_EOUTPUT, "bulkrun", 0, "cannot write "
+		    "the dry run to standard output: %s",
+		    strerror(errno ? errno : EIO));
+	if (rc < 0)
+		return rc;	/* the reader's FILE:LINE message */
+	return bad;
 }

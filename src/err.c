@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -35,4 +36,19 @@ br_err_clear(struct br_err *e)
 {
 	e->code = 0;
 	e->msg[0] = '\0';
+}
+
+void
+br_err_prefix(struct br_err *e, const char *prefix)
+{
+	size_t p = strlen(prefix) + 2, n = strlen(e->msg);
+
+	if (e->code == 0 || p >= sizeof(e->msg))
+		return;
+	if (n > sizeof(e->msg) - 1 - p)
+		n = sizeof(e->msg) - 1 - p;	/* the tail gives way */
+	memmove(e->msg + p, e->msg, n);
+	e->msg[p + n] = '\0';
+	memcpy(e->msg, prefix, p - 2);
+	memcpy(e->msg + p - 2, ": ", 2);
 }

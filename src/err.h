@@ -17,7 +17,9 @@ enum {
 	BR_ENOMEM = -2,
 	BR_EIO = -3,		/* cannot read or write a file */
 	BR_EINTERNAL = -4,
-	BR_EEXIST = -5		/* a file that must be new exists */
+	BR_EEXIST = -5,		/* a file that must be new exists */
+	BR_EOUTPUT = -6		/* the report or standard output cannot be
+				   written */
 };
 
 struct br_err {
@@ -30,5 +32,8 @@ struct br_err {
 int	br_errf(struct br_err *e, int code, const char *file, long line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	br_err_clear(struct br_err *e);
+/* Puts "prefix: " before a recorded message (e.g. "bulkrun" for one that
+ * names no file); nothing when none is recorded. */
+void	br_err_prefix(struct br_err *e, const char *prefix);
 
 #endif

@@ -18,3 +18,12 @@ br_exit_status(const struct br_ending *e)
 		return BR_EXIT_FAILED;
 	return BR_EXIT_OK;
 }
+
+int
+br_exit_error(const struct br_err *e, FILE *f)
+{
+	if (e->code == 0)
+		return BR_EXIT_OK;
+	fprintf(f, "%s\n", e->msg);
+	return e->code == BR_EOUTPUT ? BR_EXIT_REPORT : BR_EXIT_USAGE;
+}

@@ -5,6 +5,10 @@
 #ifndef BR_EXITCODE_H
 #define BR_EXITCODE_H
 
+#include <stdio.h>
+
+#include "err.h"
+
 enum br_exit {
 	BR_EXIT_OK = 0,		/* every row succeeded (or had before) */
 	BR_EXIT_FAILED = 1,	/* the run finished; a row failed or was
@@ -29,5 +33,11 @@ struct br_ending {
  * written, then an unreadable manifest (FAILED), a halt, failed or
  * invalid rows. */
 int	br_exit_status(const struct br_ending *e);
+
+/* The one printer of an error that ends a command before or instead of a
+ * run: writes e's message as a line on f and returns its exit status
+ * (0 when none is recorded; BR_EOUTPUT: 4; any other: 2, nothing was
+ * sent). */
+int	br_exit_error(const struct br_err *e, FILE *f);
 
 #endif

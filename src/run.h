@@ -118,6 +118,8 @@ struct run {
 	struct br_report	*rep_err;	/* then: rows go to stderr */
 	const char		**cols;		/* the report's columns */
 	size_t			 ncols;
+	int			 cols_owned;
+	char			*report_path;	/* the report's name */
 	struct br_report_opts	 ro;
 };
 
@@ -131,18 +133,26 @@ int	br_run_bind(struct run *r, struct br_row *row, struct br_bound *b,
 	    int check_ep, char rfp[33]);
 int	br_run_in_shard(const struct br_opts *o, long num);
 /* Pass one: reads every row of the shard, checks it, prints its problems
- * (print), rewinds.  0, or 2 when the manifest cannot be read. */
+ * (print), rewinds.  0, or BR_E* with err set (the manifest cannot be
+ * read, has no rows, no endpoint is configured). */
 int	br_survey_run(struct run *r, struct br_survey *s, int print,
-	    int check_ep);
+	    int check_ep, struct br_err *err);
 void	br_survey_release(struct br_survey *s);
 
 /* runsetup.c */
 void	br_run_setup(struct run *r, const struct br_opts *o,
 	    const struct br_catalog *c);
 void	br_run_teardown(struct run *r);
-/* 0, or the exit status 2 after saying why. */
-int	br_run_open_manifest(struct run *r, int snapshot);
-int	br_run_load_resume(struct run *r);
+/* These return 0 or BR_E* with the message in err (br_exit_error
+ * prints it and gives the exit status). */
+int	br_run_open_manifest(struct run *r, int snapshot, struct br_err *err);
+int	br_run_load_resume(struct run *r, struct br_err *err);
+/* Opens the report (r->report_path) with the manifest's columns (a JSON
+ * manifest's: the keys s saw), in its dialect. */
+int	br_run_open_report(struct run *r, const struct br_survey *s,
+	    struct br_err *err);
+/* A staged report (resuming) takes its name. */
+int	br_run_publish_report(struct run *r, struct br_err *err);
 /* The request for b, without credentials. */
 int	br_run_build_request(struct run *r, const struct br_bound *b,
 	    struct br_request *req, struct br_err *err);
@@ -150,7 +160,7 @@ int	br_run_build_request(struct run *r, const struct br_bound *b,
 void	br_run_count_carried(const struct br_result *res, void *arg);
 
 /* runcreds.c */
-int	br_run_load_creds(struct run *r);
+int	br_run_load_creds(struct run *r, struct br_err *err);
 int	br_run_fetch_token(struct run *r);
 int	br_run_apply_creds(struct run *r, const struct br_bound *b,
 	    struct br_request *req, struct br_err *err);
@@ -158,7 +168,8 @@ int	br_run_is_auth_failure(const struct br_result *res);
 int	br_run_token_refreshed(struct run *r, const struct job *j);
 void	br_run_auth_refused(struct run *r, const struct br_result *res);
 
-/* dryrun.c: prints each request; the exit status. */
-int	br_run_dry(struct run *r);
+/* dryrun.c: prints each request.  0, 1 when a row could not be shown
+ * (invalid), or BR_E* with err set. */
+int	br_run_dry(struct run *r, struct br_err *err);
 
 #endif

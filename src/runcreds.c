@@ -10,21 +10,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exitcode.h"
 #include "run.h"
 #include "sched.h"
 #include <time.h>
 
 int
-br_run_load_creds(struct run *r)
+br_run_load_creds(struct run *r, struct br_err *err)
 {
-	struct br_err err = { 0 };
+	int rc;
 
-	if (br_creds_load(&r->creds, r->o->token_file, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return BR_EXIT_USAGE;
-	}
-	return 0;
+	if ((rc = br_creds_load(&r->creds, r->o->token_file, err)) != 0)
+		br_err_prefix(err, "bulkrun");
+	return rc;
 }
 
 /* Gets a token for the password flow (first time, or after a 401).

@@ -15,39 +15,125 @@
 #include "datetime.h"
 
 int
-br_run_open_manifest(struct run *r, int snapshot)
+br_run_open_manifest(struct run *r, int snapshot, struct br_err *err)
 {
 	/* run reads a private copy: what is sent is what was checked */
 	struct br_manifest_opts mo = { .delimiter = r->o->delimiter,
 	    .snapshot = snapshot };
-	struct br_err err = { 0 };
 
-	if (br_manifest_open(&r->m, r->o->manifest, &mo, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return BR_EXIT_USAGE;
-	}
-	return 0;
+	return br_manifest_open(&r->m, r->o->manifest, &mo, err);
 }
 
 int
-br_run_load_resume(struct run *r)
+br_run_load_resume(struct run *r, struct br_err *err)
 {
-	struct br_err err = { 0 };
 	char a[4096], b[4096];
+	int rc;
 
 	if (r->o->resume == NULL)
 		return 0;
 	if (r->o->report != NULL && realpath(r->o->resume, a) != NULL &&
-	    realpath(r->o->report, b) != NULL && strcmp(a, b) == 0) {
-		fprintf(stderr, "bulkrun: --resume and --report name the same "
-		    "file: write the new report to another one\n");
-		return BR_EXIT_USAGE;
+	    realpath(r->o->report, b) != NULL && strcmp(a, b) == 0)
+		return br_errf(err, BR_EINPUT, "bulkrun", 0, "--resume and "
+		    "--report name the same file: write the new report to "
+		    "another one");
+	if ((rc = br_resume_load(&r->resume, r->o->resume, err)) != 0)
+		br_err_prefix(err, "bulkrun");
+	return rc;
+}
+
+/* A staged report takes its name: the one chosen, or for a name of our
+ * own the next free one. */
+int
+br_run_publish_report(struct run *r, struct br_err *err)
+{
+	int64_t now = br_now_ms();
+	char *path;
+	int n, rc;
+
+	if ((rc = br_report_publish(r->rep, r->report_path, err)) != BR_EEXIST ||
+	    r->o->report != NULL)
+		return rc;
+	for (n = 2; n < 1000; n++) {
+		if ((path = br_report_default_path(r->o->manifest,
+		    r->ro.delimiter, now, n)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		br_err_clear(err);
+		if ((rc = br_report_publish(r->rep, path, err)) != BR_EEXIST) {
+			free(r->report_path);
+			r->report_path = path;
+			return rc;
+		}
+		free(path);
 	}
-	if (br_resume_load(&r->resume, r->o->resume, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		return BR_EXIT_USAGE;
+	return rc;
+}
+
+/*
+ * Opens the report: -o as given (replacing the file: the user named it),
+ * or a name of our own, unique to the millisecond and never replacing a
+ * file (two runs started together get two reports; a --resume never
+ * overwrites the report it resumes).
+ */
+static int
+open_report_file(struct run *r, struct br_err *err)
+{
+	int64_t now = br_now_ms();
+	char *path;
+	int n, rc;
+
+	/* resuming: the carried rows go in before the report appears, so
+	 * that a crash meanwhile leaves the newest report whole */
+	r->ro.staged = r->resume != NULL;
+	if (r->o->report != NULL) {
+		if ((r->report_path = strdup(r->o->report)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		r->ro.format = br_report_format_for(r->report_path);
+		return br_report_open(&r->rep, r->report_path, &r->ro, r->cols,
+		    r->ncols, err);
 	}
-	return 0;
+	r->ro.exclusive = 1;
+	r->ro.format = BR_RF_CSV;
+	for (n = 1; n < 1000; n++) {
+		if ((path = br_report_default_path(r->o->manifest,
+		    r->ro.delimiter, now, n)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		br_err_clear(err);
+		rc = br_report_open(&r->rep, path, &r->ro, r->cols, r->ncols,
+		    err);
+		if (rc != BR_EEXIST) {
+			r->report_path = path;
+			return rc;
+		}
+		free(path);
+	}
+	return rc;
+}
+
+int
+br_run_open_report(struct run *r, const struct br_survey *s,
+    struct br_err *err)
+{
+	size_t i;
+	int rc;
+
+	if (br_manifest_format(r->m) == BR_MF_CSV) {
+		r->ncols = br_manifest_ncolumns(r->m);
+		if ((r->cols = calloc(r->ncols + 1, sizeof(*r->cols))) == NULL)
+			return br_errf(err, BR_ENOMEM, "bulkrun", 0,
+			    "out of memory");
+		r->cols_owned = 1;
+		for (i = 0; i < r->ncols; i++)
+			r->cols[i] = br_manifest_column(r->m, i);
+	} else {
+		r->cols = (const char **)s->columns;
+		r->ncols = s->ncolumns;
+	}
+	r->ro.delimiter = br_manifest_delimiter(r->m);
+	r->ro.bom = br_manifest_had_bom(r->m);
+	if ((rc = open_report_file(r, err)) != 0)
+		br_err_prefix(err, "bulkrun");
+	return rc;
 }
 
 void
@@ -81,6 +167,9 @@ br_run_teardown(struct run *r)
 	br_problems_release(&r->probs);
 	br_creds_release(&r->creds);
 	br_resume_free(r->resume);
+	if (r->cols_owned)
+		free(r->cols);
+	free(r->report_path);
 }
 
 /* The request for b, without credentials. */

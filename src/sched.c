@@ -611,78 +611,121 @@ execute(struct run *r)
 		;
 	return 0;
 }
-/* A staged report takes its name: the one chosen, or for a name of our
- * own the next free one. */
-static int
-publish_report(struct run *r, char **pathp, struct br_err *err)
-{
-	int64_t now = br_now_ms();
-	char *path;
-	int n, rc;
-
-	if ((rc = br_report_publish(r->rep, *pathp, err)) != BR_EEXIST ||
-	    r->o->report != NULL)
-		return rc;
-	for (n = 2; n < 1000; n++) {
-		if ((path = br_report_default_path(r->o->manifest,
-		    r->ro.delimiter, now, n)) == NULL)
-			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		br_err_clear(err);
-		if ((rc = br_report_publish(r->rep, path, err)) != BR_EEXIST) {
-			free(*pathp);
-			*pathp = path;
-			return rc;
-		}
-		free(path);
-	}
-	return rc;
-}
-
-/*
- * Opens the report: -o as given (replacing the file: the user named it),
- * or a name of our own, unique to the millisecond and never replacing a
- * file (two runs started together get two reports; a --resume never
- * overwrites the report it resumes).
- */
-static int
-open_report(struct run *r, char **pathp, struct br_err *err)
-{
-	int64_t now = br_now_ms();
-	char *path;
-	int n, rc;
-
-	/* resuming: the carried rows go in before the report appears, so
-	 * that a crash meanwhile leaves the newest report whole */
-	r->ro.staged = r->resume != NULL;
-	if (r->o->report != NULL) {
-		if ((*pathp = strdup(r->o->report)) == NULL)
-			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		r->ro.format = br_report_format_for(*pathp);
-		return br_report_open(&r->rep, *pathp, &r->ro, r->cols,
-		    r->ncols, err);
-	}
-	r->ro.exclusive = 1;
-	r->ro.format = BR_RF_CSV;
-	for (n = 1; n < 1000; n++) {
-		if ((path = br_report_default_path(r->o->manifest,
-		    r->ro.delimiter, now, n)) == NULL)
-			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		br_err_clear(err);
-		rc = br_report_open(&r->rep, path, &r->ro, r->cols, r->ncols,
-		    err);
-		if (rc != BR_EEXIST) {
-			*pathp = path;
-			return rc;
-		}
-		free(path);
-	}
-	return rc;
-}
-
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
 	return br_sched_run_with(o, c, NULL, NULL);
+}
+
+/* Everything before a row is sent: credentials, the manifest and its
+ * survey, --resume; the window.  0 or BR_E* with err set. */
+static int
+prepare(struct run *r, struct br_survey *s, struct br_err *err)
+{
+	const struct br_opts *o = r->o;
+	int rc;
+
+	if ((rc = br_run_load_creds(r, err)) != 0 ||
+	    (rc = br_run_open_manifest(r, 1, err)) != 0 ||
+	    (rc = br_run_load_resume(r, err)) != 0 ||
+	    (rc = br_survey_run(r, s, 1, 1, err)) != 0)
+		return rc;
+	if (s->invalid > 0 && !o->skip_invalid)
+		return br_errf(err, BR_EINPUT, "bulkrun", 0, "%ld of %ld rows "
+		    "are invalid; nothing was sent (fix them, or run the "
+		    "others with --skip-invalid)", s->invalid, s->rows);
+	if (o->dry_run)
+		return 0;
+	if ((rc = br_window_init(&r->win, o->not_before, o->not_after,
+	    o->window, br_now_ms(), err)) != 0)
+		br_err_prefix(err, "bulkrun");
+	return rc;
+}
+
+/* The rows an earlier report carries go into the new one first. */
+static void
+carry_over(struct run *r)
+{
+	struct br_err err = { 0 };
+
+	if (br_resume_write(r->resume, r->rep, br_run_count_carried, r,
+	    &err) != 0 || br_run_publish_report(r, &err) != 0) {
+		if (err.code == BR_EIO)
+			report_failed(r, &err);
+		else {
+			fprintf(stderr, "bulkrun: %s\n", err.msg);
+			r->io_error = 1;
+		}
+	} else if (!r->o->quiet)
+		fprintf(stderr, "bulkrun: %ld rows succeeded in '%s': carried "
+		    "over, not sent again\n", br_resume_ncarried(r->resume),
+		    r->o->resume);
+}
+
+/* The rows, from the first token to the last answer. */
+static void
+send_rows(struct run *r, const struct br_survey *s)
+{
+	const struct br_opts *o = r->o;
+
+	if (o->max_failures >= 0)
+		r->fail_limit = o->max_failures;
+	else if (o->max_failures_pct >= 0)
+		r->fail_limit = (long)((double)s->rows * o->max_failures_pct /
+		    100.0);
+	if (o->insecure)
+		fprintf(stderr, "bulkrun: warning: --insecure: TLS certificates "
+		    "are not verified; anyone on the way can read the "
+		    "credentials and the answers\n");
+	if (r->creds.kind == BR_CREDS_PASSWORD && br_run_fetch_token(r) != 0)
+		r->halt = BR_HALT_AUTH;	/* every row reported skipped */
+	br_progress_init(&r->progress, o->progress, o->quiet, stderr,
+	    isatty(2), br_mono_ms());
+	if (execute(r) != 0) {
+		fprintf(stderr, "bulkrun: cannot start the workers\n");
+		r->io_error = 1;
+	}
+	if (r->pool != NULL)
+		br_pool_free(r->pool);
+	r->pool = NULL;
+	r->stats.end_mono = br_mono_ms();
+}
+
+/* Closes the report, prints the summary; the exit status. */
+static int
+conclude(struct run *r, const struct br_survey *s)
+{
+	struct br_err err = { 0 };
+	struct br_ending end = { 0 };
+	const char *path = r->report_path;
+	long unstarted;
+
+	if (br_report_close(r->rep, &err) != 0 && !r->report_failed) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);	/* said once */
+		r->report_failed = 1;
+	}
+	r->rep = NULL;
+	if (r->rep_err != NULL)
+		(void)br_report_close(r->rep_err, &err);
+	r->rep_err = NULL;
+	br_progress_end(&r->progress);
+	if (!r->o->quiet)
+		br_stats_print(&r->stats, strcmp(path, "-") ? path : NULL,
+		    stderr);
+	unstarted = s->rows - br_stats_done(&r->stats);
+	if (r->report_failed)
+		fprintf(stderr, "bulkrun: the report '%s' could not be written: "
+		    "%ld row%s never started; once there is room, add the "
+		    "report lines printed above to it and run again with "
+		    "--resume '%s' to continue\n", path, unstarted,
+		    unstarted == 1 ? "" : "s", path);
+	end.signal = br_sched_signal;
+	end.report_failed = r->report_failed;
+	end.io_error = r->io_error;
+	end.halted = r->halt != BR_HALT_NONE;
+	end.failed = r->stats.outcomes[BR_OUT_FAILED];
+	end.invalid = r->stats.outcomes[BR_OUT_INVALID];
+	return br_exit_status(&end);
 }
 
 int
@@ -692,126 +735,24 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	struct run r;
 	struct br_survey s = { 0 };
 	struct br_err err = { 0 };
-	const char **cols = NULL;
-	char *path = NULL, msg[256];
-	size_t ncols = 0, i;
-	struct br_ending end = { 0 };
-	long unstarted;
-	int rc, ec, cols_owned = 0;
+	size_t i;
+	int rc;
 
 	br_run_setup(&r, o, c);
 	r.drv = drv;
 	r.drv_arg = drv_arg;
-	if ((rc = br_run_load_creds(&r)) != 0 || (rc = br_run_open_manifest(&r, 1)) != 0 ||
-	    (rc = br_run_load_resume(&r)) != 0 || (rc = br_survey_run(&r, &s, 1, 1)) != 0)
-		goto out;
-	if (s.invalid > 0 && !o->skip_invalid) {
-		fprintf(stderr, "bulkrun: %ld of %ld rows are invalid; nothing "
-		    "was sent (fix them, or run the others with "
-		    "--skip-invalid)\n", s.invalid, s.rows);
-		rc = BR_EXIT_USAGE;
-		goto out;
-	}
-	if (o->dry_run) {
-		rc = br_run_dry(&r);
-		goto out;
-	}
-	if (br_window_init(&r.win, o->not_before, o->not_after, o->window,
-	    br_now_ms(), msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", msg);
-		rc = BR_EXIT_USAGE;
-		goto out;
-	}
-
-	/* the report: the manifest's columns, in its dialect */
-	if (br_manifest_format(r.m) == BR_MF_CSV) {
-		ncols = br_manifest_ncolumns(r.m);
-		if ((cols = calloc(ncols + 1, sizeof(*cols))) == NULL)
-			goto nomem;
-		cols_owned = 1;
-		for (i = 0; i < ncols; i++)
-			cols[i] = br_manifest_column(r.m, i);
-	} else {
-		cols = (const char **)s.columns;
-		ncols = s.ncolumns;
-	}
-	r.cols = cols;
-	r.ncols = ncols;
-	r.ro.delimiter = br_manifest_delimiter(r.m);
-	r.ro.bom = br_manifest_had_bom(r.m);
-	if (open_report(&r, &path, &err) != 0) {
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		rc = BR_EXIT_USAGE;
-		goto out;
-	}
-	br_stats_init(&r.stats, s.rows, br_mono_ms());
-	if (r.resume != NULL) {
-		if (br_resume_write(r.resume, r.rep, br_run_count_carried, &r,
-		    &err) != 0 || publish_report(&r, &path, &err) != 0) {
-			if (err.code == BR_EIO)
-				report_failed(&r, &err);
-			else {
-				fprintf(stderr, "bulkrun: %s\n", err.msg);
-				r.io_error = 1;
-			}
-		} else if (!o->quiet)
-			fprintf(stderr, "bulkrun: %ld rows succeeded in '%s': "
-			    "carried over, not sent again\n",
-			    br_resume_ncarried(r.resume), o->resume);
-	}
-	if (o->max_failures >= 0)
-		r.fail_limit = o->max_failures;
-	else if (o->max_failures_pct >= 0)
-		r.fail_limit = (long)((double)s.rows * o->max_failures_pct /
-		    100.0);
-	if (o->insecure)
-		fprintf(stderr, "bulkrun: warning: --insecure: TLS certificates "
-		    "are not verified; anyone on the way can read the "
-		    "credentials and the answers\n");
-	if (r.creds.kind == BR_CREDS_PASSWORD && br_run_fetch_token(&r) != 0)
-		r.halt = BR_HALT_AUTH;	/* every row reported skipped */
-	br_progress_init(&r.progress, o->progress, o->quiet, stderr,
-	    isatty(2), br_mono_ms());
-	if (execute(&r) != 0) {
-		fprintf(stderr, "bulkrun: cannot start the workers\n");
-		r.io_error = 1;
-	}
-	if (r.pool != NULL)
-		br_pool_free(r.pool);
-	r.stats.end_mono = br_mono_ms();
-	br_err_clear(&err);
-	ec = br_report_close(r.rep, &err);
-	r.rep = NULL;
-	if (ec != 0 && !r.report_failed) {	/* said once */
-		fprintf(stderr, "bulkrun: %s\n", err.msg);
-		r.report_failed = 1;
-	}
-	if (r.rep_err != NULL)
-		(void)br_report_close(r.rep_err, &err);
-	r.rep_err = NULL;
-	br_progress_end(&r.progress);
-	if (!o->quiet)
-		br_stats_print(&r.stats, strcmp(path, "-") ? path : NULL,
-		    stderr);
-	unstarted = s.rows - br_stats_done(&r.stats);
-	if (r.report_failed)
-		fprintf(stderr, "bulkrun: the report '%s' could not be written: "
-		    "%ld row%s never started; once there is room, add the "
-		    "report lines printed above to it and run again with "
-		    "--resume '%s' to continue\n", path, unstarted,
-		    unstarted == 1 ? "" : "s", path);
-	end.signal = br_sched_signal;
-	end.report_failed = r.report_failed;
-	end.io_error = r.io_error;
-	end.halted = r.halt != BR_HALT_NONE;
-	end.failed = r.stats.outcomes[BR_OUT_FAILED];
-	end.invalid = r.stats.outcomes[BR_OUT_INVALID];
-	rc = br_exit_status(&end);
-	goto out;
-nomem:
-	fprintf(stderr, "bulkrun: out of memory\n");
-	rc = BR_EXIT_USAGE;
-out:
+	if ((rc = prepare(&r, &s, &err)) == 0 && o->dry_run) {
+		rc = br_run_dry(&r, &err);
+		rc = rc < 0 ? br_exit_error(&err, stderr) :
+		    rc ? BR_EXIT_FAILED : BR_EXIT_OK;
+	} else if (rc == 0 && (rc = br_run_open_report(&r, &s, &err)) == 0) {
+		br_stats_init(&r.stats, s.rows, br_mono_ms());
+		if (r.resume != NULL)
+			carry_over(&r);
+		send_rows(&r, &s);
+		rc = conclude(&r, &s);
+	} else
+		rc = br_exit_error(&err, stderr);
 	if (r.jobs != NULL) {
 		for (i = 0; i < (size_t)o->jobs; i++) {
 			job_reset(&r.jobs[i]);
@@ -821,9 +762,6 @@ out:
 	}
 	br_delayq_release(&r.waiting);
 	br_svclimit_release(&r.limits);
-	if (cols_owned)
-		free(cols);
-	free(path);
 	br_survey_release(&s);
 	br_run_teardown(&r);
 	return rc;

@@ -113,25 +113,23 @@ has_op_column(const struct br_manifest *m)
 
 /*
  * Pass one: reads every row of the shard, checks it, prints its problems.
- * Returns 0, or 2 when the manifest cannot be read.
+ * 0, or BR_E* with err set when the run cannot go on.
  */
 int
-br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
+br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep,
+    struct br_err *err)
 {
 	struct br_row row = { 0 };
 	struct br_bound b;
-	struct br_err err = { 0 };
 	const char *name = br_manifest_name(r->m);
 	char rfp[33];
 	size_t i;
 	int rc, json = br_manifest_format(r->m) != BR_MF_CSV;
 
-	if (!json && r->o->op == NULL && !has_op_column(r->m)) {
-		fprintf(stderr, "%s:1: no 'op' column, and no --op given: "
-		    "name the operation of each row\n", name);
-		return BR_EXIT_USAGE;
-	}
-	while ((rc = br_manifest_next(r->m, &row, &err)) == 1) {
+	if (!json && r->o->op == NULL && !has_op_column(r->m))
+		return br_errf(err, BR_EINPUT, name, 1, "no 'op' column, and "
+		    "no --op given: name the operation of each row");
+	while ((rc = br_manifest_next(r->m, &row, err)) == 1) {
 		s->all_rows++;
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
@@ -160,31 +158,22 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep)
 			break;
 	}
 	br_row_release(&row);
-	if (rc == BR_ENOMEM) {
-		fprintf(stderr, "bulkrun: out of memory\n");
-		return BR_EXIT_USAGE;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return BR_EXIT_USAGE;
-	}
+	if (rc == BR_ENOMEM)
+		return br_errf(err, BR_ENOMEM, "bulkrun", 0, "out of memory");
+	if (rc < 0)
+		return rc;	/* the reader's FILE:LINE message */
 	if (r->ep_err.code != 0) {
-		fprintf(stderr, "bulkrun: %s\n", r->ep_err.msg);
-		return BR_EXIT_USAGE;
+		*err = r->ep_err;
+		br_err_prefix(err, "bulkrun");
+		return err->code;
 	}
-	if (s->all_rows == 0) {
+	if (s->all_rows == 0)
 		/* an export that went wrong, most likely: say so, the same
 		 * way for every format and command */
-		fprintf(stderr, "%s: no rows: the manifest has %s\n", name,
-		    br_manifest_format(r->m) == BR_MF_CSV ? "a header and no "
-		    "data rows" : "no operations");
-		return BR_EXIT_USAGE;
-	}
-	if (br_manifest_rewind(r->m, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return BR_EXIT_USAGE;
-	}
-	return 0;
+		return br_errf(err, BR_EINPUT, name, 0, "no rows: the manifest "
+		    "has %s", br_manifest_format(r->m) == BR_MF_CSV ? "a header "
+		    "and no data rows" : "no operations");
+	return br_manifest_rewind(r->m, err);
 }
 
 int
@@ -192,15 +181,17 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 {
 	struct run r;
 	struct br_survey s = { 0 };
+	struct br_err err = { 0 };
 	int rc;
 
 	br_run_setup(&r, o, c);
-	if ((rc = br_run_open_manifest(&r, 0)) == 0 &&
-	    (rc = br_survey_run(&r, &s, 1, 0)) == 0) {
+	if (br_run_open_manifest(&r, 0, &err) == 0 &&
+	    br_survey_run(&r, &s, 1, 0, &err) == 0) {
 		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
 		    br_manifest_name(r.m), s.rows, s.invalid);
 		rc = s.invalid > 0 ? BR_EXIT_USAGE : BR_EXIT_OK;
-	}
+	} else
+		rc = br_exit_error(&err, stderr);
 	br_survey_release(&s);
 	br_run_teardown(&r);
 	return rc;

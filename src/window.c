@@ -58,9 +58,10 @@ br_time_arg(const char *s, int64_t now_ms, int64_t *out_ms, char *msg,
 
 int
 br_window_init(struct br_window *w, const char *not_before,
-    const char *not_after, const char *daily, int64_t now_ms, char *msg,
-    size_t msgsz)
+    const char *not_after, const char *daily, int64_t now_ms,
+    struct br_err *err)
 {
+	char msg[256];
 	int64_t t, start, end;
 	int a, b;
 
@@ -70,9 +71,8 @@ br_window_init(struct br_window *w, const char *not_before,
 		if (strlen(daily) != 11 || daily[5] != '-' ||
 		    parse_hhmm(daily, &a) != 0 ||
 		    parse_hhmm(daily + 6, &b) != 0 || a == b) {
-			snprintf(msg, msgsz, "--window: '%s' is not "
-			    "HH:MM-HH:MM", daily);
-			return -1;
+			return br_errf(err, BR_EINPUT, NULL, 0, "--window: "
+			    "'%s' is not HH:MM-HH:MM", daily);
 		}
 		/* open now if today's (or yesterday's) window holds now */
 		end = next_time_of_day(b, now_ms, 0);
@@ -87,21 +87,21 @@ br_window_init(struct br_window *w, const char *not_before,
 		}
 	}
 	if (not_before != NULL) {
-		if (br_time_arg(not_before, now_ms, &t, msg, msgsz) != 0)
-			return -1;
+		if (br_time_arg(not_before, now_ms, &t, msg, sizeof(msg)) != 0)
+			return br_errf(err, BR_EINPUT, NULL, 0, "%s", msg);
 		if (t > w->open_ms)
 			w->open_ms = t;
 	}
 	if (not_after != NULL) {
-		if (br_time_arg(not_after, now_ms, &t, msg, msgsz) != 0)
-			return -1;
+		if (br_time_arg(not_after, now_ms, &t, msg, sizeof(msg)) != 0)
+			return br_errf(err, BR_EINPUT, NULL, 0, "%s", msg);
 		if (w->close_ms < 0 || t < w->close_ms)
 			w->close_ms = t;
 	}
 	if (w->close_ms >= 0 && w->open_ms >= w->close_ms &&
 	    w->open_ms > now_ms) {
-		snprintf(msg, msgsz, "the window closes before it opens");
-		return -1;
+		return br_errf(err, BR_EINPUT, NULL, 0, "the window closes "
+		    "before it opens");
 	}
 	return 0;
 }

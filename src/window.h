@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 struct br_window {
 	int64_t	 open_ms;	/* rows start at or after this; 0: now */
 	int64_t	 close_ms;	/* no row starts at or after this; -1: never */
@@ -25,12 +27,12 @@ int	br_time_arg(const char *s, int64_t now_ms, int64_t *out_ms, char *msg,
  * --not-before (or NULL), --not-after (or NULL) and --window (or NULL):
  * a daily window that is open now runs until it closes; one that is shut
  * opens next at its start.  A window of "22:00-02:00" spans midnight.
- * 0, or -1 with the reason in msg (also when the stretch is empty: the
- * window closes before it opens).
+ * 0, or BR_EINPUT with the reason in err (also when the stretch is
+ * empty: the window closes before it opens).
  */
 int	br_window_init(struct br_window *w, const char *not_before,
 	    const char *not_after, const char *daily, int64_t now_ms,
-	    char *msg, size_t msgsz);
+	    struct br_err *err);
 
 /* 0 when a row may start at now; > 0: ms to wait for the opening; -1:
  * closed for good. */
