@@ -23,15 +23,29 @@ br_progress_init(struct br_progress *p, int opt, int quiet, FILE *f,
 		p->mode = opt > 0 ? 2 : 0;
 }
 
+/* ", 8 in flight, waiting: 2 retry, 40 token" (the waiting part only
+ * when a row waits). */
+static void
+format_now(const struct br_stats *s, char *buf, size_t bufsz)
+{
+	int n = snprintf(buf, bufsz, ", %ld in flight", s->inflight);
+
+	if (n > 0 && (size_t)n < bufsz &&
+	    s->waiting_retry + s->waiting_token > 0)
+		snprintf(buf + n, bufsz - (size_t)n, ", waiting: %ld retry, "
+		    "%ld token", s->waiting_retry, s->waiting_token);
+}
+
 void
 br_progress_format(const struct br_progress *p, const struct br_stats *s,
     char *buf, size_t bufsz)
 {
 	long done = br_stats_done(s), left;
-	char eta[32] = "--:--";
+	char eta[32] = "--:--", now[96];
 	double secs;
 	int pct = 0;
 
+	format_now(s, now, sizeof(now));
 	if (s->total > 0) {
 		pct = (int)(done * 100 / s->total);
 		left = s->total - done;
@@ -44,13 +58,13 @@ br_progress_format(const struct br_progress *p, const struct br_stats *s,
 		} else if (left == 0)
 			snprintf(eta, sizeof(eta), "0:00:00");
 		snprintf(buf, bufsz, "%ld/%ld rows (%d%%), %ld succeeded, "
-		    "%ld failed, %.1f/s, ETA %s", done, s->total, pct,
+		    "%ld failed%s, %.1f/s, ETA %s", done, s->total, pct,
 		    s->outcomes[BR_OUT_SUCCEEDED], s->outcomes[BR_OUT_FAILED],
-		    p->rate, eta);
+		    now, p->rate, eta);
 	} else
-		snprintf(buf, bufsz, "%ld rows, %ld succeeded, %ld failed, "
+		snprintf(buf, bufsz, "%ld rows, %ld succeeded, %ld failed%s, "
 		    "%.1f/s", done, s->outcomes[BR_OUT_SUCCEEDED],
-		    s->outcomes[BR_OUT_FAILED], p->rate);
+		    s->outcomes[BR_OUT_FAILED], now, p->rate);
 }
 
 void

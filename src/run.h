@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "delayq.h"
+#include "dispatch.h"
 #include "http.h"
 #include "manifest.h"
 #include "pool.h"
@@ -45,15 +46,16 @@ enum br_halt {
 	BR_HALT_CANCELLED	/* a signal (not kept in struct run) */
 };
 
-/* One row on its way; there are --jobs of them, reused. */
+/* One row on its way, from the moment it is read until it is written to
+ * the report; there are r->njobs of them (the lookahead), reused. */
 struct job {
 	struct br_pool_job	 pj;		/* the pool's link */
+	struct br_ready		 rq;		/* its service's ready queue */
 	struct br_row		 row;
 	struct br_bound		 b;
 	struct br_request	 req;
 	struct br_response	 resp;		/* written by a worker */
 	struct br_result	 res;
-	int			 svc;		/* br_svclimit index, -1: none */
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
 	int			 token_gen;	/* the token it was sent with */
@@ -91,11 +93,14 @@ struct run {
 	int			 token_ok;	/* the current token worked */
 	int			 refreshes;
 
-	struct job		*jobs;
+	struct job		*jobs;		/* the lookahead */
+	int			 njobs;
 	struct job		*free;		/* free list */
+	struct br_dispatch	 ready;		/* read, waiting for a token
+						   or a slot */
 	struct br_delayq	 waiting;	/* rows waiting to retry */
-	struct job		*pending;	/* read, not yet sent */
-	int			 inflight;	/* in the pool */
+	int			 inflight;	/* in the pool: <= --jobs */
+	long			 open;		/* read and not yet written */
 	int			 eof;
 
 	struct br_svclimit	 limits;
@@ -103,7 +108,7 @@ struct run {
 
 	struct br_stats		 stats;
 	uint64_t		 rng;
-	long			 started;	/* rows sent at least once */
+	long			 admitted;	/* rows read to be sent */
 	long			 canary_done;
 	long			 fail_limit;	/* -1: none */
 	enum br_halt		 halt;		/* why no new row starts */

@@ -1,13 +1,19 @@
 /*
  * sched.c - pass two of a run, the main loop, on the main thread.
  *
- * A row's states: read (pending) -> waiting for a rate-limit token ->
- * in flight in the pool -> answered; then either finished (written to the
- * report) or waiting for its retry in r->waiting (holding a job but no
- * request in flight) and back to the tokens.  A row is never started
- * after a halt (--max-failures, --canary, credentials, the window) or a
- * signal: it is written skipped or cancelled.  Each turn of the loop
- * starts what may start, then waits for answers or for the next due time.
+ * A row's states: read into the lookahead and queued by its service
+ * (r->ready) -> in flight in the pool (at most --jobs) -> answered; then
+ * either finished (written to the report) or waiting for its retry in
+ * r->waiting and, when due, queued again.  A row waiting for a token, a
+ * slot or its retry holds no --jobs slot; the dispatcher (dispatch.h)
+ * sends from whichever service's queue has a token, so no row waits
+ * behind another that cannot go yet.  Rows are read only when a slot is
+ * free and no queued row may go, up to r->njobs rows read and not yet
+ * written (the lookahead: memory does not grow with the manifest).  A row
+ * is never started after a halt (--max-failures, --canary, credentials,
+ * the window) or a signal: it is written skipped or cancelled.  Each turn
+ * of the loop starts what may start, then waits for answers or for the
+ * next due time.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -38,6 +44,7 @@ br_sched_interrupt(int sig)
 }
 
 #define TICK_MS		200	/* longest wait before looking at signals */
+#define LOOKAHEAD_MIN	2048	/* rows read ahead: this, or 4 x --jobs */
 
 /* ---- small helpers ---- */
 
@@ -143,12 +150,13 @@ job_reset(struct job *j)
 	memset(&j->res, 0, sizeof(j->res));
 	j->attempts = 0;
 	j->canary = 0;
-	j->svc = -1;
+	j->rq.svc = -1;
 }
 
 static void
 job_free(struct run *r, struct job *j)
 {
+	r->open--;
 	job_reset(j);
 	j->next_free = r->free;
 	r->free = j;
@@ -203,11 +211,11 @@ say_if_changed(struct run *r)
 }
 
 /*
- * Reads rows until one is to be sent (it goes to r->pending) or the
- * manifest ends.  Rows of other shards are passed over; invalid rows (with
- * --skip-invalid) and rows after a halt are written at once.
+ * Reads rows until one is to be sent (returned, counted open) or the
+ * manifest ends (NULL).  Rows of other shards are passed over; invalid
+ * rows (with --skip-invalid) and rows after a halt are written at once.
  */
-static int
+static struct job *
 read_next(struct run *r)
 {
 	struct br_err err = { 0 };
@@ -256,15 +264,15 @@ read_next(struct run *r)
 			br_err_clear(&err);
 			continue;
 		}
-		if (r->started == 0)
+		if (r->admitted == 0)
 			say_if_changed(r);
 		r->free = j->next_free;
-		j->canary = r->started < r->o->canary;
-		r->started++;
-		r->pending = j;
-		return 1;
+		j->canary = r->admitted < r->o->canary;
+		r->admitted++;
+		r->open++;
+		return j;
 	}
-	return 0;
+	return NULL;
 }
 
 static struct job *
@@ -272,6 +280,13 @@ job_of(struct br_delayq_item *it)
 {
 	return it == NULL ? NULL :
 	    (struct job *)(void *)((char *)it - offsetof(struct job, dq));
+}
+
+static struct job *
+job_of_ready(struct br_ready *it)
+{
+	return it == NULL ? NULL :
+	    (struct job *)(void *)((char *)it - offsetof(struct job, rq));
 }
 
 static void finish(struct run *r, struct job *j, int64_t now);
@@ -341,7 +356,7 @@ collected(struct run *r, struct job *j, int64_t now)
 	if (throttled)
 		r->stats.throttled++;
 	if (j->resp.net == BR_NET_OK)
-		br_svclimit_answer(&r->limits, j->svc, throttled, now);
+		br_svclimit_answer(&r->limits, j->rq.svc, throttled, now);
 	if (br_sched_signals >= 2) {
 		/* abandoned in flight by a second signal */
 		br_result_release(&j->res);
@@ -380,30 +395,50 @@ collected(struct run *r, struct job *j, int64_t now)
 }
 
 /*
- * Whether a new row may start (rows waiting for a retry always may): the
- * canary rows go one at a time, each once the one before has ended, and
- * the other rows only once every canary row has ended.
+ * Whether a new row may be read to be sent (rows waiting for a retry
+ * always may go): the canary rows one at a time, each once the one before
+ * has ended, and the other rows only once every canary row has ended.
  */
 static int
-may_start_new(const struct run *r)
+may_admit(const struct run *r)
 {
-	if (r->started < r->o->canary)
-		return r->inflight == 0 && r->waiting.n == 0;
-	return r->canary_done >= r->o->canary ||
-	    r->started > r->o->canary;
+	if (r->admitted < r->o->canary)
+		return r->open == 0;
+	return r->canary_done >= r->o->canary;
 }
 
-/* The row read but not sent (if any) will not be: report it skipped or
- * cancelled. */
-static void
-drop_pending(struct run *r)
+static int
+never_started(const struct br_ready *it, void *arg)
 {
-	struct job *j = r->pending;
+	const struct job *j = (const struct job *)(const void *)
+	    ((const char *)it - offsetof(struct job, rq));
 
-	if (j == NULL)
+	(void)arg;
+	return j->attempts == 0;
+}
+
+static int
+any_row(const struct br_ready *it, void *arg)
+{
+	(void)it;
+	(void)arg;
+	return 1;
+}
+
+/* A queued row that will not be sent: never started, it is reported
+ * skipped or cancelled; waiting to go again, as cancel_waiting says. */
+static void cancel_waiting(struct run *r, struct job *j, int64_t now);
+
+static void
+drop_queued(struct br_ready *it, void *arg)
+{
+	struct run *r = arg;
+	struct job *j = job_of_ready(it);
+
+	if (j->attempts > 0) {
+		cancel_waiting(r, j, br_mono_ms());
 		return;
-	r->pending = NULL;
-	r->started--;
+	}
 	if (!r->report_failed)	/* else: one of the rows never started */
 		write_halted(r, j, halted(r));
 	job_free(r, j);
@@ -469,27 +504,30 @@ sooner(int64_t wait, int64_t w)
 	return w > 0 && w < wait ? w : wait;
 }
 
-/* Jobs, the retry queue, the limiters and the pool. -1 when out of
- * memory or the workers cannot start. */
+/* The lookahead's jobs, the queues, the limiters and the pool. -1 when
+ * out of memory or the workers cannot start. */
 static int
 execute_init(struct run *r)
 {
 	int64_t now = br_mono_ms();
 	int i;
 
-	r->jobs = calloc((size_t)r->o->jobs, sizeof(*r->jobs));
+	r->njobs = r->o->jobs * 4 > LOOKAHEAD_MIN ? r->o->jobs * 4 :
+	    LOOKAHEAD_MIN;
+	br_svclimit_init(&r->limits, r->o->rate, r->o->burst, r->o->svc_rates,
+	    r->o->nsvc_rates, now);
+	br_dispatch_init(&r->ready, &r->limits);
+	r->jobs = calloc((size_t)r->njobs, sizeof(*r->jobs));
 	if (r->jobs == NULL ||
-	    br_delayq_init(&r->waiting, (size_t)r->o->jobs) != 0)
+	    br_delayq_init(&r->waiting, (size_t)r->njobs) != 0)
 		return -1;
-	for (i = r->o->jobs - 1; i >= 0; i--) {
-		r->jobs[i].svc = -1;
+	for (i = r->njobs - 1; i >= 0; i--) {
+		r->jobs[i].rq.svc = -1;
 		r->jobs[i].pj.in = &r->jobs[i].req;
 		r->jobs[i].pj.out = &r->jobs[i].resp;
 		r->jobs[i].next_free = r->free;
 		r->free = &r->jobs[i];
 	}
-	br_svclimit_init(&r->limits, r->o->rate, r->o->burst, r->o->svc_rates,
-	    r->o->nsvc_rates, now);
 	r->rng = r->o->seed ? r->o->seed : (uint64_t)br_now_ms() ^
 	    0x9e3779b97f4a7c15ULL;
 	if (r->drv == NULL) {
@@ -509,55 +547,66 @@ stopping(struct run *r, int64_t now)
 
 	if (!br_sched_signal && !r->io_error && r->halt != BR_HALT_AUTH)
 		return 0;
-	drop_pending(r);
+	br_dispatch_remove_if(&r->ready, any_row, drop_queued, r);
 	while ((j = job_of(br_delayq_pop(&r->waiting))) != NULL)
 		cancel_waiting(r, j, now);
 	return 1;
 }
 
-/* The row to send next: a retry that is due, else a new row (not before
- * the window opens, not after a halt).  NULL when none may go now, with
- * *wait shortened to when one may. */
-static struct job *
-next_row(struct run *r, int64_t now, int64_t *wait)
-{
-	int64_t w;
-
-	if (br_delayq_wait(&r->waiting, now) == 0)
-		return job_of(br_delayq_peek(&r->waiting));
-	if (r->halt == BR_HALT_NONE && (w = window_gate(r)) != 0)
-		*wait = sooner(*wait, w);	/* no new row before it opens */
-	else if (r->halt == BR_HALT_NONE && (r->pending != NULL ||
-	    (may_start_new(r) && read_next(r))))
-		return r->pending;
-	else if (r->halt != BR_HALT_NONE)
-		drop_pending(r);
-	*wait = sooner(*wait, br_delayq_wait(&r->waiting, now));
-	return NULL;
-}
-
-/* Sends what may go now, up to --jobs in flight, as the limits allow. */
-static void
-start_rows(struct run *r, int64_t now, int64_t *wait)
+/*
+ * Reads the next row to be sent into its service's queue: 1, or 0 when
+ * none may be read now (the lookahead is full, a canary row is out, the
+ * window is not open, a halt, the end), with *wait lowered to when the
+ * window opens.
+ */
+static int
+admit(struct run *r, int64_t now, int64_t *wait)
 {
 	struct job *j;
 	int64_t w;
 
-	while (r->inflight < r->o->jobs &&
-	    (j = next_row(r, now, wait)) != NULL) {
-		if (j->svc < 0 && j->attempts == 0)
-			j->svc = br_svclimit_index(&r->limits,
-			    j->b.op->service, now);
-		if ((w = br_svclimit_take(&r->limits, j->svc, now)) > 0) {
-			*wait = sooner(*wait, w);
-			break;
-		}
-		if (j == r->pending)
-			r->pending = NULL;
-		else
-			(void)br_delayq_pop(&r->waiting);
-		submit(r, j, now);
+	if (r->halt != BR_HALT_NONE || r->eof || r->free == NULL ||
+	    !may_admit(r))
+		return 0;
+	if ((w = window_gate(r)) != 0) {
+		*wait = sooner(*wait, w);	/* no new row before it opens */
+		return 0;
 	}
+	if ((j = read_next(r)) == NULL)
+		return 0;
+	j->rq.num = j->row.num;
+	j->rq.svc = br_svclimit_index(&r->limits, j->b.op->service, now);
+	if (br_dispatch_add(&r->ready, &j->rq) != 0) {
+		j->rq.svc = -1;		/* out of memory: the global limit */
+		(void)br_dispatch_add(&r->ready, &j->rq);	/* made at init */
+	}
+	return 1;
+}
+
+/*
+ * Sends what may go now, up to --jobs in flight: the retries that are due
+ * join their queues; the dispatcher picks among the queues; a row is read
+ * only when a slot is free and no queued row may go.
+ */
+static void
+start_rows(struct run *r, int64_t now, int64_t *wait)
+{
+	struct br_delayq_item *it;
+	struct br_ready *rq;
+	int global;
+
+	while ((it = br_delayq_pop_due(&r->waiting, now)) != NULL)
+		(void)br_dispatch_add(&r->ready, &job_of(it)->rq); /* exists */
+	if (r->halt != BR_HALT_NONE)
+		br_dispatch_remove_if(&r->ready, never_started, drop_queued, r);
+	while (r->inflight < r->o->jobs) {
+		if ((rq = br_dispatch_next(&r->ready, now, wait, &global)) !=
+		    NULL)
+			submit(r, job_of_ready(rq), now);
+		else if (global || !admit(r, now, wait))
+			break;
+	}
+	*wait = sooner(*wait, br_delayq_wait(&r->waiting, now));
 }
 
 /* Waits up to wait ms for answers and takes them all. */
@@ -595,19 +644,21 @@ execute(struct run *r)
 		wait = TICK_MS;
 		if (!(stop = stopping(r, now)))
 			start_rows(r, now, &wait);
-		if (r->halt != BR_HALT_NONE && r->pending == NULL && !r->eof &&
-		    r->free != NULL && !br_sched_signal && !r->io_error) {
+		if (r->halt != BR_HALT_NONE && !r->eof && r->free != NULL &&
+		    !br_sched_signal && !r->io_error) {
 			/* halted: account for the rows never started */
-			while (read_next(r))
+			while (read_next(r) != NULL)
 				;
 		}
-		if (r->inflight == 0 && r->waiting.n == 0 &&
-		    r->pending == NULL && (r->eof || stop))
+		if (r->open == 0 && (r->eof || stop))
 			break;
+		r->stats.inflight = r->inflight;
+		r->stats.waiting_retry = (long)r->waiting.n;
+		r->stats.waiting_token = (long)r->ready.n;
 		take_answers(r, wait);
 	}
 	/* signal: account for the rows not read yet */
-	while (!r->io_error && !r->eof && read_next(r))
+	while (!r->io_error && !r->eof && read_next(r) != NULL)
 		;
 	return 0;
 }
@@ -754,13 +805,14 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	} else
 		rc = br_exit_error(&err, stderr);
 	if (r.jobs != NULL) {
-		for (i = 0; i < (size_t)o->jobs; i++) {
+		for (i = 0; i < (size_t)r.njobs; i++) {
 			job_reset(&r.jobs[i]);
 			br_row_release(&r.jobs[i].row);
 		}
 		free(r.jobs);
 	}
 	br_delayq_release(&r.waiting);
+	br_dispatch_release(&r.ready);
 	br_svclimit_release(&r.limits);
 	br_survey_release(&s);
 	br_run_teardown(&r);

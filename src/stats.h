@@ -33,6 +33,10 @@ struct br_stats {
 	size_t	 ncodes;
 	long	 other_codes;
 	int64_t	 start_mono, end_mono;
+	/* now, for the progress line (set by the scheduler) */
+	long	 inflight;		/* requests in flight */
+	long	 waiting_retry;		/* rows waiting for their retry */
+	long	 waiting_token;		/* rows queued for a token or slot */
 };
 
 void	br_stats_init(struct br_stats *s, long total, int64_t now_mono);

@@ -93,5 +93,25 @@ Test(progress, plain_lines_every_ten_seconds_with_rate_and_eta)
 	br_progress_tick(&p, &s, 10000);
 	fclose(f);
 	cr_assert(strstr(buf, "100/300 rows (33%), 100 succeeded, 0 failed, "
-	    "10.0/s, ETA 0:00:20\n") != NULL, "%s", buf);
+	    "0 in flight, 10.0/s, ETA 0:00:20\n") != NULL, "%s", buf);
+}
+
+/* The line shows the rows in flight, and the rows waiting for a retry or
+ * a token when there are any. */
+Test(progress, the_line_shows_rows_in_flight_and_waiting)
+{
+	struct br_progress p = { 0 };
+	struct br_stats s;
+	char buf[256];
+
+	br_stats_init(&s, 50, 0);
+	s.inflight = 8;
+	br_progress_format(&p, &s, buf, sizeof(buf));
+	cr_assert(strstr(buf, ", 0 failed, 8 in flight, 0.0/s") != NULL, "%s",
+	    buf);
+	s.waiting_retry = 2;
+	s.waiting_token = 40;
+	br_progress_format(&p, &s, buf, sizeof(buf));
+	cr_assert(strstr(buf, ", 8 in flight, waiting: 2 retry, 40 token, "
+	    "0.0/s") != NULL, "%s", buf);
 }

@@ -24,6 +24,7 @@
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int sends[100];		/* per cluster c<N> */
+static int order[400], norder;	/* the clusters in the order sent */
 
 struct fake {
 	struct br_pool_job	*done[MAXJ];
@@ -52,7 +53,8 @@ answer(struct br_response *r, long status, const char *body)
 	r->len = strlen(body);
 }
 
-/* c<N>: 200; e503-c<N>: 503 every time; drop-c<N>: sent, no answer. */
+/* c<N>: 200; e503-c<N>: 503 every time; ra-c<N>: 503 with Retry-After:
+ * 1 the first time, then 200; drop-c<N>: sent, no answer. */
 static void
 f_start(void *w, struct br_pool_job *pj)
 {
@@ -72,9 +74,15 @@ f_start(void *w, struct br_pool_job *pj)
 	pthread_mutex_lock(&mu);
 	if (n >= 0 && n < 100)
 		sends[n]++;
+	if (norder < 400)
+		order[norder++] = n;
 	pthread_mutex_unlock(&mu);
-	if (strncmp(c + 10, "e503-", 5) == 0)
+	if (strncmp(c + 10, "e503-", 5) == 0 ||
+	    (strncmp(c + 10, "ra-", 3) == 0 && sends[n] == 1)) {
 		answer(r, 503, "{\"error_code\":\"SYS.503\"}");
+		if (c[10] == 'r')
+			r->retry_after = strdup("1");
+	}
 	else if (strncmp(c + 10, "drop-", 5) == 0) {
 		r->net = BR_NET_NO_ANSWER;
 		r->sent = 1;
@@ -123,6 +131,7 @@ setup(void)
 	memset(&cat, 0, sizeof(cat));
 	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
 	memset(sends, 0, sizeof(sends));
+	norder = 0;
 }
 
 static void
@@ -273,4 +282,49 @@ Test(sched, resume_carries_what_succeeded)
 	cr_assert_eq(sends[2], 2, "the failed row goes again");
 	cr_assert_eq(sends[3], 1);
 	cr_assert_eq(lines(tmp_path("r2.csv")), 4);
+}
+
+/* A row waiting for its retry holds no --jobs slot: with one slot, the
+ * rows behind two that wait (Retry-After) all go before either goes
+ * again. */
+Test(sched, a_row_waiting_to_retry_holds_no_slot)
+{
+	const char *ids[] = { "ra-c1", "ra-c2", "c3", "c4", "c5", "c6", "c7",
+	    "c8", "c9", "c10", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "-j", "1",
+	    "--retries", "1", "--max-backoff", "200ms", "-q", NULL };
+	int i;
+
+	cr_assert_eq(run(a), 0);
+	cr_assert_eq(norder, 12);
+	cr_assert_eq(order[0], 1);
+	cr_assert_eq(order[1], 2);
+	for (i = 2; i < 10; i++)
+		cr_assert_eq(order[i], i + 1, "send %d was c%d", i, order[i]);
+	cr_assert(order[10] + order[11] == 3, "then the retries: %d %d",
+	    order[10], order[11]);
+	cr_assert(strstr(line_of(tmp_path("r.csv"), "ra-c1"), ",succeeded,200,"
+	    ) != NULL);
+}
+
+/* After a halt, the rows read ahead but never started are skipped, and
+ * a row waiting for its retry still goes. */
+Test(sched, rows_read_ahead_are_skipped_at_a_halt)
+{
+	const char *ids[] = { "ra-c1", "e503-c2", "c3", "c4", "c5", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", tmp_path("r.csv"), "--rate", "1/s", "--burst", "2",
+	    "--retries", "1", "--max-backoff", "100ms", "--backoff", "1ms",
+	    "--max-failures", "0", "-q", NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 3);
+	cr_assert_eq(lines(tmp_path("r.csv")), 6);
+	cr_assert_eq(sends[3] + sends[4] + sends[5], 0);
+	cr_assert_eq(sends[1], 2, "c1's retry went");
+	l = line_of(tmp_path("r.csv"), "ra-c1");
+	cr_assert(strstr(l, ",succeeded,200,") != NULL, "%s", l);
+	l = line_of(tmp_path("r.csv"), "c4");
+	cr_assert(strstr(l, ",skipped,,SKIPPED.HALTED,") != NULL, "%s", l);
 }
