@@ -300,20 +300,28 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 	o->err = t_read(errp);
 }
 
+/* argv[0] is bulkrun, argv[1..n-1] already set: appends the
+ * NULL-terminated arguments in ap (62 in all at most) and the NULL. */
+static void
+argv_add(const char **argv, int argc, va_list ap)
+{
+	const char *a;
+
+	argv[0] = bin("BULKRUN", "build/bulkrun");
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	argv[argc] = NULL;
+}
+
 void
 run_bulkrun(struct out *o, const char *in, ...)
 {
 	const char *argv[64];
-	int argc = 0;
 	va_list ap;
-	const char *a;
 
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	va_start(ap, in);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, 1, ap);
 	va_end(ap);
-	argv[argc] = NULL;
 	run_argv(o, in, argv, 0, 0, 0, NULL, 0);
 }
 
@@ -321,16 +329,11 @@ void
 run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times, ...)
 {
 	const char *argv[64];
-	int argc = 0;
 	va_list ap;
-	const char *a;
 
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	va_start(ap, times);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, 1, ap);
 	va_end(ap);
-	argv[argc] = NULL;
 	run_argv(o, NULL, argv, sig, delay_ms, times, NULL, 0);
 }
 
@@ -339,16 +342,11 @@ run_bulkrun_signal_logged(struct out *o, const struct sim *s, int nreq,
     int sig, int times, ...)
 {
 	const char *argv[64];
-	int argc = 0;
 	va_list ap;
-	const char *a;
 
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	va_start(ap, times);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, 1, ap);
 	va_end(ap);
-	argv[argc] = NULL;
 	run_argv(o, NULL, argv, sig, 0, times, s, nreq);
 }
 
@@ -521,32 +519,39 @@ fx_start(struct fx *f, ...)
 }
 
 void
+fx_signal(struct fx *f, int nreq, int sig, int times)
+{
+	f->sig_nreq = nreq;
+	f->sig = sig;
+	f->sig_times = times;
+}
+
+void
 fx_run(struct fx *f, const char *manifest, const char *report, int delim,
     ...)
 {
 	const char *argv[64];
-	int argc = 0;
+	int argc = 1;
 	va_list ap;
-	const char *a;
 
 	out_release(&f->o);
 	table_release(&f->t);
-	f->report = t_path(report);
+	f->report = report != NULL ? t_path(report) : NULL;
 	f->loaded = -1;
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	argv[argc++] = "run";
 	argv[argc++] = manifest;
 	argv[argc++] = "--endpoint";
 	argv[argc++] = f->s.url;
-	argv[argc++] = "-o";
-	argv[argc++] = f->report;
+	if (report != NULL) {
+		argv[argc++] = "-o";
+		argv[argc++] = f->report;
+	}
 	va_start(ap, delim);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, argc, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	run_argv(&f->o, NULL, argv, 0, 0, 0, NULL, 0);
-	if (delim != 0)
+	run_argv(&f->o, f->in, argv, f->sig, 0, f->sig_times,
+	    f->sig != 0 ? &f->s : NULL, f->sig_nreq);
+	if (delim != 0 && f->report != NULL)
 		f->loaded = table_load(&f->t, f->report, delim);
 }
 
