@@ -238,11 +238,11 @@ count_lines(const char *path)
 	return n;
 }
 
-/* Signals go at delay_ms, or (s != NULL) 500 ms after s has logged nreq
- * requests, and then 300 ms apart. */
+/* With times > 0, sig goes to bulkrun 500 ms after s has logged nreq
+ * requests, and then times - 1 more 300 ms apart. */
 static void
 run_argv(struct out *o, const char *in, const char **argv, int sig,
-    int delay_ms, int times, const struct sim *s, int nreq)
+    int times, const struct sim *s, int nreq)
 {
 	char outp[512], errp[512], inp[512];
 	int st, fd, waited = 0, sent = 0, first = -1, seen = -1;
@@ -271,9 +271,8 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 
 		if (s != NULL && seen < 0 && count_lines(s->log) >= nreq)
 			seen = waited;
-		if (sent == 0 && times > 0 && (s != NULL ?
-		    seen >= 0 && (waited - seen) * 10 >= 500 :
-		    waited * 10 >= delay_ms)) {
+		if (sent == 0 && times > 0 && seen >= 0 &&
+		    (waited - seen) * 10 >= 500) {
 			kill(pid, sig);
 			sent++;
 			first = waited;
@@ -322,32 +321,7 @@ run_bulkrun(struct out *o, const char *in, ...)
 	va_start(ap, in);
 	argv_add(argv, 1, ap);
 	va_end(ap);
-	run_argv(o, in, argv, 0, 0, 0, NULL, 0);
-}
-
-void
-run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times, ...)
-{
-	const char *argv[64];
-	va_list ap;
-
-	va_start(ap, times);
-	argv_add(argv, 1, ap);
-	va_end(ap);
-	run_argv(o, NULL, argv, sig, delay_ms, times, NULL, 0);
-}
-
-void
-run_bulkrun_signal_logged(struct out *o, const struct sim *s, int nreq,
-    int sig, int times, ...)
-{
-	const char *argv[64];
-	va_list ap;
-
-	va_start(ap, times);
-	argv_add(argv, 1, ap);
-	va_end(ap);
-	run_argv(o, NULL, argv, sig, 0, times, s, nreq);
+	run_argv(o, in, argv, 0, 0, NULL, 0);
 }
 
 void
@@ -549,7 +523,7 @@ fx_run(struct fx *f, const char *manifest, const char *report, int delim,
 	va_start(ap, delim);
 	argv_add(argv, argc, ap);
 	va_end(ap);
-	run_argv(&f->o, f->in, argv, f->sig, 0, f->sig_times,
+	run_argv(&f->o, f->in, argv, f->sig, f->sig_times,
 	    f->sig != 0 ? &f->s : NULL, f->sig_nreq);
 	if (delim != 0 && f->report != NULL)
 		f->loaded = table_load(&f->t, f->report, delim);

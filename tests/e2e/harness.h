@@ -43,16 +43,6 @@ int	 sim_count(const struct sim *s);
 /* Runs bulkrun with args (NULL-terminated), stdin from in (or
  * /dev/null), and waits at most 60 s. */
 void	run_bulkrun(struct out *o, const char *in, ...);
-/* Same, sending sig to bulkrun `times` times, the first after delay_ms
- * and the others 300 ms apart. */
-void	run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times,
-	    ...);
-/* Same, but the first signal goes 500 ms after the simulator has logged
- * nreq requests (waiting at most 30 s for them), so a slow start on a busy
- * machine cannot make it early, and bulkrun has taken in the answers that
- * came at once; the others follow 300 ms apart. */
-void	run_bulkrun_signal_logged(struct out *o, const struct sim *s,
-	    int nreq, int sig, int times, ...);
 void	out_release(struct out *o);
 
 /* A CSV report: rows[r][c] with the header as row 0. */
@@ -109,9 +99,10 @@ void	fx_start(struct fx *f, ...);
  * does not load it). */
 void	fx_run(struct fx *f, const char *manifest, const char *report,
 	    int delim, ...);
-/* The runs that follow get sig `times` times, as with
- * run_bulkrun_signal_logged: the first 500 ms after the simulator has
- * logged nreq requests. */
+/* The runs that follow get sig `times` times: the first 500 ms after the
+ * simulator has logged nreq requests (waiting at most 30 s for them), so a
+ * slow start on a busy machine cannot make it early, and bulkrun has taken
+ * in the answers that came at once; the others follow 300 ms apart. */
 void	fx_signal(struct fx *f, int nreq, int sig, int times);
 /* Releases the table and output and stops the simulator. */
 void	fx_end(struct fx *f);
