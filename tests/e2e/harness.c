@@ -299,8 +299,9 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 	o->err = t_read(errp);
 }
 
-/* argv[0] is bulkrun, argv[1..n-1] already set: appends the
- * NULL-terminated arguments in ap (62 in all at most) and the NULL. */
+/* Sets argv[0] to bulkrun and, after the argv[1..argc-1] the caller set,
+ * appends the NULL-terminated arguments in ap (62 in all at most) and the
+ * NULL. */
 static void
 argv_add(const char **argv, int argc, va_list ap)
 {
