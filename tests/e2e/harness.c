@@ -238,11 +238,11 @@ count_lines(const char *path)
 	return n;
 }
 
-/* Signals go at delay_ms, or (s != NULL) 500 ms after s has logged nreq
- * requests, and then 300 ms apart. */
+/* With times > 0, sig goes to bulkrun 500 ms after s has logged nreq
+ * requests, and then times - 1 more 300 ms apart. */
 static void
 run_argv(struct out *o, const char *in, const char **argv, int sig,
-    int delay_ms, int times, const struct sim *s, int nreq)
+    int times, const struct sim *s, int nreq)
 {
 	char outp[512], errp[512], inp[512];
 	int st, fd, waited = 0, sent = 0, first = -1, seen = -1;
@@ -271,9 +271,8 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 
 		if (s != NULL && seen < 0 && count_lines(s->log) >= nreq)
 			seen = waited;
-		if (sent == 0 && times > 0 && (s != NULL ?
-		    seen >= 0 && (waited - seen) * 10 >= 500 :
-		    waited * 10 >= delay_ms)) {
+		if (sent == 0 && times > 0 && seen >= 0 &&
+		    (waited - seen) * 10 >= 500) {
 			kill(pid, sig);
 			sent++;
 			first = waited;
@@ -300,56 +299,30 @@ run_argv(struct out *o, const char *in, const char **argv, int sig,
 	o->err = t_read(errp);
 }
 
+/* Sets argv[0] to bulkrun and, after the argv[1..argc-1] the caller set,
+ * appends the NULL-terminated arguments in ap (62 in all at most) and the
+ * NULL. */
+static void
+argv_add(const char **argv, int argc, va_list ap)
+{
+	const char *a;
+
+	argv[0] = bin("BULKRUN", "build/bulkrun");
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
+		argv[argc++] = a;
+	argv[argc] = NULL;
+}
+
 void
 run_bulkrun(struct out *o, const char *in, ...)
 {
 	const char *argv[64];
-	int argc = 0;
 	va_list ap;
-	const char *a;
 
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	va_start(ap, in);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, 1, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	run_argv(o, in, argv, 0, 0, 0, NULL, 0);
-}
-
-void
-run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times, ...)
-{
-	const char *argv[64];
-	int argc = 0;
-	va_list ap;
-	const char *a;
-
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
-	va_start(ap, times);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	run_argv(o, NULL, argv, sig, delay_ms, times, NULL, 0);
-}
-
-void
-run_bulkrun_signal_logged(struct out *o, const struct sim *s, int nreq,
-    int sig, int times, ...)
-{
-	const char *argv[64];
-	int argc = 0;
-	va_list ap;
-	const char *a;
-
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
-	va_start(ap, times);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	run_argv(o, NULL, argv, sig, 0, times, s, nreq);
+	run_argv(o, in, argv, 0, 0, NULL, 0);
 }
 
 void
@@ -521,32 +494,39 @@ fx_start(struct fx *f, ...)
 }
 
 void
+fx_signal(struct fx *f, int nreq, int sig, int times)
+{
+	f->sig_nreq = nreq;
+	f->sig = sig;
+	f->sig_times = times;
+}
+
+void
 fx_run(struct fx *f, const char *manifest, const char *report, int delim,
     ...)
 {
 	const char *argv[64];
-	int argc = 0;
+	int argc = 1;
 	va_list ap;
-	const char *a;
 
 	out_release(&f->o);
 	table_release(&f->t);
-	f->report = t_path(report);
+	f->report = report != NULL ? t_path(report) : NULL;
 	f->loaded = -1;
-	argv[argc++] = bin("BULKRUN", "build/bulkrun");
 	argv[argc++] = "run";
 	argv[argc++] = manifest;
 	argv[argc++] = "--endpoint";
 	argv[argc++] = f->s.url;
-	argv[argc++] = "-o";
-	argv[argc++] = f->report;
+	if (report != NULL) {
+		argv[argc++] = "-o";
+		argv[argc++] = f->report;
+	}
 	va_start(ap, delim);
-	while ((a = va_arg(ap, const char *)) != NULL && argc < 62)
-		argv[argc++] = a;
+	argv_add(argv, argc, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	run_argv(&f->o, NULL, argv, 0, 0, 0, NULL, 0);
-	if (delim != 0)
+	run_argv(&f->o, f->in, argv, f->sig, f->sig_times,
+	    f->sig != 0 ? &f->s : NULL, f->sig_nreq);
+	if (delim != 0 && f->report != NULL)
 		f->loaded = table_load(&f->t, f->report, delim);
 }
 

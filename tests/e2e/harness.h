@@ -43,16 +43,6 @@ int	 sim_count(const struct sim *s);
 /* Runs bulkrun with args (NULL-terminated), stdin from in (or
  * /dev/null), and waits at most 60 s. */
 void	run_bulkrun(struct out *o, const char *in, ...);
-/* Same, sending sig to bulkrun `times` times, the first after delay_ms
- * and the others 300 ms apart. */
-void	run_bulkrun_signal(struct out *o, int sig, int delay_ms, int times,
-	    ...);
-/* Same, but the first signal goes 500 ms after the simulator has logged
- * nreq requests (waiting at most 30 s for them), so a slow start on a busy
- * machine cannot make it early, and bulkrun has taken in the answers that
- * came at once; the others follow 300 ms apart. */
-void	run_bulkrun_signal_logged(struct out *o, const struct sim *s,
-	    int nreq, int sig, int times, ...);
 void	out_release(struct out *o);
 
 /* A CSV report: rows[r][c] with the header as row 0. */
@@ -88,21 +78,32 @@ const char *t_css_manifest(const char *name, int n, const char *fmt);
  *	cr_assert_eq(f.loaded, 0);		(f.t holds the report)
  *	...
  *	fx_end(&f);
+ *
+ * fx_run may follow as often as the test needs (a --resume run, say); each
+ * run releases what the one before left in f.o and f.t.
  */
 struct fx {
 	struct sim	 s;
 	struct out	 o;
 	struct table	 t;
-	const char	*report;	/* t_path() of the last report */
+	const char	*report;	/* t_path() of the last report, or NULL */
 	int		 loaded;	/* table_load's answer: 0 or -1 */
+	const char	*in;		/* stdin of the runs (NULL: /dev/null) */
+	int		 sig, sig_times, sig_nreq;	/* see fx_signal */
 };
 
 void	fx_start(struct fx *f, ...);
 /* Releases the last run's output and table, runs "bulkrun run MANIFEST
- * --endpoint SIM -o t_dir()/REPORT ARGS..." (NULL-terminated, stdin
- * /dev/null), then loads the report with delim (0: does not load it). */
+ * --endpoint SIM -o t_dir()/REPORT ARGS..." (NULL-terminated; no -o when
+ * REPORT is NULL), stdin from f->in, then loads the report with delim (0:
+ * does not load it). */
 void	fx_run(struct fx *f, const char *manifest, const char *report,
 	    int delim, ...);
+/* The runs that follow get sig `times` times: the first 500 ms after the
+ * simulator has logged nreq requests (waiting at most 30 s for them), so a
+ * slow start on a busy machine cannot make it early, and bulkrun has taken
+ * in the answers that came at once; the others follow 300 ms apart. */
+void	fx_signal(struct fx *f, int nreq, int sig, int times);
 /* Releases the table and output and stops the simulator. */
 void	fx_end(struct fx *f);
 

@@ -144,8 +144,7 @@ count_status(const cJSON *log, int status)
 
 Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double *t, span;
 	int n, most;
@@ -153,12 +152,12 @@ Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 	const char *m = t_css_manifest("rate.csv", 1000, "c-%d");
 
 	realtime_once();
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--rate", "200/s", "--jobs", "16", "-q", NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	fx_run(&f, m, "r.csv", 0, "--rate", "200/s", "--jobs", "16", "-q",
+	    NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	t = log_times(log, &n);
 	cr_assert_eq(n, 1000);
 	qsort(t, (size_t)n, sizeof(*t), cmp_d);
@@ -192,27 +191,24 @@ Test(flow, rate_limit_holds_pace_and_window, .timeout = 60)
 	}
 	free(t);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, service_rate_applies_with_the_global_one, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double *t, span;
 	int n;
 	struct cpu c0;
 	const char *m = t_css_manifest("svc.csv", 21, "c-%d");
 
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--rate", "unlimited", "--rate", "css=20/s",
+	fx_run(&f, m, "r.csv", 0, "--rate", "unlimited", "--rate", "css=20/s",
 	    "-j", "2", "-q", NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	t = log_times(log, &n);
 	cr_assert_eq(n, 21);
 	qsort(t, (size_t)n, sizeof(*t), cmp_d);
@@ -229,14 +225,12 @@ Test(flow, service_rate_applies_with_the_global_one, .timeout = 60)
 	}
 	free(t);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, adaptive_throttling_settles_under_the_limit, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double *t, secs, rate, frac;
 	int n, n429;
@@ -244,13 +238,13 @@ Test(flow, adaptive_throttling_settles_under_the_limit, .timeout = 60)
 	const char *m = t_css_manifest("adapt.csv", 800, "c-%d");
 
 	realtime_once();
-	sim_start(&s, "--throttle-rate", "100", NULL);
+	fx_start(&f, "--throttle-rate", "100", NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--rate", "unlimited", "-j", "16", "--retries",
-	    "10", "--max-backoff", "2s", "--backoff", "100ms", NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	fx_run(&f, m, "r.csv", 0, "--rate", "unlimited", "-j", "16",
+	    "--retries", "10", "--max-backoff", "2s", "--backoff", "100ms",
+	    NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	t = log_times(log, &n);
 	qsort(t, (size_t)n, sizeof(*t), cmp_d);
 	n429 = count_status(log, 429);
@@ -279,25 +273,22 @@ Test(flow, adaptive_throttling_settles_under_the_limit, .timeout = 60)
 	}
 	free(t);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, retry_after_is_honoured_up_to_max_backoff, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double gap;
 	struct cpu c0;
 	const char *m = t_css_manifest("ra.csv", 1, "throttle1-c%d");
 
-	sim_start(&s, "--retry-after", "1", NULL);
+	fx_start(&f, "--retry-after", "1", NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--backoff", "10ms", "-q", NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	fx_run(&f, m, "r.csv", 0, "--backoff", "10ms", "-q", NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2);
 	gap = cJSON_GetObjectItem(cJSON_GetArrayItem(log, 1),
 	    "time_ms")->valuedouble - cJSON_GetObjectItem(
@@ -309,17 +300,15 @@ Test(flow, retry_after_is_honoured_up_to_max_backoff, .timeout = 60)
 	if (timing_strict(&c0, "Retry-After: 1"))
 		cr_expect_leq(gap, 1500, "waited %.0f ms", gap);
 	cJSON_Delete(log);
-	out_release(&o);
 
 	/* --max-backoff caps what the server asks for */
-	sim_stop(&s);
-	sim_start(&s, "--retry-after", "30", NULL);
+	fx_end(&f);
+	fx_start(&f, "--retry-after", "30", NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--backoff", "10ms", "--max-backoff", "300ms",
-	    "-q", NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	fx_run(&f, m, "r.csv", 0, "--backoff", "10ms", "--max-backoff",
+	    "300ms", "-q", NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2);
 	gap = cJSON_GetObjectItem(cJSON_GetArrayItem(log, 1),
 	    "time_ms")->valuedouble - cJSON_GetObjectItem(
@@ -333,8 +322,7 @@ Test(flow, retry_after_is_honoured_up_to_max_backoff, .timeout = 60)
 		cr_expect_leq(gap, 800, "waited %.0f ms, max-backoff 300ms",
 		    gap);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, dms_throttling_404_is_retried_as_429, .timeout = 60)
@@ -361,49 +349,38 @@ Test(flow, dms_throttling_404_is_retried_as_429, .timeout = 60)
 
 Test(flow, retries_zero_means_one_attempt, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_css_manifest("r0.csv", 1, "flaky1-c%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--retries", "0", "-q", NULL);
-	cr_expect_eq(o.status, 1);
-	cr_expect_eq(sim_count(&s), 1);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", 0, "--retries", "0", "-q", NULL);
+	cr_expect_eq(f.o.status, 1);
+	cr_expect_eq(sim_count(&f.s), 1);
+	fx_end(&f);
 }
 
 Test(flow, max_failures_halts_and_skips_the_rest, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("mf.csv", 10, "missing-c%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--max-failures", "2", "-j", "1", "--rate",
-	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 3, "stopped once failures exceeded 2");
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(t.nrows, 11, "every row is reported");
-	cr_expect_eq(table_count(&t, "failed", NULL), 3);
-	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.HALTED"), 7);
-	table_release(&t);
-	out_release(&o);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--max-failures", "2", "-j", "1",
+	    "--rate", "unlimited", "-q", NULL);
+	cr_expect_eq(f.o.status, 3, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 3, "stopped once failures exceeded 2");
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(f.t.nrows, 11, "every row is reported");
+	cr_expect_eq(table_count(&f.t, "failed", NULL), 3);
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.HALTED"), 7);
 
 	/* a percentage of the rows: 20 % of 10 is 2 */
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--max-failures", "20%", "-j", "1", "--rate",
-	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "failed", NULL), 3);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_run(&f, m, "r2.csv", ',', "--max-failures", "20%", "-j", "1",
+	    "--rate", "unlimited", "-q", NULL);
+	cr_expect_eq(f.o.status, 3, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "failed", NULL), 3);
+	fx_end(&f);
 }
 
 Test(flow, canary_failure_stops_the_run, .timeout = 60)
@@ -431,21 +408,19 @@ Test(flow, canary_failure_stops_the_run, .timeout = 60)
 
 Test(flow, canary_rows_go_one_at_a_time, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double *t;
 	int n;
 	struct cpu c0;
 	const char *m = t_css_manifest("c1.csv", 6, "slow500-c%d");
 
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	cpu_now(&c0);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--canary", "3", "-j", "8", "--rate",
+	fx_run(&f, m, "r.csv", 0, "--canary", "3", "-j", "8", "--rate",
 	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	t = log_times(log, &n);
 	cr_assert_eq(n, 6);
 	qsort(t, (size_t)n, sizeof(*t), cmp_d);
@@ -466,53 +441,44 @@ Test(flow, canary_rows_go_one_at_a_time, .timeout = 60)
 		    "after the canaries, in parallel");
 	free(t);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, sigint_finishes_in_flight_and_cancels_the_rest, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("sig.csv", 20, "slow3000-c%d");
 
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	/* the signal once both slow requests are at the simulator (their
 	 * answers take 3 s: the signal, 0.5 s later, comes well before) */
-	run_bulkrun_signal_logged(&o, &s, 2, SIGINT, 1, "run", m,
-	    "--endpoint", s.url, "-o", t_path("r.csv"), "-j", "2", "--rate",
-	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 130, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(t.nrows, 21, "every row is reported");
-	cr_expect_eq(table_count(&t, "succeeded", NULL), 2,
+	fx_signal(&f, 2, SIGINT, 1);
+	fx_run(&f, m, "r.csv", ',', "-j", "2", "--rate", "unlimited", "-q",
+	    NULL);
+	cr_expect_eq(f.o.status, 130, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(f.t.nrows, 21, "every row is reported");
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 2,
 	    "the two in flight finished");
-	cr_expect_eq(table_count(&t, "cancelled", "CANCELLED"), 18);
-	cr_expect_eq(sim_count(&s), 2);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_expect_eq(table_count(&f.t, "cancelled", "CANCELLED"), 18);
+	cr_expect_eq(sim_count(&f.s), 2);
+	fx_end(&f);
 }
 
 Test(flow, second_signal_abandons_in_flight, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("sig2.csv", 5, "slow5000-c%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun_signal_logged(&o, &s, 2, SIGTERM, 2, "run", m,
-	    "--endpoint", s.url, "-o", t_path("r.csv"), "-j", "2", "--rate",
-	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 143, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(t.nrows, 6, "every row is reported");
-	cr_expect_eq(table_count(&t, "cancelled", "CANCELLED"), 5);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_signal(&f, 2, SIGTERM, 2);
+	fx_run(&f, m, "r.csv", ',', "-j", "2", "--rate", "unlimited", "-q",
+	    NULL);
+	cr_expect_eq(f.o.status, 143, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(f.t.nrows, 6, "every row is reported");
+	cr_expect_eq(table_count(&f.t, "cancelled", "CANCELLED"), 5);
+	fx_end(&f);
 }
 
 Test(flow, hostile_answers_map_to_clear_outcomes, .timeout = 60)
@@ -557,76 +523,62 @@ Test(flow, hostile_answers_map_to_clear_outcomes, .timeout = 60)
 
 Test(flow, credentials_failure_stops_at_once, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("auth.csv", 6, "c-%d");
 	const char *tok = t_write("bad-token", "wrong-token-value\n");
 
-	sim_start(&s, "--token", "right-token", NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--token-file", tok, "-j", "1", "--rate",
+	fx_start(&f, "--token", "right-token", NULL);
+	fx_run(&f, m, "r.csv", ',', "--token-file", tok, "-j", "1", "--rate",
 	    "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 1, "no retry, no other row");
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "failed", NULL), 1);
-	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.AUTH"), 5);
-	cr_expect_null(strstr(o.err, "wrong-token-value"));
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	cr_expect_eq(f.o.status, 3, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 1, "no retry, no other row");
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "failed", NULL), 1);
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.AUTH"), 5);
+	cr_expect_null(strstr(f.o.err, "wrong-token-value"));
+	fx_end(&f);
 }
 
 Test(flow, closed_window_sends_nothing_and_halts, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *m = t_css_manifest("win.csv", 3, "c-%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--not-after", "2020-01-01T00:00:00Z", NULL);
-	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 0);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "skipped", "SKIPPED.WINDOW"), 3);
-	table_release(&t);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "--window",
-	    "25:00-26:00", NULL);
-	cr_expect_eq(o.status, 2, "a bad window is a usage error");
-	cr_expect_eq(sim_count(&s), 0);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--not-after", "2020-01-01T00:00:00Z",
+	    NULL);
+	cr_expect_eq(f.o.status, 3, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 0);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.WINDOW"), 3);
+	fx_run(&f, m, NULL, 0, "--window", "25:00-26:00", NULL);
+	cr_expect_eq(f.o.status, 2, "a bad window is a usage error");
+	cr_expect_eq(sim_count(&f.s), 0);
+	fx_end(&f);
 }
 
 Test(flow, not_before_waits_for_the_opening, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	double first, before;
 	struct timespec ts;
 	const char *m = t_css_manifest("nb.csv", 2, "c-%d");
 
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	before = (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--not-before", "now+2s", NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.err, "waiting until") != NULL, "%s", o.err);
-	log = sim_log(&s);
+	fx_run(&f, m, "r.csv", 0, "--not-before", "now+2s", NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "waiting until") != NULL, "%s", f.o.err);
+	log = sim_log(&f.s);
 	cr_assert_eq(cJSON_GetArraySize(log), 2);
 	first = cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0),
 	    "time_ms")->valuedouble;
 	cr_expect_geq(first - before, 1500, "sent %.0f ms after the start",
 	    first - before);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* The data line of report text whose cluster_id cell is id, or NULL. */
@@ -638,23 +590,20 @@ report_has(const char *text, const char *needle)
 
 Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	char *rep, *cut, *after;
-	FILE *f;
+	FILE *fp;
 	const char *m = t_write("res.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n"
 	    "css.restart_cluster,p1,missing-c2\n"
 	    "css.restart_cluster,p1,c3\n"
 	    "css.restart_cluster,p1,c4\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.csv"), "-j", "1", "--rate", "unlimited", "-q", NULL);
-	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	cr_assert_eq(sim_count(&s), 4);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.csv", 0, "-j", "1", "--rate", "unlimited", "-q",
+	    NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(sim_count(&f.s), 4);
 
 	/* a crash while the last line was written: cut it in the middle */
 	rep = t_read(t_path("r1.csv"));
@@ -663,24 +612,21 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	cut = strstr(rep, "\np1,c4,");
 	cr_assert_not_null(cut);
 	cut[1 + 8] = '\0';		/* "p1,c4,4," is left of it */
-	f = fopen(t_path("r1.csv"), "w");
-	fputs(rep, f);
-	fclose(f);
+	fp = fopen(t_path("r1.csv"), "w");
+	fputs(rep, fp);
+	fclose(fp);
 	free(rep);
 
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--resume", t_path("r1.csv"), "-j", "1",
+	fx_run(&f, m, "r2.csv", ',', "--resume", t_path("r1.csv"), "-j", "1",
 	    "--rate", "unlimited", NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.err, "2 rows succeeded") != NULL, "%s", o.err);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "2 rows succeeded") != NULL, "%s", f.o.err);
 	/* c1 and c3 carried; missing-c2 (failed) and c4 (cut) sent again */
-	cr_expect_eq(sim_count(&s), 6, "sent %d", sim_count(&s));
-	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
-	cr_expect_eq(t.nrows, 5, "every row in the new report");
-	cr_expect_eq(table_count(&t, "succeeded", NULL), 3);
-	cr_expect_eq(table_count(&t, "failed", "CSS.0015"), 1);
-	table_release(&t);
-	out_release(&o);
+	cr_expect_eq(sim_count(&f.s), 6, "sent %d", sim_count(&f.s));
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(f.t.nrows, 5, "every row in the new report");
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 3);
+	cr_expect_eq(table_count(&f.t, "failed", "CSS.0015"), 1);
 
 	/* a changed value is not the same row: it goes again */
 	m = t_write("res.csv", "op,project_id,cluster_id\n"
@@ -688,37 +634,32 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	    "css.restart_cluster,p1,missing-c2\n"
 	    "css.restart_cluster,p1,c3\n"
 	    "css.restart_cluster,p1,c4\n");
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r3.jsonl"), "--resume", t_path("r2.csv"), "-j", "1",
+	fx_run(&f, m, "r3.jsonl", 0, "--resume", t_path("r2.csv"), "-j", "1",
 	    "--rate", "unlimited", "-q", NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 8, "c1-renamed and missing-c2 sent");
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 8, "c1-renamed and missing-c2 sent");
 	rep = t_read(t_path("r3.jsonl"));
 	cr_expect(report_has(rep, "c1-renamed"));
 	free(rep);
-	out_release(&o);
 
 	/* and a JSON Lines report resumes too: everything but c2 is done */
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r4.csv"), "--resume", t_path("r3.jsonl"), "-q", NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 9);
-	out_release(&o);
+	fx_run(&f, m, "r4.csv", 0, "--resume", t_path("r3.jsonl"), "-q",
+	    NULL);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 9);
 
 	/* resuming into the same file is refused, and the file survives */
 	rep = t_read(t_path("r4.csv"));
 	cr_assert_not_null(rep);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r4.csv"), "--resume", t_path("r4.csv"), "-q", NULL);
-	cr_expect_eq(o.status, 2);
+	fx_run(&f, m, "r4.csv", 0, "--resume", t_path("r4.csv"), "-q", NULL);
+	cr_expect_eq(f.o.status, 2);
 	after = t_read(t_path("r4.csv"));
 	cr_assert_not_null(after, "the earlier report is gone");
 	cr_expect_str_eq(after, rep, "the earlier report was changed");
-	cr_expect_eq(sim_count(&s), 9, "nothing was sent");
+	cr_expect_eq(sim_count(&f.s), 9, "nothing was sent");
 	free(after);
 	free(rep);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(flow, a_canary_row_that_needs_a_retry_still_finishes, .timeout = 60)

@@ -93,33 +93,29 @@ Test(e2e, css_restart_succeeds_and_not_found_fails, .timeout = 60)
 
 Test(e2e, kafka_restart_is_put_without_body, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	const cJSON *e;
 	const char *m = t_write("k.csv",
 	    "project_id,instance_id,task_id\n"
 	    "p1,i-1,t-1\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--op", "kafka.restart_connector_task",
-	    "--endpoint", s.url, "-o", t_path("r.csv"), RUN_OPTS, NULL);
-	cr_assert_eq(o.status, 0, "exit %d, stderr: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	expect_row(&t, "task_id", "t-1", "succeeded", "204", "");
-	cr_expect_str_eq(table_get(&t, 1, "op"),
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--op", "kafka.restart_connector_task",
+	    RUN_OPTS, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d, stderr: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "task_id", "t-1", "succeeded", "204", "");
+	cr_expect_str_eq(table_get(&f.t, 1, "op"),
 	    "kafka.restart_connector_task");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	e = entry(log, 0);
 	cr_expect_str_eq(str(e, "method"), "PUT");
 	cr_expect_str_eq(str(e, "path"),
 	    "/v2/p1/kafka/instances/i-1/connector/tasks/t-1/restart");
 	cr_expect_str_eq(str(e, "body"), "");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, kafka_modify_sends_typed_nested_body, .timeout = 60)
@@ -241,7 +237,7 @@ Test(e2e, roma_reset_converts_dates_and_maps_fdi_codes, .timeout = 60)
 
 Test(e2e, invalid_manifest_sends_nothing, .timeout = 60)
 {
-	struct sim s;
+	struct fx f;
 	struct out o;
 	const char *m = t_write("bad.csv",
 	    "op,project_id,cluster_id,instance_id\n"
@@ -249,23 +245,23 @@ Test(e2e, invalid_manifest_sends_nothing, .timeout = 60)
 	    "css.restart_clustr,p1,c2,\n"
 	    "dataarts.restart_job_instance,p1,,abc\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 2, "exit %d", o.status);
-	cr_expect(strstr(o.err, "bad.csv:3: ") != NULL, "stderr: %s", o.err);
-	cr_expect(strstr(o.err, "css.restart_cluster") != NULL,
-	    "suggests the nearest name: %s", o.err);
-	cr_expect(strstr(o.err, "bad.csv:4: ") != NULL, "stderr: %s", o.err);
-	cr_expect_eq(sim_count(&s), 0, "nothing was sent");
-	cr_expect_null(t_read(t_path("r.csv")), "no report either");
-	out_release(&o);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", 0, RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 2, "exit %d", f.o.status);
+	cr_expect(strstr(f.o.err, "bad.csv:3: ") != NULL, "stderr: %s",
+	    f.o.err);
+	cr_expect(strstr(f.o.err, "css.restart_cluster") != NULL,
+	    "suggests the nearest name: %s", f.o.err);
+	cr_expect(strstr(f.o.err, "bad.csv:4: ") != NULL, "stderr: %s",
+	    f.o.err);
+	cr_expect_eq(sim_count(&f.s), 0, "nothing was sent");
+	cr_expect_null(t_read(f.report), "no report either");
 
 	run_bulkrun(&o, NULL, "validate", m, NULL);
 	cr_expect_eq(o.status, 2);
 	cr_expect(strstr(o.err, "bad.csv:3: ") != NULL, "stderr: %s", o.err);
 	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, skip_invalid_runs_the_valid_rows, .timeout = 60)
@@ -345,31 +341,29 @@ Test(e2e, retries_flaky_rows_until_they_succeed, .timeout = 60)
 
 Test(e2e, dry_run_prints_requests_masks_token_sends_nothing, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_write("dry.csv",
 	    "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\n");
 	const char *tok = t_write("token", "s3cr3t-token-value\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "--dry-run",
-	    "--token-file", tok, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.out, "POST http://127.0.0.1:") != NULL, "%s", o.out);
-	cr_expect(strstr(o.out, "/v1.0/p1/clusters/c1/restart") != NULL);
-	cr_expect(strstr(o.out, "X-Auth-Token: ***") != NULL, "%s", o.out);
-	cr_expect_null(strstr(o.out, "s3cr3t"), "the token is masked");
-	cr_expect_null(strstr(o.err, "s3cr3t"));
-	cr_expect_eq(sim_count(&s), 0);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, NULL, 0, "--dry-run", "--token-file", tok, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.out, "POST http://127.0.0.1:") != NULL, "%s",
+	    f.o.out);
+	cr_expect(strstr(f.o.out, "/v1.0/p1/clusters/c1/restart") != NULL);
+	cr_expect(strstr(f.o.out, "X-Auth-Token: ***") != NULL, "%s",
+	    f.o.out);
+	cr_expect_null(strstr(f.o.out, "s3cr3t"), "the token is masked");
+	cr_expect_null(strstr(f.o.err, "s3cr3t"));
+	cr_expect_eq(sim_count(&f.s), 0);
+	fx_end(&f);
 }
 
 Test(e2e, token_is_sent_but_never_reported, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	cJSON *log;
 	char *rep;
 	const char *m = t_write("tok.csv",
@@ -377,36 +371,33 @@ Test(e2e, token_is_sent_but_never_reported, .timeout = 60)
 	    "css.restart_cluster,p1,c1\n");
 	const char *tok = t_write("token", "s3cr3t-token-value\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--token-file", tok, RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	log = sim_log(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", 0, "--token-file", tok, RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	cr_expect_str_eq(log_header(entry(log, 0), "X-Auth-Token"),
 	    "s3cr3t-token-value");
-	rep = t_read(t_path("r.csv"));
+	rep = t_read(f.report);
 	cr_assert_not_null(rep);
 	cr_expect_null(strstr(rep, "s3cr3t"));
-	cr_expect_null(strstr(o.err, "s3cr3t"));
+	cr_expect_null(strstr(f.o.err, "s3cr3t"));
 	free(rep);
 	cJSON_Delete(log);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, stdin_manifest_and_jsonl_report, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	char *rep;
 	cJSON *line, *log;
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, "cluster_id\nc-in-1\n", "run", "-", "--op",
-	    "css.restart_cluster", "--set", "project_id=p7", "--endpoint",
-	    s.url, "-o", t_path("r.jsonl"), RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	rep = t_read(t_path("r.jsonl"));
+	fx_start(&f, NULL);
+	f.in = "cluster_id\nc-in-1\n";
+	fx_run(&f, "-", "r.jsonl", 0, "--op", "css.restart_cluster", "--set",
+	    "project_id=p7", RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	rep = t_read(f.report);
 	cr_assert_not_null(rep);
 	line = cJSON_Parse(rep);
 	cr_assert_not_null(line, "one JSON object per line: %s", rep);
@@ -415,14 +406,13 @@ Test(e2e, stdin_manifest_and_jsonl_report, .timeout = 60)
 	cr_expect(cJSON_IsObject(cJSON_GetObjectItem(line, "response")));
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(line,
 	    "input"), "cluster_id")->valuestring, "c-in-1");
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	cr_expect_str_eq(str(entry(log, 0), "path"),
 	    "/v1.0/p7/clusters/c-in-1/restart");
 	cJSON_Delete(log);
 	cJSON_Delete(line);
 	free(rep);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, report_keeps_the_manifest_dialect, .timeout = 60)
@@ -430,18 +420,16 @@ Test(e2e, report_keeps_the_manifest_dialect, .timeout = 60)
 	static const char header[] = "project_id;cluster_id;comment;row;"
 	    "line;op;outcome;http_status;error_code;error_msg;attempts;"
 	    "elapsed_ms;started_at;finished_at;request_id;response;request_fp\r\n";
-	struct sim s;
-	struct out o;
+	struct fx f;
 	char *rep;
 	const char *m = t_write("excel.csv",
 	    "\xEF\xBB\xBFop;project_id;cluster_id;comment\r\n"
 	    "css.restart_cluster;p1;c1;\"two\r\nlines; and a \"\"quote\"\"\"\r\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	rep = t_read(t_path("r.csv"));
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", 0, RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	rep = t_read(f.report);
 	cr_assert_not_null(rep);
 	cr_expect(strncmp(rep, "\xEF\xBB\xBF", 3) == 0, "BOM kept");
 	cr_expect(strncmp(rep + 3, header, strlen(header)) == 0,
@@ -449,8 +437,7 @@ Test(e2e, report_keeps_the_manifest_dialect, .timeout = 60)
 	cr_expect(strstr(rep, "\"two\r\nlines; and a \"\"quote\"\"\"") != NULL,
 	    "the cell survives byte for byte: %s", rep);
 	free(rep);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, unreadable_manifests_exit_2, .timeout = 60)
@@ -492,9 +479,8 @@ Test(e2e, unreadable_manifests_exit_2, .timeout = 60)
 
 Test(e2e, user_catalog_adds_an_operation, .timeout = 60)
 {
-	struct sim s;
+	struct fx f;
 	struct out o;
-	struct table t;
 	cJSON *log;
 	const char *cat = t_write("extra.json",
 	    "{\"operations\": [{\"name\": \"my.restart\", \"service\": \"css\","
@@ -509,23 +495,20 @@ Test(e2e, user_catalog_adds_an_operation, .timeout = 60)
 	const char *m = t_write("mine.csv", "op,project_id,cluster_id\n"
 	    "my.restart,p1,c-user\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--catalog", cat, "--endpoint", s.url,
-	    "-o", t_path("r.csv"), RUN_OPTS, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	expect_row(&t, "cluster_id", "c-user", "succeeded", "200", "");
-	log = sim_log(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--catalog", cat, RUN_OPTS, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	expect_row(&f.t, "cluster_id", "c-user", "succeeded", "200", "");
+	log = sim_log(&f.s);
 	cr_expect_str_eq(str(entry(log, 0), "path"),
 	    "/v1.0/p1/clusters/c-user/restart");
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
 	run_bulkrun(&o, NULL, "ops", "my.restart", "--catalog", cat, NULL);
 	cr_expect_eq(o.status, 0);
 	cr_expect(strstr(o.out, "cluster_id") != NULL, "%s", o.out);
 	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 Test(e2e, connection_refused_is_net_connect, .timeout = 60)
@@ -592,56 +575,51 @@ manifest_rows(const char *path, int *delim)
 
 Test(e2e, every_example_manifest_runs_clean, .timeout = 120)
 {
-	struct sim s;
+	struct fx f;
 	struct out o;
-	struct table t;
 	glob_t g;
 	char name[64], num[32];
-	const char *path, *rep, *st;
+	const char *path, *st;
 	size_t i, n, r, k;
 	int before, after, delim;
 
 	cr_assert_eq(glob("manifests/examples/*", 0, NULL, &g), 0,
 	    "no manifests/examples/* (run from the top of the tree)");
 	cr_assert_gt(g.gl_pathc, 0);
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	for (i = 0; i < g.gl_pathc; i++) {
 		path = g.gl_pathv[i];
 		n = manifest_rows(path, &delim);
 		run_bulkrun(&o, NULL, "validate", path, NULL);
 		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
 		out_release(&o);
-		before = sim_count(&s);
+		before = sim_count(&f.s);
 		snprintf(name, sizeof(name), "ex-%zu.csv", i);
-		rep = t_path(name);
-		run_bulkrun(&o, NULL, "run", path, "--endpoint", s.url, "-o",
-		    rep, RUN_OPTS, NULL);
-		cr_expect_eq(o.status, 0, "%s: %s", path, o.err);
-		after = sim_count(&s);
+		fx_run(&f, path, name, delim, RUN_OPTS, NULL);
+		cr_expect_eq(f.o.status, 0, "%s: %s", path, f.o.err);
+		after = sim_count(&f.s);
 		cr_expect_eq((size_t)(after - before), n,
 		    "%s: %zu rows, %d requests", path, n, after - before);
-		out_release(&o);
-		cr_assert_eq(table_load(&t, rep, delim), 0, "%s: no report",
-		    path);
-		cr_expect_eq(t.nrows, n + 1, "%s: %zu rows, %zu in the report",
-		    path, n, t.nrows - 1);
+		cr_assert_eq(f.loaded, 0, "%s: no report", path);
+		cr_expect_eq(f.t.nrows, n + 1, "%s: %zu rows, %zu in the "
+		    "report", path, n, f.t.nrows - 1);
 		for (r = 1; r <= n; r++) {
 			snprintf(num, sizeof(num), "%zu", r);
-			k = table_find(&t, "row", num);
+			k = table_find(&f.t, "row", num);
 			cr_assert_neq(k, 0, "%s: no report row %zu", path, r);
-			cr_expect_str_eq(table_get(&t, k, "outcome"),
+			cr_expect_str_eq(table_get(&f.t, k, "outcome"),
 			    "succeeded", "%s row %zu", path, r);
-			cr_expect_str_eq(table_get(&t, k, "error_code"), "",
+			cr_expect_str_eq(table_get(&f.t, k, "error_code"), "",
 			    "%s row %zu", path, r);
-			st = table_get(&t, k, "http_status");
+			st = table_get(&f.t, k, "http_status");
 			cr_expect(strcmp(st, "200") == 0 ||
 			    strcmp(st, "204") == 0, "%s row %zu: status %s",
 			    path, r, st);
 		}
-		cr_expect_eq(table_count(&t, "succeeded", NULL), n, "%s", path);
-		table_release(&t);
+		cr_expect_eq(table_count(&f.t, "succeeded", NULL), n, "%s",
+		    path);
 	}
-	sim_stop(&s);
+	fx_end(&f);
 	globfree(&g);
 }
 

@@ -154,23 +154,20 @@ append(const char *path, const char *text)
  */
 Test(truth, a_dead_connection_is_not_sent_again, .timeout = 90)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	char id[32], path[64];
 	size_t r, n = 200, no_answer = 0;
 	int seen, att;
 	const char *m = t_css_manifest("drop.csv", (int)n, "c%d-x");
 
-	sim_start(&s, "--drop-rate", "0.5", "--seed", "7", NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--retries", "0", "--retry-on", "none", "-j", "4",
-	    FAST, NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_assert_eq(t.nrows - 1, n);
-	log = sim_log(&s);
+	fx_start(&f, "--drop-rate", "0.5", "--seed", "7", NULL);
+	fx_run(&f, m, "r.csv", ',', "--retries", "0", "--retry-on", "none",
+	    "-j", "4", FAST, NULL);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_assert_eq(f.t.nrows - 1, n);
+	log = sim_log(&f.s);
 	cr_assert_eq((size_t)cJSON_GetArraySize(log), n,
 	    "the server saw %d requests for %zu rows sent once",
 	    cJSON_GetArraySize(log), n);
@@ -178,32 +175,28 @@ Test(truth, a_dead_connection_is_not_sent_again, .timeout = 90)
 		snprintf(id, sizeof(id), "c%zu-x", r);
 		snprintf(path, sizeof(path), "/clusters/%s/", id);
 		seen = log_hits(log, path);
-		att = atoi(table_get(&t, table_find(&t, "cluster_id", id),
+		att = atoi(table_get(&f.t, table_find(&f.t, "cluster_id", id),
 		    "attempts"));
 		cr_expect_eq(seen, 1, "%s reached the server %d times", id,
 		    seen);
 		cr_expect_eq(att, seen, "%s: attempts %d, server saw %d", id,
 		    att, seen);
 	}
-	no_answer = table_count(&t, "failed", "NET.NO_ANSWER");
+	no_answer = table_count(&f.t, "failed", "NET.NO_ANSWER");
 	cr_expect_gt(no_answer, 40, "half the connections drop: %zu",
 	    no_answer);
-	r = table_find(&t, "error_code", "NET.NO_ANSWER");
-	cr_expect(strstr(table_get(&t, r, "error_msg"), "may have been "
-	    "applied") != NULL, "%s", table_get(&t, r, "error_msg"));
+	r = table_find(&f.t, "error_code", "NET.NO_ANSWER");
+	cr_expect(strstr(table_get(&f.t, r, "error_msg"), "may have been "
+	    "applied") != NULL, "%s", table_get(&f.t, r, "error_msg"));
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* A restart that may have arrived is not retried unless asked; a
  * configuration change (idempotent) is; each send is one attempt. */
 Test(truth, only_idempotent_calls_are_retried_after_no_answer, .timeout = 90)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	cJSON *log;
 	size_t r;
 	const char *st = t_write("state.json",
@@ -218,36 +211,30 @@ Test(truth, only_idempotent_calls_are_retried_after_no_answer, .timeout = 90)
 	    "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p,c-unsafe\n");
 
-	sim_start(&s, "--state", st, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--backoff", "10ms", FAST, NULL);
-	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	r = table_find(&t, "task_id", "t-mod");
-	cr_expect_str_eq(table_get(&t, r, "outcome"), "succeeded");
-	cr_expect_str_eq(table_get(&t, r, "attempts"), "2");
-	r = table_find(&t, "cluster_id", "c-rst");
-	cr_expect_str_eq(table_get(&t, r, "outcome"), "failed");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "NET.NO_ANSWER");
-	cr_expect_str_eq(table_get(&t, r, "attempts"), "1");
-	table_release(&t);
-	out_release(&o);
+	fx_start(&f, "--state", st, NULL);
+	fx_run(&f, m, "r.csv", ',', "--backoff", "10ms", FAST, NULL);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	r = table_find(&f.t, "task_id", "t-mod");
+	cr_expect_str_eq(table_get(&f.t, r, "outcome"), "succeeded");
+	cr_expect_str_eq(table_get(&f.t, r, "attempts"), "2");
+	r = table_find(&f.t, "cluster_id", "c-rst");
+	cr_expect_str_eq(table_get(&f.t, r, "outcome"), "failed");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "NET.NO_ANSWER");
+	cr_expect_str_eq(table_get(&f.t, r, "attempts"), "1");
 
 	/* --retry-on net-unsafe: the restart goes again, counted */
-	run_bulkrun(&o, NULL, "run", m2, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--backoff", "10ms", "--retry-on",
+	fx_run(&f, m2, "r2.csv", ',', "--backoff", "10ms", "--retry-on",
 	    "net-unsafe,503", FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r2.csv"), ','), 0);
-	cr_expect_str_eq(table_get(&t, 1, "attempts"), "2");
-	log = sim_log(&s);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_str_eq(table_get(&f.t, 1, "attempts"), "2");
+	log = sim_log(&f.s);
 	cr_expect_eq(log_hits(log, "/t-mod"), 2);
 	cr_expect_eq(log_hits(log, "/c-rst/"), 1);
 	cr_expect_eq(log_hits(log, "/c-unsafe/"), 2);
 	cJSON_Delete(log);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* ---- 2. what is sent is what was validated ---- */
@@ -339,37 +326,35 @@ Test(truth, a_rewrite_during_the_wait_sends_the_checked_rows, .timeout = 60)
  * succeeded are not sent again, the new row is not sent unchecked. */
 Test(truth, resume_is_not_fooled_by_an_inserted_row, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	struct table t;
 	cJSON *log;
 	char *err;
 	pid_t pid;
 	int st;
-	FILE *f;
+	FILE *fp;
 	const char *m = t_write("ins.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1\ncss.restart_cluster,p1,c2\n"
 	    "css.restart_cluster,p1,e500-c3\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.csv"), "--retries", "0", FAST, NULL);
-	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
-	out_release(&o);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.csv", 0, "--retries", "0", FAST, NULL);
+	cr_assert_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	/* the second run in the background: the manifest changes under it */
 	pid = spawn(NULL, -1, "ins.err",
-	    "run", m, "--endpoint", s.url, "-o", t_path("r2.csv"),
+	    "run", m, "--endpoint", f.s.url, "-o", t_path("r2.csv"),
 	    "--not-before", utc_in(2), "--resume", t_path("r1.csv"),
 	    "--retries", "0", NULL);
 	ms_sleep(500);
-	cr_assert_not_null(f = fopen(m, "w"));
+	cr_assert_not_null(fp = fopen(m, "w"));
 	fputs("op,project_id,cluster_id\ncss.restart_cluster,p1,c0-new\n"
 	    "css.restart_cluster,p1,c1\ncss.restart_cluster,p1,c2\n"
-	    "css.restart_cluster,p1,e500-c3\n", f);
-	fclose(f);
+	    "css.restart_cluster,p1,e500-c3\n", fp);
+	fclose(fp);
 	st = reap(pid);
 	err = t_read(t_path("ins.err"));
 	cr_expect_eq(st, 1, "exit %d: %s", st, err);
-	log = sim_log(&s);
+	log = sim_log(&f.s);
 	cr_expect_eq(log_hits(log, "/c1/"), 1, "c1 restarted again");
 	cr_expect_eq(log_hits(log, "/c2/"), 1, "c2 restarted again");
 	cr_expect_eq(log_hits(log, "/e500-c3/"), 2, "the failed row goes again");
@@ -381,7 +366,7 @@ Test(truth, resume_is_not_fooled_by_an_inserted_row, .timeout = 60)
 	free(err);
 	cJSON_Delete(log);
 	table_release(&t);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* ---- 4. default report names ---- */
@@ -440,23 +425,18 @@ Test(truth, default_report_names_never_collide, .timeout = 60)
 Test(truth, resume_reads_a_row_whose_first_cell_starts_with_hash,
     .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_write("hash.csv", "tag,op,project_id,cluster_id\n"
 	    "\"#1\",css.restart_cluster,p1,c1\n"
 	    "\"#2\",css.restart_cluster,p1,c2\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.csv"), FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--resume", t_path("r1.csv"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 2, "rows that succeeded were sent again");
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.csv", 0, FAST, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	fx_run(&f, m, "r2.csv", 0, "--resume", t_path("r1.csv"), FAST, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 2, "rows that succeeded were sent again");
+	fx_end(&f);
 }
 
 /* A JSON Lines report of a JSON manifest with numbers written oddly and
@@ -464,8 +444,7 @@ Test(truth, resume_reads_a_row_whose_first_cell_starts_with_hash,
 Test(truth, resume_from_jsonl_keeps_numbers_and_text_as_written,
     .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_write("odd.json", "[\n"
 	    "{\"op\":\"css.restart_cluster\",\"project_id\":\"p1\","
 	    "\"cluster_id\":\"c1\",\"weight\":0.1,\"ratio\":1.0},\n"
@@ -474,76 +453,60 @@ Test(truth, resume_from_jsonl_keeps_numbers_and_text_as_written,
 	const char *c = t_write("latin1.csv", "op,project_id,cluster_id,note\n"
 	    "css.restart_cluster,p1,c3,Auftr\xe4ge\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.jsonl"), FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.jsonl"), "--resume", t_path("r1.jsonl"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 2, "rows that succeeded were sent again");
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", c, "--endpoint", s.url, "-o",
-	    t_path("r3.jsonl"), FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", c, "--endpoint", s.url, "-o",
-	    t_path("r4.jsonl"), "--resume", t_path("r3.jsonl"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 3, "a row with Latin-1 text was sent "
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.jsonl", 0, FAST, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	fx_run(&f, m, "r2.jsonl", 0, "--resume", t_path("r1.jsonl"), FAST,
+	    NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 2, "rows that succeeded were sent again");
+	fx_run(&f, c, "r3.jsonl", 0, FAST, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	fx_run(&f, c, "r4.jsonl", 0, "--resume", t_path("r3.jsonl"), FAST,
+	    NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 3, "a row with Latin-1 text was sent "
 	    "again");
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* ---- 6. a changed target is sent ---- */
 
 Test(truth, resume_sends_again_when_the_target_changed, .timeout = 60)
 {
-	struct sim s, s2;
-	struct out o;
-	struct table t;
+	struct fx f, f2;	/* two simulators: two endpoints */
 	cJSON *log;
 	const char *m = t_write("set.csv", "op,cluster_id\n"
 	    "css.restart_cluster,c1\ncss.restart_cluster,c2\n");
 
-	sim_start(&s, NULL);
-	sim_start(&s2, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.csv"), "--set", "project_id=old-proj", FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
+	fx_start(&f, NULL);
+	fx_start(&f2, NULL);
+	fx_run(&f, m, "r1.csv", 0, "--set", "project_id=old-proj", FAST,
+	    NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
 	/* another project: sent again */
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--set", "project_id=new-proj", "--resume",
+	fx_run(&f, m, "r2.csv", 0, "--set", "project_id=new-proj", "--resume",
 	    t_path("r1.csv"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	log = sim_log(&s);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	log = sim_log(&f.s);
 	cr_expect_eq(log_hits(log, "/new-proj/"), 2, "nothing went to the "
 	    "new project");
 	cJSON_Delete(log);
 	/* the same project on another endpoint: sent again, there */
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s2.url, "-o",
-	    t_path("r3.csv"), "--set", "project_id=new-proj", "--resume",
-	    t_path("r2.csv"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s2), 2, "nothing went to the new endpoint");
-	out_release(&o);
+	fx_run(&f2, m, "r3.csv", 0, "--set", "project_id=new-proj",
+	    "--resume", t_path("r2.csv"), FAST, NULL);
+	cr_expect_eq(f2.o.status, 0, "exit %d: %s", f2.o.status, f2.o.err);
+	cr_expect_eq(sim_count(&f2.s), 2, "nothing went to the new endpoint");
 	/* nothing changed: nothing sent */
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s2.url, "-o",
-	    t_path("r4.csv"), "--set", "project_id=new-proj", "--resume",
-	    t_path("r3.csv"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s2), 2);
-	cr_assert_eq(table_load(&t, t_path("r4.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "succeeded", NULL), 2);
-	cr_expect_neq(strlen(table_get(&t, 1, "request_fp")), 0);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s2);
-	sim_stop(&s);
+	fx_run(&f2, m, "r4.csv", ',', "--set", "project_id=new-proj",
+	    "--resume", t_path("r3.csv"), FAST, NULL);
+	cr_expect_eq(f2.o.status, 0, "exit %d: %s", f2.o.status, f2.o.err);
+	cr_expect_eq(sim_count(&f2.s), 2);
+	cr_assert_eq(f2.loaded, 0);
+	cr_expect_eq(table_count(&f2.t, "succeeded", NULL), 2);
+	cr_expect_neq(strlen(table_get(&f2.t, 1, "request_fp")), 0);
+	fx_end(&f2);
+	fx_end(&f);
 }
 
 /* ---- 7. a report that cannot be written ---- */
@@ -636,9 +599,7 @@ Test(truth, a_dry_run_into_a_closed_pipe_is_not_exit_0, .timeout = 60)
  * and the run ends normally (under UBSan this used to abort). */
 Test(truth, a_retry_after_in_a_far_year_is_harmless, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	const char *st = t_write("ra.json",
 	    "{\"c-far\": {\"status\": 503, \"times\": 1, \"body\": "
 	    "{\"error_code\":\"SYS.503\"}, \"headers\": {\"Retry-After\": "
@@ -649,17 +610,14 @@ Test(truth, a_retry_after_in_a_far_year_is_harmless, .timeout = 60)
 	const char *m = t_write("far.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p,c-far\ncss.restart_cluster,p,c-neg\n");
 
-	sim_start(&s, "--state", st, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--backoff", "10ms", "--max-backoff", "200ms",
-	    FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	cr_expect_eq(table_count(&t, "succeeded", NULL), 2);
-	cr_expect_eq(sim_count(&s), 4);
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, "--state", st, NULL);
+	fx_run(&f, m, "r.csv", ',', "--backoff", "10ms", "--max-backoff",
+	    "200ms", FAST, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 2);
+	cr_expect_eq(sim_count(&f.s), 4);
+	fx_end(&f);
 }
 
 /* ---- 9. the smaller ones ---- */
@@ -678,34 +636,31 @@ Test(truth, manifests_without_rows_are_one_case, .timeout = 60)
 		  "\"operations\":[]}" },
 		{ "blank.jsonl", "\n\n" },
 	};
-	struct sim s;
+	struct fx f;
 	struct out o;
 	size_t i;
 
-	sim_start(&s, NULL);
+	fx_start(&f, NULL);
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		run_bulkrun(&o, NULL, "run", t_write(t[i].name, t[i].text),
-		    "--endpoint", s.url, "-o", t_path("r.csv"), FAST, NULL);
-		cr_expect_eq(o.status, 2, "%s: exit %d: %s", t[i].name,
-		    o.status, o.err);
-		cr_expect(strstr(o.err, "no rows") != NULL, "%s: %s",
-		    t[i].name, o.err);
-		out_release(&o);
+		fx_run(&f, t_write(t[i].name, t[i].text), "r.csv", 0, FAST,
+		    NULL);
+		cr_expect_eq(f.o.status, 2, "%s: exit %d: %s", t[i].name,
+		    f.o.status, f.o.err);
+		cr_expect(strstr(f.o.err, "no rows") != NULL, "%s: %s",
+		    t[i].name, f.o.err);
 		run_bulkrun(&o, NULL, "validate", t_path(t[i].name), NULL);
 		cr_expect_eq(o.status, 2, "validate %s: exit %d: %s",
 		    t[i].name, o.status, o.err);
 		out_release(&o);
 	}
-	cr_expect_eq(sim_count(&s), 0);
-	sim_stop(&s);
+	cr_expect_eq(sim_count(&f.s), 0);
+	fx_end(&f);
 }
 
 /* Interrupted while a row waits for its retry: that row is cancelled. */
 Test(truth, a_row_waiting_to_retry_is_cancelled_on_sigint, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
-	struct table t;
+	struct fx f;
 	size_t r;
 	const char *m = t_write("int.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p,e503-c1\n");
@@ -717,44 +672,39 @@ Test(truth, a_row_waiting_to_retry_is_cancelled_on_sigint, .timeout = 60)
 	    "\"error_msg\": \"Service Unavailable\"}, \"headers\": "
 	    "{\"Retry-After\": \"20\"}}}");
 
-	sim_start(&s, "--state", st, NULL);
-	run_bulkrun_signal_logged(&o, &s, 1, SIGINT, 1, "run", m,
-	    "--endpoint", s.url, "-o", t_path("r.csv"), "--backoff", "20s",
-	    "--max-backoff", "20s", "--retries", "3", FAST, NULL);
-	cr_expect_eq(o.status, 130, "exit %d: %s", o.status, o.err);
-	cr_assert_eq(table_load(&t, t_path("r.csv"), ','), 0);
-	r = table_find(&t, "cluster_id", "e503-c1");
-	cr_expect_str_eq(table_get(&t, r, "outcome"), "cancelled");
-	cr_expect_str_eq(table_get(&t, r, "error_code"), "CANCELLED");
-	cr_expect(strstr(table_get(&t, r, "error_msg"), "SYS.503") != NULL,
-	    "the last answer is kept: %s", table_get(&t, r, "error_msg"));
-	cr_expect_str_eq(table_get(&t, r, "attempts"), "1");
-	table_release(&t);
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, "--state", st, NULL);
+	fx_signal(&f, 1, SIGINT, 1);
+	fx_run(&f, m, "r.csv", ',', "--backoff", "20s", "--max-backoff",
+	    "20s", "--retries", "3", FAST, NULL);
+	cr_expect_eq(f.o.status, 130, "exit %d: %s", f.o.status, f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	r = table_find(&f.t, "cluster_id", "e503-c1");
+	cr_expect_str_eq(table_get(&f.t, r, "outcome"), "cancelled");
+	cr_expect_str_eq(table_get(&f.t, r, "error_code"), "CANCELLED");
+	cr_expect(strstr(table_get(&f.t, r, "error_msg"), "SYS.503") != NULL,
+	    "the last answer is kept: %s", table_get(&f.t, r, "error_msg"));
+	cr_expect_str_eq(table_get(&f.t, r, "attempts"), "1");
+	fx_end(&f);
 }
 
 /* --resume with a file that is no report: exit 2, nothing sent. */
 Test(truth, resume_refuses_a_file_that_is_no_report, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_css_manifest("m.csv", 3, "c%d");
 	const char *j = t_write("not.jsonl", "{\"a\":1}\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--resume", m, FAST, NULL);
-	cr_expect_eq(o.status, 2, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.err, "not a bulkrun report") != NULL, "%s", o.err);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r.csv"), "--resume", j, FAST, NULL);
-	cr_expect_eq(o.status, 2, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.err, "not a bulkrun report") != NULL, "%s", o.err);
-	out_release(&o);
-	cr_expect_eq(sim_count(&s), 0);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", 0, "--resume", m, FAST, NULL);
+	cr_expect_eq(f.o.status, 2, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "not a bulkrun report") != NULL, "%s",
+	    f.o.err);
+	fx_run(&f, m, "r.csv", 0, "--resume", j, FAST, NULL);
+	cr_expect_eq(f.o.status, 2, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "not a bulkrun report") != NULL, "%s",
+	    f.o.err);
+	cr_expect_eq(sim_count(&f.s), 0);
+	fx_end(&f);
 }
 
 /* A report cut inside a quoted cell (power loss while writing the last
@@ -762,54 +712,45 @@ Test(truth, resume_refuses_a_file_that_is_no_report, .timeout = 60)
 Test(truth, a_report_cut_inside_a_quoted_cell_keeps_its_rows,
     .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	char *rep, *cut;
-	FILE *f;
+	FILE *fp;
 	const char *m = t_write("cut.csv", "op,project_id,instance_id,task_id,"
 	    "date_from\n"
 	    "roma.reset_multi_task,p,i,t1,2026-11-21\n"
 	    "roma.reset_multi_task,p,i,t2,2026-11-21\n");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r1.csv"), "-j", "1", FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.csv", 0, "-j", "1", FAST, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
 	rep = t_read(t_path("r1.csv"));
 	/* cut in the last row's response cell: "{""message"":""Res */
 	cut = strrchr(rep, '{');
 	cr_assert_not_null(cut);
 	cut[6] = '\0';
-	cr_assert_not_null(f = fopen(t_path("r1.csv"), "w"));
-	fputs(rep, f);
-	fclose(f);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("r2.csv"), "--resume", t_path("r1.csv"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 2, "a row that succeeded went again");
+	cr_assert_not_null(fp = fopen(t_path("r1.csv"), "w"));
+	fputs(rep, fp);
+	fclose(fp);
+	fx_run(&f, m, "r2.csv", 0, "--resume", t_path("r1.csv"), FAST, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 2, "a row that succeeded went again");
 	free(rep);
-	out_release(&o);
-	sim_stop(&s);
+	fx_end(&f);
 }
 
 /* The writer and the --resume reader decide the format by one rule: a
  * report named .json is JSON Lines both ways. */
 Test(truth, a_report_named_json_resumes, .timeout = 60)
 {
-	struct sim s;
-	struct out o;
+	struct fx f;
 	const char *m = t_css_manifest("j.csv", 3, "c%d");
 
-	sim_start(&s, NULL);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("out.json"), FAST, NULL);
-	cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	out_release(&o);
-	run_bulkrun(&o, NULL, "run", m, "--endpoint", s.url, "-o",
-	    t_path("again.json"), "--resume", t_path("out.json"), FAST, NULL);
-	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_eq(sim_count(&s), 3, "rows that succeeded were sent again");
-	out_release(&o);
-	sim_stop(&s);
+	fx_start(&f, NULL);
+	fx_run(&f, m, "out.json", 0, FAST, NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	fx_run(&f, m, "again.json", 0, "--resume", t_path("out.json"), FAST,
+	    NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 3, "rows that succeeded were sent again");
+	fx_end(&f);
 }
