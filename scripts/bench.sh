@@ -10,7 +10,11 @@
 #      -K with the same requests, by xargs -P 64 with one curl per row, and
 #      by the ceiling: scripts/barepool.c, a bare libcurl pool (64 threads,
 #      one kept-alive handle each, the same requests, no report), against
-#      which bulkrun -j 64's wall time is printed as a ratio;
+#      which bulkrun -j 64's wall time is printed as a ratio; and
+#      barepool -t 2, the same 64 handles driven by two threads through
+#      libcurl multi handles as bulkrun drives its own (on a machine with
+#      few cores the tighter ceiling: 64 blocking threads pay a context
+#      switch a request);
 #  (b) SLOW_N rows at -j 64 against the 20 ms server, against the ideal
 #      SLOW_N * 20 ms / 64;
 #  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest;
@@ -387,10 +391,12 @@ run_curl() {	# NAME CONFIG ROWS
 	check_codes "$1" "$3"
 }
 
-run_barepool() {	# NAME URL ROWS
-	measure "$1" "$BAREPOOL" -j 64 -n "$3" "$2" "$PROJECT" \
+run_barepool() {	# NAME URL ROWS [-t THREADS]
+	local name=$1 url=$2 rows=$3
+	shift 3
+	measure "$name" "$BAREPOOL" -j 64 -n "$rows" "$@" "$url" "$PROJECT" \
 	    2>"$T/barepool.err" ||
-	    note "WARNING: $1: $(head -c 300 "$T/barepool.err")"
+	    note "WARNING: $name: $(head -c 300 "$T/barepool.err")"
 }
 
 run_xargs() {	# NAME URLS ROWS
@@ -440,6 +446,7 @@ for _ in $(seq 1 "$REPEAT"); do
 	run_bulkrun bulkrun-j64 "$T/m-fast.csv" "$FAST_URL" 64 "$N"
 	run_curl curl-parallel "$T/curl-fast.cfg" "$N"
 	run_barepool barepool-j64 "$FAST_URL" "$N"
+	run_barepool barepool-multi "$FAST_URL" "$N" -t 2
 done
 run_xargs xargs-curl "$T/xargs-urls.txt" "$XARGS_N"
 header
@@ -447,6 +454,7 @@ row bulkrun-j8 "$N"
 row bulkrun-j64 "$N"
 row curl-parallel "$N"
 row barepool-j64 "$N"
+row barepool-multi "$N"
 row xargs-curl "$XARGS_N"
 [ "$XARGS_N" -lt "$N" ] &&
     note "note: xargs+curl ran $XARGS_N rows only (one curl process per row)"
@@ -455,10 +463,13 @@ awk -v b="$(rate bulkrun-j64 "$N")" -v b8="$(rate bulkrun-j8 "$N")" \
 	printf "ratio bulkrun(-j64)/curl throughput: %.2f (target >= 1.5)" \
 	    "; -j8: %.2f\n", (c > 0 ? b / c : 0), (c > 0 ? b8 / c : 0) }'
 awk -v b="$(median bulkrun-j64 | cut -d' ' -f1)" \
-    -v p="$(median barepool-j64 | cut -d' ' -f1)" 'BEGIN {
+    -v p="$(median barepool-j64 | cut -d' ' -f1)" \
+    -v m="$(median barepool-multi | cut -d' ' -f1)" 'BEGIN {
 	printf "ratio bulkrun(-j64)/barepool wall time: %.2f (target <= 1.10;" \
 	    " barepool: 64 threads, one kept-alive libcurl handle each, the" \
-	    " same requests, no report)\n", (p > 0 ? b / p : 0) }'
+	    " same requests, no report); /barepool-multi (64 handles, 2" \
+	    " threads, multi handles): %.2f\n", (p > 0 ? b / p : 0),
+	    (m > 0 ? b / m : 0) }'
 note ""
 
 # (b)
