@@ -32,7 +32,7 @@ E2EOBJ	= $(E2ESRC:tests/e2e/%.c=$(BUILD)/obj/e2e/%.o)
 HDRS	= $(wildcard src/*.h src/sim/*.h tests/e2e/*.h)
 
 .PHONY: all deps test unit e2e check-asan check-tsan demo install clean \
-	build-all
+	build-all bench-tools
 
 all: $(BUILD)/bulkrun $(BUILD)/bulkrun-sim
 
@@ -77,6 +77,14 @@ $(BUILD)/unit-tests: $(UNITOBJ) $(LIBOBJ)
 
 $(BUILD)/e2e-tests: $(E2EOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_T) $$(pkg-config --libs libcjson) -lcsv
+
+# scripts/bench.sh's ceiling: a bare libcurl pool (not in all or test).
+bench-tools: $(BUILD)/barepool
+
+$(BUILD)/barepool: scripts/barepool.c src/version.h
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ scripts/barepool.c \
+	    $$(pkg-config --libs libcurl) -pthread
 
 # Criterion's own runner forks a process per test; -j2 matches the machine.
 CRITERION_FLAGS ?= --jobs 2

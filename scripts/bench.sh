@@ -7,7 +7,14 @@
 #
 #  (a) N css.restart_cluster rows against the fast server, run by bulkrun
 #      (--rate unlimited, -j 8 and -j 64), by curl --parallel --parallel-max 64
-#      -K with the same requests, and by xargs -P 64 with one curl per row;
+#      -K with the same requests, by xargs -P 64 with one curl per row, and
+#      by the ceiling: scripts/barepool.c, a bare libcurl pool (64 threads,
+#      one kept-alive handle each, the same requests, no report), against
+#      which bulkrun -j 64's wall time is printed as a ratio; and
+#      barepool -t 2, the same 64 handles driven by two threads through
+#      libcurl multi handles as bulkrun drives its own (on a machine with
+#      few cores the tighter ceiling: 64 blocking threads pay a context
+#      switch a request);
 #  (b) SLOW_N rows at -j 64 against the 20 ms server, against the ideal
 #      SLOW_N * 20 ms / 64;
 #  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest;
@@ -17,7 +24,13 @@
 #      request to the last against the ideal (rows - 1) / rate, and the
 #      busiest one-second window against rate + burst.  The end-to-end
 #      tests only check these loosely (a busy machine moves them); the
-#      limiter's exact schedule is proven in tests/test_ratelimit.c.
+#      limiter's exact schedule is proven in tests/test_ratelimit.c;
+#  (e) mixed services against bulkrun-sim's request log: MIX_CSS rows at
+#      css=4/s, then MIX_KAFKA at kafka=1000/s, then MIX_ROMA at roma=200/s
+#      (grouped by service, as a sheet sorted by operation; --rate unlimited
+#      otherwise, -j 16): the makespan, first request to last, against the
+#      ideal max over services of rows / rate, and when each service's last
+#      request came against its own rows / rate.
 #
 # Each command is measured with /usr/bin/time (wall, user+sys CPU, peak RSS).
 # The targets are printed next to the figures, not enforced: exit 0 unless
@@ -29,11 +42,13 @@
 #   SLOW_N [5000]     rows of (b)
 #   MEM_SMALL [10000], MEM_BIG [1000000]   rows of (c)
 #   RATE_N [1000]     rows of (d) at 200/s
+#   MIX_CSS [20], MIX_KAFKA [2000], MIX_ROMA [600]   rows of (e)
 #   REPEAT [3]        runs of each command in (a) and (b); the median (by
 #                     wall time) is printed
 #   BENCH_QUICK=1     N=2000 XARGS_N=500 MEM_BIG=100000 REPEAT=1
 #   BENCH_SLOW=sim    use bulkrun-sim --latency 20 as the 20 ms server
 #   BULKRUN, BULKRUN_SIM   binaries to measure (default: build them)
+#   BAREPOOL          the ceiling of (a) (default: make bench-tools)
 #   BENCH_KEEP=1      keep the temporary directory
 set -u
 export LC_ALL=C	# '.' decimal point in EPOCHREALTIME and printf
@@ -50,10 +65,14 @@ MEM_SMALL=${MEM_SMALL:-10000}
 MEM_BIG=${MEM_BIG:-1000000}
 REPEAT=${REPEAT:-3}
 RATE_N=${RATE_N:-1000}
+MIX_CSS=${MIX_CSS:-20}
+MIX_KAFKA=${MIX_KAFKA:-2000}
+MIX_ROMA=${MIX_ROMA:-600}
 SLOW_MS=20
 SLOW_S=$(awk -v ms="$SLOW_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
 JOBS_SLOW=64
-for v in N XARGS_N SLOW_N MEM_SMALL MEM_BIG REPEAT RATE_N; do
+for v in N XARGS_N SLOW_N MEM_SMALL MEM_BIG REPEAT RATE_N MIX_CSS MIX_KAFKA \
+    MIX_ROMA; do
 	case ${!v} in
 	'' | *[!0-9]* | 0) echo "bench: $v must be a positive integer" >&2; exit 2 ;;
 	esac
@@ -107,6 +126,10 @@ if [ -z "${BULKRUN_SIM:-}" ]; then	# (d) reads its request log
 	make -s build/bulkrun-sim >/dev/null ||
 	    die "make build/bulkrun-sim failed"
 	BULKRUN_SIM=build/bulkrun-sim
+fi
+if [ -z "${BAREPOOL:-}" ]; then	# the ceiling of (a)
+	make -s bench-tools >/dev/null || die "make bench-tools failed"
+	BAREPOOL=build/barepool
 fi
 
 # --- temporary directory, cleanup ----------------------------------------
@@ -368,6 +391,14 @@ run_curl() {	# NAME CONFIG ROWS
 	check_codes "$1" "$3"
 }
 
+run_barepool() {	# NAME URL ROWS [-t THREADS]
+	local name=$1 url=$2 rows=$3
+	shift 3
+	measure "$name" "$BAREPOOL" -j 64 -n "$rows" "$@" "$url" "$PROJECT" \
+	    2>"$T/barepool.err" ||
+	    note "WARNING: $name: $(head -c 300 "$T/barepool.err")"
+}
+
 run_xargs() {	# NAME URLS ROWS
 	: >"$T/codes.txt"
 	measure "$1" xargs -P 64 -n 1 curl -s -o /dev/null -X POST \
@@ -414,12 +445,16 @@ for _ in $(seq 1 "$REPEAT"); do
 	run_bulkrun bulkrun-j8 "$T/m-fast.csv" "$FAST_URL" 8 "$N"
 	run_bulkrun bulkrun-j64 "$T/m-fast.csv" "$FAST_URL" 64 "$N"
 	run_curl curl-parallel "$T/curl-fast.cfg" "$N"
+	run_barepool barepool-j64 "$FAST_URL" "$N"
+	run_barepool barepool-multi "$FAST_URL" "$N" -t 2
 done
 run_xargs xargs-curl "$T/xargs-urls.txt" "$XARGS_N"
 header
 row bulkrun-j8 "$N"
 row bulkrun-j64 "$N"
 row curl-parallel "$N"
+row barepool-j64 "$N"
+row barepool-multi "$N"
 row xargs-curl "$XARGS_N"
 [ "$XARGS_N" -lt "$N" ] &&
     note "note: xargs+curl ran $XARGS_N rows only (one curl process per row)"
@@ -427,6 +462,16 @@ awk -v b="$(rate bulkrun-j64 "$N")" -v b8="$(rate bulkrun-j8 "$N")" \
     -v c="$(rate curl-parallel "$N")" 'BEGIN {
 	printf "ratio bulkrun(-j64)/curl throughput: %.2f (target >= 1.5)" \
 	    "; -j8: %.2f\n", (c > 0 ? b / c : 0), (c > 0 ? b8 / c : 0) }'
+# CPU time moves less than wall time when the machine is shared
+awk -v b="$(median bulkrun-j64)" -v p="$(median barepool-j64)" \
+    -v m="$(median barepool-multi)" 'BEGIN {
+	split(b, B, " "); split(p, P, " "); split(m, M, " ")
+	printf "ratio bulkrun(-j64)/barepool wall time: %.2f (target <= 1.10;" \
+	    " barepool: 64 threads, one kept-alive libcurl handle each, the" \
+	    " same requests, no report), CPU %.2f; /barepool-multi (64" \
+	    " handles, 2 threads, multi handles): wall %.2f, CPU %.2f\n",
+	    (P[1] > 0 ? B[1] / P[1] : 0), (P[2] > 0 ? B[2] / P[2] : 0),
+	    (M[1] > 0 ? B[1] / M[1] : 0), (M[2] > 0 ? B[2] / M[2] : 0) }'
 note ""
 
 # (b)
@@ -545,4 +590,78 @@ rate_run css=100/s $((RATE_N / 2)) 100 1 --rate unlimited \
 note "ideal = (rows - 1) / rate: the first request goes at once, then one" \
     "every 1/rate s; \"1s max\" is the most requests the simulator logged" \
     "in any one-second window, against rate + burst"
+note ""
+
+# (e)
+# A manifest grouped by service, as a sheet sorted by operation: the CSS
+# rows, then the Kafka rows, then the ROMA rows.
+mixed_manifest() {	# out
+	awk -v p="$PROJECT" -v nc="$MIX_CSS" -v nk="$MIX_KAFKA" \
+	    -v nr="$MIX_ROMA" 'BEGIN {
+		print "op,project_id,instance_id,task_id,cluster_id"
+		for (i = 1; i <= nc; i++)
+			printf "css.restart_cluster,%s,,,c%08d\n", p, i
+		for (i = 1; i <= nk; i++)
+			printf "kafka.restart_connector_task,%s,i1,k%08d,\n",
+			    p, i
+		for (i = 1; i <= nr; i++)
+			printf "roma.reset_multi_task,%s,i1,r%08d,\n", p, i
+	}' >"$1"
+}
+
+MIX_TOTAL=$((MIX_CSS + MIX_KAFKA + MIX_ROMA))
+note "(e) mixed services against bulkrun-sim's request log: $MIX_CSS css" \
+    "rows at css=4/s, then $MIX_KAFKA kafka at kafka=1000/s, then" \
+    "$MIX_ROMA roma at roma=200/s (grouped by service; -j 16, burst 1)"
+mixed_manifest "$T/m-mix.csv"
+start_rate_sim "$T/rsim.jsonl" || die "bulkrun-sim did not start"
+t0=$EPOCHREALTIME
+"$BULKRUN" run "$T/m-mix.csv" --endpoint "$RSIM_URL" -q \
+    -o "$T/report.csv" --retries 0 -j 16 --rate unlimited --rate css=4/s \
+    --rate kafka=1000/s --rate roma=200/s 2>"$T/bulkrun.err"
+rc=$?
+t1=$EPOCHREALTIME
+stop_rate_sim
+[ "$rc" -ne 0 ] && note "WARNING: mixed: bulkrun exited $rc:" \
+    "$(head -c 300 "$T/bulkrun.err")"
+check_report mixed "$MIX_TOTAL"
+printf '%-22s %6s %8s %8s %8s %7s\n' service rows rate "ideal s" "last s" \
+    ratio
+sed -n 's/.*"time_ms":\([0-9.]*\).*"op":"\([a-z_.]*\)".*/\1 \2/p' \
+    "$T/rsim.jsonl" | sort -n | awk -v n="$MIX_TOTAL" \
+    -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" '
+BEGIN {
+	rate["css.restart_cluster"] = 4
+	rate["kafka.restart_connector_task"] = 1000
+	rate["roma.reset_multi_task"] = 200
+	name["css.restart_cluster"] = "css"
+	name["kafka.restart_connector_task"] = "kafka"
+	name["roma.reset_multi_task"] = "roma"
+	order[1] = "css.restart_cluster"
+	order[2] = "kafka.restart_connector_task"
+	order[3] = "roma.reset_multi_task"
+}
+NR == 1 { t0 = $1 }
+{ rows[$2]++; last[$2] = $1; t1 = $1 }
+END {
+	if (NR != n) printf "WARNING: mixed: the simulator logged %d " \
+	    "requests, expected %d\n", NR, n
+	ideal = 0
+	for (k = 1; k <= 3; k++) {
+		o = order[k]
+		if (!rows[o]) continue
+		i = rows[o] / rate[o]
+		if (i > ideal) ideal = i
+		printf "%-22s %6d %6d/s %8.3f %8.3f %7.3f\n", name[o],
+		    rows[o], rate[o], i, (last[o] - t0) / 1000,
+		    (last[o] - t0) / 1000 / i
+	}
+	span = (t1 - t0) / 1000
+	printf "makespan %.3f s (first request to last; bulkrun wall %.3f s)" \
+	    ", ideal max over services of rows / rate = %.3f s: ratio %.3f" \
+	    "\n", span, wall, ideal, (ideal > 0 ? span / ideal : 0)
+}'
+rm -f "$T/rsim.jsonl" "$T/m-mix.csv"
+note "\"last s\": when the service's last request came, from the run's" \
+    "first request; each service alone needs its rows / rate"
 exit 0
