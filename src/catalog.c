@@ -41,9 +41,6 @@ br_ploc_name(enum br_ploc l)
 	return "?";
 }
 
-_Static_assert(offsetof(struct br_op, name) == 0, "find_named");
-_Static_assert(offsetof(struct br_service, name) == 0, "find_named");
-
 /* The element of v[0..n) (each size bytes, a name first) named name:
  * the exact name first, else one equal ignoring ASCII case; NULL when
  * none is, or name is NULL. */
