@@ -172,13 +172,10 @@ br_catalog_suggest(const struct br_catalog *c, const char *name)
 static void
 param_free(struct br_param *p)
 {
-	size_t i;
-
 	free(p->name);
 	if (p->wire != p->name)
 		free(p->wire);
-	for (i = 0; i < p->nenums; i++)
-		free(p->enums[i]);
+	br_text_free_all(p->enums, p->nenums);
 	free(p->enums);
 	free(p->description);
 	free(p->example);
@@ -199,8 +196,7 @@ br_catalog_op_free(struct br_op *op)
 		param_free(&op->params[i]);
 	free(op->params);
 	free(op->success);
-	for (i = 0; i < op->nresponse; i++)
-		free(op->response[i]);
+	br_text_free_all(op->response, op->nresponse);
 	free(op->response);
 	memset(op, 0, sizeof(*op));
 }

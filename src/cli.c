@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "ratelimit.h"
+#include "text.h"
 
 enum {
 	O_RATE = 256, O_BURST, O_RETRIES, O_RETRY_ON, O_BACKOFF, O_MAX_BACKOFF,
@@ -464,9 +465,7 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 void
 br_cli_release(struct br_opts *o)
 {
-	size_t i;
 
-	for (i = 0; i < o->_nowned; i++)
-		free(o->_owned[i]);
+	br_text_free_all(o->_owned, o->_nowned);
 	o->_nowned = 0;
 }

@@ -16,6 +16,7 @@
 #include <csv.h>
 
 #include "manifest_int.h"
+#include "text.h"
 
 static int
 is_blank(const char *s, size_t n)
@@ -300,10 +301,8 @@ col_name(const void *ctx, size_t i, size_t *len)
 static void
 csv_free_cols(struct br_manifest *m)
 {
-	size_t i;
 
-	for (i = 0; i < m->csv.ncols; i++)
-		free(m->csv.cols[i]);
+	br_text_free_all(m->csv.cols, m->csv.ncols);
 	free(m->csv.cols);
 	m->csv.cols = NULL;
 	m->csv.ncols = 0;

@@ -74,6 +74,15 @@ br_text_ndup(const char *s, size_t n)
 	return p;
 }
 
+void
+br_text_free_all(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+}
+
 int
 br_text_lower(int c)
 {

@@ -2,7 +2,8 @@
  * text.h - small text helpers for the catalog and the checking of rows:
  * blanks, copies, ASCII case, quoting a value for a message, decimal
  * integers, hex digits, percent-decoding.  Pure; no allocation but
- * br_text_ndup().  bulkrun-sim links it too.
+ * br_text_ndup() (and freeing but br_text_free_all()).  bulkrun-sim links
+ * it too.
  */
 #ifndef BR_TEXT_H
 #define BR_TEXT_H
@@ -21,6 +22,8 @@ int		 br_text_blank(const char *s, size_t len);
 /* A NUL-terminated copy of s[0..n), or NULL when out of memory.  The
  * caller frees it. */
 char		*br_text_ndup(const char *s, size_t n);
+/* Frees the n strings of v (NULL ones too), not v itself. */
+void		 br_text_free_all(char **v, size_t n);
 /* ASCII lower case of c; other bytes unchanged. */
 int		 br_text_lower(int c);
 /* 1 when a and b are equal ignoring ASCII case, else 0. */

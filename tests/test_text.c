@@ -66,3 +66,15 @@ Test(text, pct_decode_reads_exactly_n_bytes)
 	cr_assert_eq(br_text_pct_decode(out, "%41", 2, 0), 2);
 	cr_assert_str_eq(out, "%4");
 }
+
+Test(text, free_all_frees_each_string_not_the_array)
+{
+	char *v[3];
+
+	v[0] = br_text_ndup("a", 1);
+	v[1] = NULL;
+	v[2] = br_text_ndup("bc", 2);
+	cr_assert(v[0] != NULL && v[2] != NULL);
+	br_text_free_all(v, 3);	/* v is on the stack: not freed */
+	br_text_free_all(NULL, 0);
+}
