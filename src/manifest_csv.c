@@ -19,17 +19,6 @@
 #include "text.h"
 
 static int
-is_blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return 0;
-	return 1;
-}
-
-static int
 csv_nospace(unsigned char c)
 {
 	(void)c;
@@ -41,12 +30,14 @@ csv_on_field(void *s, size_t len, void *data)
 {
 	struct br_manifest *m = data;
 	struct csv_state *cs = &m->csv;
-	size_t i, off;
+	size_t i, off, n = len;
 
 	if (cs->cb_err != 0)
 		return;
 	i = cs->cells_total++;
-	if (!is_blank(s, len))
+	if (n > 0)		/* s may be NULL when empty */
+		(void)br_text_trim_sp(s, &n);
+	if (n > 0)		/* not only spaces and tabs */
 		cs->last_full = i + 1;
 	if (i >= cs->cell_limit)
 		return;

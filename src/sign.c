@@ -34,6 +34,7 @@
 #include "hdrname.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "text.h"
 
 #define ALGORITHM	"SDK-HMAC-SHA256"
 #define SIGN_ERR	"cannot sign the request: "
@@ -403,21 +404,6 @@ shdr_cmp(const void *va, const void *vb)
 	return strcmp(a->lname, b->lname);
 }
 
-static void
-trim(const char *v, const char **out, size_t *outlen)
-{
-	size_t n = strlen(v);
-
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	*out = v;
-	*outlen = n;
-}
-
 static char *
 lower_dup(const char *s)
 {
@@ -481,7 +467,9 @@ collect_signed_headers(const struct br_request *req, int with_host,
 			goto fail;
 		if ((hs[nh].lname = lower_dup(req->headers[i].name)) == NULL)
 			goto oom;
-		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
+		hs[nh].vlen = strlen(req->headers[i].value);
+		hs[nh].value = br_text_trim_sp(req->headers[i].value,
+		    &hs[nh].vlen);
 		/* curl drops blank ones */
 		keep = !br_hdr_is_unsigned(hs[nh].lname) && hs[nh].vlen > 0;
 		if (keep && strcmp(hs[nh].lname, "host") == 0) {

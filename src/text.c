@@ -55,6 +55,19 @@ br_text_trim(const char *s, size_t *len)
 	return s + b;
 }
 
+const char *
+br_text_trim_sp(const char *s, size_t *len)
+{
+	size_t b = 0, e = *len;
+
+	while (b < e && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	*len = e - b;
+	return s + b;
+}
+
 int
 br_text_blank(const char *s, size_t len)
 {

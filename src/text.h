@@ -17,6 +17,9 @@
 /* Trims blanks (ASCII blanks, and U+00A0 NO-BREAK SPACE as spreadsheets
  * write it) around s[0..*len): returns the start, shortens *len. */
 const char	*br_text_trim(const char *s, size_t *len);
+/* Trims spaces and tabs, only those, around s[0..*len): returns the
+ * start, shortens *len (header values, dates, CSV cells' emptiness). */
+const char	*br_text_trim_sp(const char *s, size_t *len);
 /* 1 when s[0..len) is empty or only blanks (as br_text_trim()). */
 int		 br_text_blank(const char *s, size_t len);
 /* A NUL-terminated copy of s[0..n), or NULL when out of memory.  The

@@ -78,3 +78,27 @@ Test(text, free_all_frees_each_string_not_the_array)
 	br_text_free_all(v, 3);	/* v is on the stack: not freed */
 	br_text_free_all(NULL, 0);
 }
+
+Test(text, trim_sp_trims_spaces_and_tabs_only)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "", "" },
+		{ " \t ", "" },
+		{ "a", "a" },
+		{ " \ta b\t ", "a b" },
+		{ "\ra\n", "\ra\n" },		/* CR, LF stay */
+		{ "\xc2\xa0" "a", "\xc2\xa0" "a" },	/* so does NBSP */
+	};
+	const char *p;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = strlen(t[i].in);
+		p = br_text_trim_sp(t[i].in, &n);
+		cr_assert_eq(n, strlen(t[i].want), "%zu", i);
+		cr_assert(memcmp(p, t[i].want, n) == 0, "%zu", i);
+	}
+}
