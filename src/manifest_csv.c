@@ -322,14 +322,8 @@ csv_header(struct br_manifest *m, struct br_err *err)
 	if ((m->csv.cols = calloc(n, sizeof(*m->csv.cols))) == NULL)
 		return br_mf_nomem(err);
 	for (i = 0; i < n; i++) {
-		s = m->csv.rec.p + m->csv.cells[i].off;
 		k = m->csv.cells[i].len;
-		while (k > 0 && (*s == ' ' || *s == '\t')) {
-			s++;
-			k--;
-		}
-		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
-			k--;
+		s = br_text_trim_sp(m->csv.rec.p + m->csv.cells[i].off, &k);
 		if (k == 0)
 			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
 			    "column %zu has no name", i + 1);
