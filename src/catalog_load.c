@@ -233,9 +233,7 @@ good_op_name(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    *s == '-'))
+		if (!br_text_namechar((unsigned char)*s))
 			return 0;
 	return 1;
 }

@@ -15,7 +15,6 @@
  *   catalog; 64-bit numbers are written from their decimal text, never
  *   through a double.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,8 +115,7 @@ check_region(const char *r, struct br_err *err)
 	size_t i;
 
 	for (i = 0; r[i] != '\0'; i++)
-		if (!isalnum((unsigned char)r[i]) && r[i] != '-' &&
-		    r[i] != '_' && r[i] != '.')
+		if (!br_text_namechar((unsigned char)r[i]))
 			return br_errf(err, BR_EINPUT, NULL, 0,
 			    "invalid region '%s': only letters, digits, '-', "
 			    "'_' and '.' are allowed", showable(r) ? r : "?");

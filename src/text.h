@@ -29,6 +29,9 @@ char		*br_text_ndup(const char *s, size_t n);
 void		 br_text_free_all(char **v, size_t n);
 /* ASCII lower case of c; other bytes unchanged. */
 int		 br_text_lower(int c);
+/* 1 when c is an ASCII letter or digit, '-', '_' or '.' (the bytes of
+ * a region, of an operation's or a service's name), else 0. */
+int		 br_text_namechar(int c);
 /* 1 when a and b are equal ignoring ASCII case, else 0. */
 int		 br_text_eqi(const char *a, const char *b);
 /* Quotes s[0..len) for a message into buf: at most BR_QUOTE_MAX bytes of

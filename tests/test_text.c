@@ -102,3 +102,17 @@ Test(text, trim_sp_trims_spaces_and_tabs_only)
 		cr_assert(memcmp(p, t[i].want, n) == 0, "%zu", i);
 	}
 }
+
+Test(text, namechar_is_ascii_alnum_dash_underscore_dot)
+{
+	const char *yes = "azAZ09-_.", *no = " /:@[`{~\x7f";
+	int c, n = 0;
+
+	for (; *yes != '\0'; yes++)
+		cr_assert_eq(br_text_namechar((unsigned char)*yes), 1, "%c", *yes);
+	for (; *no != '\0'; no++)
+		cr_assert_eq(br_text_namechar((unsigned char)*no), 0, "%c", *no);
+	for (c = 0; c < 256; c++)
+		n += br_text_namechar(c);
+	cr_assert_eq(n, 26 + 26 + 10 + 3);	/* none above 0x7f */
+}
