@@ -48,21 +48,6 @@ wipe(void *p, size_t n)
 		explicit_bzero(p, n);
 }
 
-static const char hexdigits[] = "0123456789abcdef";
-
-/* n bytes of d as 2n lower-case hex digits and a NUL into out. */
-static void
-hex_of(const unsigned char *d, size_t n, char *out)
-{
-	const unsigned char *end = d + n;
-
-	for (; d < end; d++) {
-		*out++ = hexdigits[*d >> 4];
-		*out++ = hexdigits[*d & 15];
-	}
-	*out = '\0';
-}
-
 /* hex(sha256(d)) into out[65]; 0 or -1. */
 static int
 sha256_hex(const void *d, size_t n, char *out)
@@ -73,19 +58,8 @@ sha256_hex(const void *d, size_t n, char *out)
 	if (EVP_Digest(d != NULL ? d : "", n, md, &mdlen, EVP_sha256(),
 	    NULL) != 1 || mdlen != 32)
 		return -1;
-	hex_of(md, mdlen, out);
+	br_text_hex(out, md, mdlen);
 	return 0;
-}
-
-/* The value of the hex digit c, or -1. */
-static int
-hexval(int c)
-{
-	const char *p;
-
-	if (c == '\0' || (p = strchr(hexdigits, tolower(c))) == NULL)
-		return -1;
-	return (int)(p - hexdigits);
 }
 
 /* Decodes %XX escapes of s[0..n) into a new buffer (*out, *outlen; may
@@ -111,8 +85,8 @@ pct_decode(const char *s, size_t n, int plus_space, char **out,
 			free(d);
 			return BR_EINPUT;
 		}
-		if ((hi = hexval((unsigned char)s[i + 1])) < 0 ||
-		    (lo = hexval((unsigned char)s[i + 2])) < 0) {
+		if ((hi = br_text_hexval((unsigned char)s[i + 1])) < 0 ||
+		    (lo = br_text_hexval((unsigned char)s[i + 2])) < 0) {
 			free(d);
 			return BR_EINPUT;
 		}
@@ -413,7 +387,7 @@ lower_dup(const char *s)
 	if ((d = strdup(s)) == NULL)
 		return NULL;
 	for (i = 0; d[i] != '\0'; i++)
-		d[i] = (char)tolower((unsigned char)d[i]);
+		d[i] = (char)br_text_lower((unsigned char)d[i]);
 	return d;
 }
 
@@ -626,7 +600,7 @@ br_auth_authorization(const char *ak, const char *sk, const char *date,
 		return NULL;
 	}
 	br_strbuf_release(&sts);
-	hex_of(mac, maclen, sig);
+	br_text_hex(sig, mac, maclen);
 	wipe(mac, sizeof(mac));
 	br_strbuf_addstr(&out, ALGORITHM " Access=");
 	br_strbuf_addstr(&out, ak);
