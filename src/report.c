@@ -33,6 +33,7 @@
 #include "jsontext.h"
 #include "report_int.h"
 #include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 
 const char *const br_report_added[] = {
@@ -198,12 +199,10 @@ open_staged(struct br_report *r, const char *path)
 static void
 report_free(struct br_report *rp)
 {
-	size_t i;
 
 	if (rp == NULL)
 		return;
-	for (i = 0; i < rp->ncols; i++)
-		free(rp->cols[i]);
+	br_text_free_all(rp->cols, rp->ncols);
 	free(rp->cols);
 	free(rp->pos);
 	free(rp->path);
