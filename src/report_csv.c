@@ -206,6 +206,14 @@ br_report_csv_line(struct br_report *rp, struct br_strbuf *sb,
 	br_strbuf_addc(sb, d);
 	add_net(sb, res->request_id, d);
 	add_net(sb, res->response, d);
+	if (rp->opts.verify) {
+		add_net(sb, res->state, d);
+		if (res->verify_ms >= 0 && res->polls > 0)
+			add_num(sb, res->verify_ms);
+		br_strbuf_addc(sb, d);
+		add_num(sb, res->polls);
+		br_strbuf_addc(sb, d);
+	}
 	br_strbuf_addstr(sb, res->request_fp);
 	br_strbuf_addstr(sb, "\r\n");
 }
@@ -222,17 +230,19 @@ br_report_csv_header(struct br_report *rp, struct br_err *err)
 		br_strbuf_add(&sb, "\xef\xbb\xbf", 3);
 	for (i = 0; i < rp->ncols; i++) {
 		br_strbuf_reset(&name);
-		if (br_report_is_added_column(rp->cols[i]))
+		if (br_report_is_added_column(&rp->opts, rp->cols[i]))
 			br_strbuf_addstr(&name, "input.");
 		br_strbuf_addstr(&name, rp->cols[i]);
 		if (!name.oom)
 			add_cell(&sb, name.p, name.len, dl[0], 0);
 		br_strbuf_addstr(&sb, dl);
 	}
-	for (i = 0; i < br_report_nadded; i++) {
-		br_strbuf_addstr(&sb, br_report_added[i]);
-		br_strbuf_addstr(&sb, i + 1 < br_report_nadded ? dl : "\r\n");
-	}
+	for (i = 0; i < br_report_nadded; i++)
+		if (br_report_column_on(&rp->opts, i)) {
+			br_strbuf_addstr(&sb, br_report_added[i]);
+			br_strbuf_addstr(&sb, i + 1 < br_report_nadded ? dl :
+			    "\r\n");
+		}
 	if (sb.oom || name.oom)
 		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	else
