@@ -199,6 +199,7 @@ br_catalog_op_free(struct br_op *op)
 	for (i = 0; i < op->nresponse; i++)
 		free(op->response[i]);
 	free(op->response);
+	br_catalog_verify_free(op->verify);
 	memset(op, 0, sizeof(*op));
 }
 
