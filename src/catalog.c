@@ -198,6 +198,7 @@ br_catalog_op_free(struct br_op *op)
 	free(op->success);
 	br_text_free_all(op->response, op->nresponse);
 	free(op->response);
+	br_catalog_verify_free(op->verify);
 	memset(op, 0, sizeof(*op));
 }
 

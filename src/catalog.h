@@ -58,6 +58,57 @@
  * case-insensitive and stored upper-case.  Path parameters are always
  * required.  "min"/"max" may be strings of digits for values beyond 2^53.
  * A failed load leaves the catalog unchanged.
+ *
+ * An operation may carry a "verify" block: how to read the resource back
+ * after the call and judge the answer (verify.h does the judging).
+ *
+ *   "verify": {
+ *     "method": "GET",                     -- default GET (or POST)
+ *     "path": "/v1.0/{project_id}/clusters/{cluster_id}",
+ *     "query": { "task_id": "{task_id}" },        -- optional
+ *     "headers": { "workspace": "{workspace}" },  -- optional
+ *     "state": "status",                   -- the state shown in reports
+ *     "code": "failedReason.errorCode | failed_reasons.error_code",
+ *     "healthy": { "all": [
+ *       { "path": "status", "in": ["200"] },
+ *       { "path": "actions", "empty": true },
+ *       { "path": "instances[].status", "in": ["200"] } ] },
+ *     "progress": { "any": [
+ *       { "path": "status", "in": ["100"] },
+ *       { "path": "actions[].action | actions[]", "has": ["REBOOTING"] } ] },
+ *     "failed": ["303"],
+ *     "fresh": { "progress": true, "repeat": 2 },
+ *     "gone": [ { "status": 403, "codes": ["CSS.0015"] },
+ *               { "status": 404 } ],
+ *     "first_delay": 10, "interval": 10, "timeout": 3600
+ *   }
+ *
+ * {name} in "path" and in query and header values is the row's own value
+ * of the operation's parameter "name" (wherever the write sends it); a
+ * query pair or header whose parameter the row leaves empty is not sent.
+ * Paths into the answer are jpath.h's language ("a.b", "a[0]", "a[]":
+ * every element; "x | y": the first that selects anything).
+ * "healthy", "progress" and "failed" are each a list of values of
+ * "state" (["RUNNING"]), or {"all": [tests]} / {"any": [tests]}; a test
+ * is {"path", "in": [values]} (something selected, every value in the
+ * list), {"path", "has": [values]} (some value in the list) or {"path",
+ * "empty": true|false} (nothing selected but null, "", [] and {}).
+ * Values compare as text (1 and "1" alike).  "healthy" is required;
+ * an answer that matches none is in progress (unknown values included).
+ * "fresh" says what proves a read is not a stale one from before the
+ * call: "progress" (a "progress" state read after the call), "repeat": N
+ * (the same healthy or failed state on N polls in a row), "time": PATH
+ * (an epoch-ms timestamp later than the call); default {"progress":
+ * true, "repeat": 2}.  "match_sent": true also requires every body field
+ * the call sent to read back equal (the same path; a field the answer
+ * does not show is not compared), else the state is failed.  "gone":
+ * answers meaning the resource does not exist: each rule has "status"
+ * (HTTP, any when absent), "codes" (the body's error code, any when
+ * absent) and optionally a test ("path" with "in"/"has"/"empty") on the
+ * body.  Times are seconds (fractions allowed): "first_delay" (default
+ * 10) before the first poll, "interval" (10) between polls, "timeout"
+ * (1200) from the call.  Errors name the line of "verify" ("FILE:LINE:
+ * operation 'x': verify: 'healthy' ...").
  */
 #ifndef BR_CATALOG_H
 #define BR_CATALOG_H
@@ -91,6 +142,57 @@ struct br_param {
 	char		*example;	/* may be NULL */
 };
 
+/* One test on an answer (see the format above). */
+enum br_vtest_kind { BR_VT_IN = 1, BR_VT_HAS, BR_VT_EMPTY, BR_VT_NOT_EMPTY };
+
+struct br_vtest {
+	char			*path;		/* jpath.h */
+	enum br_vtest_kind	 kind;
+	char			**values;	/* IN, HAS */
+	size_t			 nvalues;
+};
+
+/* "healthy", "progress" or "failed": every test (all) or any one. */
+struct br_vcond {
+	int		 all;
+	struct br_vtest	*tests;
+	size_t		 ntests;
+};
+
+/* One "gone" rule: status 0 any, ncodes 0 any code, test.path NULL no
+ * test. */
+struct br_vgone {
+	long		 status;
+	char		**codes;
+	size_t		 ncodes;
+	struct br_vtest	 test;
+};
+
+/* A query pair or header of the read: value is a template. */
+struct br_vpair {
+	char	*name;
+	char	*value;
+};
+
+struct br_verify {
+	char		*method;	/* GET or POST */
+	char		*path;		/* template, {name} from the row */
+	struct br_vpair	*query;
+	size_t		 nquery;
+	struct br_vpair	*headers;
+	size_t		 nheaders;
+	char		*state;		/* path of the state text */
+	char		*code;		/* path of the service's code, or NULL */
+	struct br_vcond	 healthy, progress, failed;
+	int		 fresh_progress;
+	int		 fresh_repeat;	/* 0: not a proof */
+	char		*fresh_time;	/* path, or NULL */
+	int		 match_sent;
+	struct br_vgone	*gone;
+	size_t		 ngone;
+	int64_t		 first_delay_ms, interval_ms, timeout_ms;
+};
+
 struct br_op {
 	char		*name;
 	char		*service;
@@ -106,6 +208,7 @@ struct br_op {
 	int		 idempotent;	/* sending it twice does no more harm
 					   than once: a request that may have
 					   arrived is retried */
+	struct br_verify *verify;	/* how to read it back, or NULL */
 };
 
 struct br_service {

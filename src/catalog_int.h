@@ -75,4 +75,14 @@ int	br_catalog_parse_param(struct loader *ld, const cJSON *jp,
 	    size_t idx, const char *opctx, size_t opoff, long opline,
 	    struct br_param *p);
 
+/* The operation's "verify" block (jo's member), when there is one, read
+ * and checked against op's parameters into op->verify (which holds what
+ * was read even on failure, freed with op).  off: the offset of the
+ * operation's "name" (errors name the line of "verify" after it); ctx
+ * as for the operation. */
+int	br_catalog_parse_verify(struct loader *ld, const cJSON *jo,
+	    struct br_op *op, size_t off, const char *ctx);
+/* Frees v and all it holds; NULL is fine. */
+void	br_catalog_verify_free(struct br_verify *v);
+
 #endif

@@ -549,7 +549,7 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 {
 	static const char *const keys[] = {
 		"name", "service", "summary", "method", "path", "success",
-		"response", "params", "idempotent", NULL
+		"response", "params", "idempotent", "verify", NULL
 	};
 	char ctx[384], q[BR_QUOTE_BUF];
 	size_t off;
@@ -584,7 +584,9 @@ parse_op(struct loader *ld, const cJSON *jo, size_t idx, struct br_op *op,
 	    (r = op_params(ld, jo, op, *offp, line, ctx)) != 0 ||
 	    (r = check_param_clash(ld, op, line, ctx)) != 0)
 		return r;
-	return check_path(ld, op, line, ctx);
+	if ((r = check_path(ld, op, line, ctx)) != 0)
+		return r;
+	return br_catalog_parse_verify(ld, jo, op, *offp, ctx);
 }
 
 /* One member of "services", checked and added to t (whose services
