@@ -251,7 +251,7 @@ const char		*br_ploc_name(enum br_ploc l);
 
 /* "bulkrun ops": one line per operation; "bulkrun ops NAME": parameters,
  * types, limits, where they go, success codes, an example CSV header and
- * row.  Writes to f. */
+ * row, then the verify block (or that there is none).  Writes to f. */
 void	br_catalog_print_list(const struct br_catalog *c, FILE *f);
 int	br_catalog_print_op(const struct br_catalog *c, const char *name,
 	    FILE *f, struct br_err *err);

@@ -84,6 +84,127 @@ limits_text(const struct br_param *p, char *buf, size_t sz)
 		snprintf(buf, sz, "64-bit");
 }
 
+static void
+print_values(FILE *f, char *const *v, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i > 0 ? sep : "", v[i]);
+}
+
+static void
+print_test(FILE *f, const struct br_vtest *t)
+{
+	fprintf(f, "%s ", t->path);
+	if (t->kind == BR_VT_EMPTY || t->kind == BR_VT_NOT_EMPTY) {
+		fputs(t->kind == BR_VT_EMPTY ? "empty" : "not empty", f);
+		return;
+	}
+	fputs(t->kind == BR_VT_IN ? "in " : "has ", f);
+	print_values(f, t->values, t->nvalues, "|");
+}
+
+static void
+print_cond(FILE *f, const char *label, const struct br_vcond *c)
+{
+	size_t i;
+
+	fprintf(f, "  %-10s ", label);
+	if (c->ntests == 0)
+		fputs("(none)", f);
+	else if (c->ntests > 1)
+		fputs(c->all ? "all of: " : "any of: ", f);
+	for (i = 0; i < c->ntests; i++) {
+		if (i > 0)
+			fputs("; ", f);
+		print_test(f, &c->tests[i]);
+	}
+	fputc('\n', f);
+}
+
+static void
+print_fresh(FILE *f, const struct br_verify *v)
+{
+	const char *sep = "";
+
+	fprintf(f, "  %-10s ", "fresh:");
+	if (v->fresh_progress) {
+		fputs("an in-progress state read after the call", f);
+		sep = ", or ";
+	}
+	if (v->fresh_time != NULL) {
+		fprintf(f, "%s%s later than the call (epoch ms)", sep,
+		    v->fresh_time);
+		sep = ", or ";
+	}
+	if (v->fresh_repeat > 0)
+		fprintf(f, "%sthe same state on %d polls in a row", sep,
+		    v->fresh_repeat);
+	fputc('\n', f);
+}
+
+static void
+print_gone(FILE *f, const struct br_verify *v)
+{
+	const struct br_vgone *g;
+	size_t i;
+
+	fprintf(f, "  %-10s ", "gone:");
+	if (v->ngone == 0)
+		fputs("(none)", f);
+	for (i = 0; i < v->ngone; i++) {
+		g = &v->gone[i];
+		fputs(i > 0 ? "; " : "", f);
+		if (g->status != 0)
+			fprintf(f, "HTTP %ld%s", g->status,
+			    g->ncodes > 0 || g->test.path != NULL ? " " : "");
+		print_values(f, g->codes, g->ncodes, "|");
+		if (g->test.path != NULL) {
+			fputs(g->ncodes > 0 ? " " : "", f);
+			print_test(f, &g->test);
+		}
+	}
+	fputc('\n', f);
+}
+
+/* The "verify" block: how --wait, status and --precheck read back. */
+static void
+print_verify(FILE *f, const struct br_verify *v)
+{
+	size_t i;
+
+	if (v == NULL) {
+		fprintf(f, "\nverify: (none: --wait, status and --precheck "
+		    "cannot read this operation back)\n");
+		return;
+	}
+	fprintf(f, "\nverify (run --wait, status, --precheck):\n");
+	fprintf(f, "  %-10s %s %s", "read:", v->method, v->path);
+	for (i = 0; i < v->nquery; i++)
+		fprintf(f, "%c%s=%s", i == 0 ? '?' : '&', v->query[i].name,
+		    v->query[i].value);
+	fputc('\n', f);
+	for (i = 0; i < v->nheaders; i++)
+		fprintf(f, "  %-10s %s: %s\n", i == 0 ? "headers:" : "",
+		    v->headers[i].name, v->headers[i].value);
+	fprintf(f, "  %-10s %s\n", "state:", v->state);
+	if (v->code != NULL)
+		fprintf(f, "  %-10s %s\n", "code:", v->code);
+	print_cond(f, "healthy:", &v->healthy);
+	print_cond(f, "progress:", &v->progress);
+	print_cond(f, "failed:", &v->failed);
+	if (v->match_sent)
+		fprintf(f, "  %-10s every body field sent reads back equal\n",
+		    "and:");
+	fprintf(f, "  %-10s anything else: in progress\n", "unknown:");
+	print_fresh(f, v);
+	print_gone(f, v);
+	fprintf(f, "  %-10s first poll after %.3gs, then every %.3gs, "
+	    "timeout %.6gs\n", "timing:", (double)v->first_delay_ms / 1000,
+	    (double)v->interval_ms / 1000, (double)v->timeout_ms / 1000);
+}
+
 int
 br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
     struct br_err *err)
@@ -166,5 +287,6 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
 		}
 	}
 	fputc('\n', f);
+	print_verify(f, op->verify);
 	return 0;
 }

@@ -221,24 +221,103 @@ next_arg(const struct br_bound *b, enum br_ploc in, size_t *i,
 	return NULL;
 }
 
-/* The given path argument named name (n bytes). */
+/* The given argument for the placeholder name (n bytes): a path
+ * argument by name or wire name, or (any_in) any argument by name. */
 static const struct br_arg *
-path_arg(const struct br_bound *b, const char *name, size_t n)
+placeholder_arg(const struct br_bound *b, const char *name, size_t n,
+    int any_in)
 {
 	const struct br_param *p;
 	size_t i;
 
 	for (i = 0; i < b->nargs; i++) {
 		p = b->args[i].param;
-		if (p == NULL || p->in != BR_IN_PATH ||
+		if (p == NULL || (!any_in && p->in != BR_IN_PATH) ||
 		    b->args[i].value == NULL)
 			continue;
 		if ((strlen(p->name) == n && memcmp(p->name, name, n) == 0) ||
-		    (p->wire != NULL && strlen(p->wire) == n &&
+		    (!any_in && p->wire != NULL && strlen(p->wire) == n &&
 		    memcmp(p->wire, name, n) == 0))
 			return &b->args[i];
 	}
 	return NULL;
+}
+
+/* br_request_expand(), any_in 0 for the operation's own path: *missing
+ * gets the placeholder without a value. */
+static int
+expand(const struct br_bound *b, const char *tmpl, int any_in, int pct,
+    struct br_strbuf *sb, const char **missing, struct br_err *err)
+{
+	const struct br_arg *a;
+	const char *t = tmpl, *end;
+	size_t n;
+
+	while (*t != '\0') {
+		n = strcspn(t, "{");
+		br_strbuf_add(sb, t, n);
+		t += n;
+		if (*t == '\0')
+			break;
+		if ((end = strchr(t, '}')) == NULL)
+			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
+			    "'%s': unterminated '{' in path", b->op->name);
+		n = (size_t)(end - t - 1);
+		if ((a = placeholder_arg(b, t + 1, n, any_in)) == NULL ||
+		    a->value[0] == '\0') {
+			*missing = t + 1;
+			return 1;
+		}
+		if (!pct)
+			br_strbuf_addstr(sb, a->value);
+		else if (strcmp(a->value, ".") == 0)
+			br_strbuf_addstr(sb, "%2E");
+		else if (strcmp(a->value, "..") == 0)
+			br_strbuf_addstr(sb, "%2E%2E");
+		else
+			br_strbuf_addpct(sb, a->value, strlen(a->value), 0);
+		t = end + 1;
+	}
+	return 0;
+}
+
+int
+br_request_expand(const struct br_bound *b, const char *tmpl, int pct,
+    struct br_strbuf *sb, struct br_err *err)
+{
+	const char *missing = NULL;
+
+	return expand(b, tmpl, 1, pct, sb, &missing, err);
+}
+
+/* base (its trailing slashes cut) and the path template tmpl. */
+static int
+add_url(const struct br_bound *b, const char *base, const char *tmpl,
+    int any_in, struct br_strbuf *sb, struct br_err *err)
+{
+	const char *missing = NULL;
+	size_t n;
+	int rc;
+
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	br_strbuf_add(sb, base, n);
+	if (*tmpl != '/')
+		br_strbuf_addc(sb, '/');
+	if ((rc = expand(b, tmpl, any_in, 1, sb, &missing, err)) != 1)
+		return rc;
+	n = strcspn(missing, "}");
+	return br_errf(err, BR_EINPUT, NULL, 0, "operation '%s': no value "
+	    "for %sparameter '%.*s'", b->op->name, any_in ? "" : "path ",
+	    (int)(n > 64 ? 64 : n), missing);
+}
+
+int
+br_request_url(const struct br_bound *b, const char *base_url,
+    const char *tmpl, struct br_strbuf *sb, struct br_err *err)
+{
+	return add_url(b, base_url, tmpl, 1, sb, err);
 }
 
 static int
@@ -248,40 +327,13 @@ build_url(const struct br_bound *b, const char *base, struct br_strbuf *sb,
 	const struct br_op *op = b->op;
 	const struct br_arg *a;
 	const struct br_param *p;
-	const char *t, *end;
-	size_t i, n;
-	int first;
+	const char *t;
+	size_t i;
+	int first, rc;
 
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	br_strbuf_add(sb, base, n);
-	t = op->path != NULL ? op->path : "";
-	if (*t != '/')
-		br_strbuf_addc(sb, '/');
-	while (*t != '\0') {
-		n = strcspn(t, "{");
-		br_strbuf_add(sb, t, n);
-		t += n;
-		if (*t == '\0')
-			break;
-		if ((end = strchr(t, '}')) == NULL)
-			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "
-			    "'%s': unterminated '{' in path", op->name);
-		n = (size_t)(end - t - 1);
-		if ((a = path_arg(b, t + 1, n)) == NULL ||
-		    a->value[0] == '\0')
-			return br_errf(err, BR_EINPUT, NULL, 0, "operation "
-			    "'%s': no value for path parameter '%.*s'",
-			    op->name, (int)(n > 64 ? 64 : n), t + 1);
-		if (strcmp(a->value, ".") == 0)
-			br_strbuf_addstr(sb, "%2E");
-		else if (strcmp(a->value, "..") == 0)
-			br_strbuf_addstr(sb, "%2E%2E");
-		else
-			br_strbuf_addpct(sb, a->value, strlen(a->value), 0);
-		t = end + 1;
-	}
+	if ((rc = add_url(b, base, op->path != NULL ? op->path : "", 0, sb,
+	    err)) != 0)
+		return rc;
 	first = sb->p == NULL || strchr(sb->p, '?') == NULL;
 	for (i = 0; (a = next_arg(b, BR_IN_QUERY, &i, &p)) != NULL;) {
 		br_strbuf_addc(sb, first ? '?' : '&');

@@ -48,6 +48,25 @@ char	*br_request_base_url(const struct br_catalog *c,
 int	br_request_build(const struct br_bound *b, const char *base_url,
 	    struct br_request *req, struct br_err *err);
 
+struct br_strbuf;
+
+/*
+ * For other requests about the same row (verify.h's read): appends
+ * base_url (trailing slashes cut) and the path template tmpl to sb, each
+ * {name} the value of b's argument name (whatever its "in"), encoded as
+ * br_request_build() encodes path values.  A name without a value is
+ * BR_EINPUT ("operation 'x': no value for parameter 'y'").  0 or BR_E*;
+ * memory failures show in sb->oom.
+ */
+int	br_request_url(const struct br_bound *b, const char *base_url,
+	    const char *tmpl, struct br_strbuf *sb, struct br_err *err);
+/* Appends tmpl to sb, each {name} the value of b's argument name
+ * (whatever its "in"), percent-encoded like a path value when pct, else
+ * as it is.  Returns 0, or 1 when a name has no value (sb may hold a
+ * part; err untouched). */
+int	br_request_expand(const struct br_bound *b, const char *tmpl,
+	    int pct, struct br_strbuf *sb, struct br_err *err);
+
 /* Percent-encodes s (len bytes) keeping only A-Z a-z 0-9 - . _ ~; returns
  * a new string or NULL. */
 char	*br_pct_encode(const char *s, size_t len);
