@@ -24,7 +24,7 @@ enum {
 	O_NOT_AFTER, O_WINDOW, O_RESUME, O_SHARD, O_DRY_RUN, O_PROGRESS,
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
-	O_VERSION
+	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK
 };
 
 /*
@@ -66,6 +66,11 @@ static const struct spec {
 	{ "resume",	ARG,	O_RESUME,	P_STR,	F(resume), 0, 0 },
 	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
 	{ "dry-run",	NOARG,	O_DRY_RUN,	P_FLAG,	F(dry_run), 0, 0 },
+	{ "wait",	NOARG,	O_WAIT,		P_FLAG,	F(wait), 0, 0 },
+	{ "wait-timeout", ARG,	O_WAIT_TIMEOUT,	P_DUR,	F(wait_timeout_ms), 1, 0 },
+	{ "poll-interval", ARG,	O_POLL_INTERVAL, P_DUR,	F(poll_interval_ms), 1,
+	    0 },
+	{ "precheck",	NOARG,	O_PRECHECK,	P_FLAG,	F(precheck), 0, 0 },
 	{ "report",	ARG,	'o',		P_STR,	F(report), 0, 0 },
 	{ "progress",	ARG,	O_PROGRESS,	P_OWN,	0, 0, 0 },
 	{ "quiet",	NOARG,	'q',		P_FLAG,	F(quiet), 0, 0 },
@@ -109,6 +114,7 @@ br_cli_usage(const char *cmd, FILE *f)
 		fputs(
 "usage: bulkrun run MANIFEST [options]       run every row; write the report\n"
 "       bulkrun validate MANIFEST [options]  check every row, send nothing\n"
+"       bulkrun status MANIFEST [options]    read every row's resource once\n"
 "       bulkrun ops [NAME]                   list operations, or show one\n"
 "       bulkrun --help | --version\n"
 "\n"
@@ -152,6 +158,12 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --not-after T           start no row after T\n"
 "  --window HH:MM-HH:MM    wait for the daily window; stop when it closes\n"
 "  --dry-run               print each request, send nothing\n"
+"Waiting for the result\n"
+"  --wait                  poll until each row's resource is healthy again;\n"
+"                          -j then bounds the operations in progress\n"
+"  --wait-timeout D        give up verifying a row after D (the catalog's)\n"
+"  --poll-interval D       first poll D after the answer, then every D\n"
+"  --precheck              read each resource first; skip rows not healthy\n"
 "Report\n"
 "  -o, --report PATH       .csv or .jsonl (reports/NAME-UTCSTAMP.csv)\n"
 "  --progress auto|always|never, -q/--quiet\n"
@@ -298,7 +310,7 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 
 	defaults(o);
 	if (argc < 2)
-		return bad("%s", "missing command: run, validate or ops");
+		return bad("%s", "missing command: run, validate, status or ops");
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
@@ -315,8 +327,11 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 		o->cmd = BR_CMD_VALIDATE;
 	else if (strcmp(cmd, "ops") == 0)
 		o->cmd = BR_CMD_OPS;
+	else if (strcmp(cmd, "status") == 0)
+		o->cmd = BR_CMD_STATUS;
 	else
-		return bad("unknown command '%s': run, validate or ops", cmd);
+		return bad("unknown command '%s': run, validate, status or ops",
+		    cmd);
 
 	for (i = 0; i < NSPECS; i++) {
 		longopts[i].name = specs[i].name;

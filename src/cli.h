@@ -13,7 +13,7 @@
 #include "retry.h"
 
 enum br_cmd { BR_CMD_NONE = 0, BR_CMD_RUN, BR_CMD_VALIDATE, BR_CMD_OPS,
-	BR_CMD_HELP, BR_CMD_VERSION };
+	BR_CMD_HELP, BR_CMD_VERSION, BR_CMD_STATUS };
 
 #define BR_MAX_LIST	64	/* --set, --endpoint, --catalog, --rate S=R */
 
@@ -40,6 +40,10 @@ struct br_opts {
 	const char	*window;	/* HH:MM-HH:MM, or NULL */
 	const char	*resume;	/* earlier report, or NULL */
 	int		 dry_run;
+	int		 wait;		/* --wait: verify each row */
+	int64_t		 wait_timeout_ms;	/* 0: the catalog's */
+	int64_t		 poll_interval_ms;	/* 0: the catalog's */
+	int		 precheck;
 	int		 skip_invalid;
 	const char	*report;
 	int		 progress;	/* 0 auto, 1 always, -1 never */

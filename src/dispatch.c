@@ -7,11 +7,14 @@
 
 #include "dispatch.h"
 
-void
+static int grow(struct br_dispatch *d, size_t nq);
+
+int
 br_dispatch_init(struct br_dispatch *d, struct br_svclimit *lim)
 {
 	memset(d, 0, sizeof(*d));
 	d->lim = lim;
+	return grow(d, 2);
 }
 
 void
@@ -43,7 +46,7 @@ br_dispatch_add(struct br_dispatch *d, struct br_ready *it)
 {
 	struct br_readyq *q;
 	struct br_ready **pp;
-	size_t i = (size_t)(it->svc + 1);
+	size_t i = (size_t)(it->svc + 1) * 2 + (it->read != 0);
 
 	if (grow(d, i + 1) != 0)
 		return -1;
@@ -79,7 +82,7 @@ pop_head(struct br_dispatch *d, struct br_readyq *q)
 
 struct br_ready *
 br_dispatch_next(struct br_dispatch *d, int64_t now, int64_t *wait,
-    int *global)
+    int *global, int calls_ok)
 {
 	struct br_readyq *q;
 	int64_t w;
@@ -97,7 +100,7 @@ br_dispatch_next(struct br_dispatch *d, int64_t now, int64_t *wait,
 	for (k = 0; k < d->nq; k++) {
 		i = (d->cursor + k) % d->nq;
 		q = &d->q[i];
-		if (q->head == NULL)
+		if (q->head == NULL || (!calls_ok && i % 2 == 0))
 			continue;
 		if ((w = br_svclimit_take(d->lim, q->head->svc, now)) == 0) {
 			d->cursor = (i + 1) % d->nq;

@@ -11,6 +11,10 @@
  * service's --rate SERVICE=R and its adaptive rate - have a token now.  A queue whose
  * service is blocked is passed over, never waited for: one slow,
  * throttled or limited service does not hold back the others.
+ *
+ * Reads (the polls of rows being verified, prechecks) have queues of
+ * their own beside each service's calls: a read's row already holds its
+ * --jobs slot (or needs none), so reads go when the calls may not.
  */
 #ifndef BR_DISPATCH_H
 #define BR_DISPATCH_H
@@ -25,6 +29,7 @@ struct br_ready {
 	struct br_ready	*next;
 	long		 num;		/* manifest row: order in a queue */
 	int		 svc;		/* br_svclimit index; -1: none */
+	int		 read;		/* a read, not a call */
 };
 
 struct br_readyq {
@@ -33,13 +38,15 @@ struct br_readyq {
 
 struct br_dispatch {
 	struct br_svclimit	*lim;
-	struct br_readyq	*q;	/* [0]: svc -1; [i + 1]: service i */
+	struct br_readyq	*q;	/* [2 (svc + 1) + read] */
 	size_t			 nq;
 	size_t			 cursor;	/* the queue to look at first */
 	size_t			 n;		/* rows queued */
 };
 
-void	br_dispatch_init(struct br_dispatch *d, struct br_svclimit *lim);
+/* Makes the queues of rows of no service (so that adding to them never
+ * fails).  0, or -1 when out of memory. */
+int	br_dispatch_init(struct br_dispatch *d, struct br_svclimit *lim);
 void	br_dispatch_release(struct br_dispatch *d);
 
 /* Queues it by it->svc, after the rows before it in the manifest (a new
@@ -52,10 +59,11 @@ int	br_dispatch_add(struct br_dispatch *d, struct br_ready *it);
  * then *wait (ms) is lowered to when a token for a queued row may be
  * there, and *global says whether the global --rate is what holds every
  * row (reading more rows would not help).  NULL with *wait untouched when
- * nothing is queued.
+ * nothing is queued.  Calls are passed over unless calls_ok (every
+ * --jobs slot is held); reads always may go.
  */
 struct br_ready *br_dispatch_next(struct br_dispatch *d, int64_t now,
-	    int64_t *wait, int *global);
+	    int64_t *wait, int *global, int calls_ok);
 
 /* Takes every queued row for which fn(it, arg) is true out of its queue
  * and passes it to done(it, arg) (which may reuse it). */

@@ -93,6 +93,7 @@ main(int argc, char **argv)
 		rc = br_sched_validate(&o, &cat);
 		break;
 	case BR_CMD_RUN:
+	case BR_CMD_STATUS:
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;
 		sigemptyset(&sa.sa_mask);	/* one handler at a time */
@@ -106,7 +107,8 @@ main(int argc, char **argv)
 			rc = BR_EXIT_USAGE;
 			break;
 		}
-		rc = br_sched_run(&o, &cat);
+		rc = o.cmd == BR_CMD_STATUS ? br_sched_status(&o, &cat) :
+		    br_sched_run(&o, &cat);
 		br_http_global_cleanup();
 		break;
 	default:

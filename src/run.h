@@ -30,6 +30,7 @@
 #include "result.h"
 #include "resume.h"
 #include "svclimit.h"
+#include "verify.h"
 #include "window.h"
 
 /* Set by br_sched_interrupt(): the signal's number, and how many came. */
@@ -46,6 +47,14 @@ enum br_halt {
 	BR_HALT_CANCELLED	/* a signal (not kept in struct run) */
 };
 
+/* What a row's next request is. */
+enum br_phase {
+	BR_PH_CALL = 0,		/* the operation */
+	BR_PH_PRECHECK,		/* --precheck: one read before the call */
+	BR_PH_VERIFY,		/* --wait: polls after the call's answer */
+	BR_PH_STATUS		/* bulkrun status: one read, no call */
+};
+
 /* One row on its way, from the moment it is read until it is written to
  * the report; there are r->njobs of them (the lookahead), reused. */
 struct job {
@@ -58,6 +67,17 @@ struct job {
 	struct br_result	 res;
 	int			 attempts;
 	int			 canary;	/* one of the first N rows */
+	enum br_phase		 phase;
+	int			 holds;		/* holds a --jobs slot */
+	struct br_request	 vreq;		/* its read, when it reads */
+	struct br_vtrack	 vt;
+	struct br_vread		 vr;		/* the last reading */
+	int64_t			 answered;	/* mono: the call's answer */
+	int64_t			 deadline;	/* mono: verification ends */
+	int			 read_fails;	/* answers in a row that
+						   were no reading */
+	int64_t			 sent_ms;	/* epoch: the call's last
+						   attempt went */
 	int			 token_gen;	/* the token it was sent with */
 	char			 rfp[33];	/* br_request_fp of the row */
 	int64_t			 first_mono;	/* first attempt */
@@ -100,6 +120,9 @@ struct run {
 						   or a slot */
 	struct br_delayq	 waiting;	/* rows waiting to retry */
 	int			 inflight;	/* in the pool: <= --jobs */
+	int			 busy;		/* rows holding a slot: calls in
+						   flight, rows being verified */
+	int			 status;	/* bulkrun status: read only */
 	long			 open;		/* read and not yet written */
 	int			 eof;
 
@@ -172,6 +195,27 @@ int	br_run_apply_creds(struct run *r, const struct br_bound *b,
 int	br_run_is_auth_failure(const struct br_result *res);
 int	br_run_token_refreshed(struct run *r, const struct job *j);
 void	br_run_auth_refused(struct run *r, const struct br_result *res);
+
+/* verifyrun.c: reading resources back (--wait, --precheck, status). */
+/* Whether the run reads: the report then has state, verify_ms, polls. */
+int	br_run_reads(const struct run *r);
+/* The row goes to its read (precheck or status) first; 0 or -1 (written
+ * invalid: its read cannot be built). */
+int	br_vrun_read_first(struct run *r, struct job *j, int64_t now);
+/* The call succeeded: whether the row is verified now (it keeps its
+ * slot; its first poll is queued). */
+int	br_vrun_after_call(struct run *r, struct job *j, int64_t now);
+/* A read came back: the next poll, the call, or the row's end. */
+void	br_vrun_answered(struct run *r, struct job *j, int64_t now);
+/* Stops verifying (a signal, a stop): CANCELLED.UNVERIFIED. */
+void	br_vrun_cancel(struct run *r, struct job *j, int64_t now);
+/* sched.c, for verifyrun.c: the row ends (written, its job freed); the
+ * row waits until due (ms, mono) and then queues for its turn. */
+void	br_sched_finish(struct run *r, struct job *j, int64_t now);
+void	br_sched_wait_until(struct run *r, struct job *j, int64_t due);
+/* The run stops: the row is not sent again (not started: skipped or
+ * cancelled; waiting to retry or being verified: cancelled). */
+void	br_sched_stop_row(struct run *r, struct job *j, int64_t now);
 
 /* dryrun.c: prints each request.  0, 1 when a row could not be shown
  * (invalid), or BR_E* with err set. */

@@ -131,6 +131,7 @@ br_run_open_report(struct run *r, const struct br_survey *s,
 	}
 	r->ro.delimiter = br_manifest_delimiter(r->m);
 	r->ro.bom = br_manifest_had_bom(r->m);
+	r->ro.verify = br_run_reads(r);
 	if ((rc = open_report_file(r, err)) != 0)
 		br_err_prefix(err, "bulkrun");
 	return rc;

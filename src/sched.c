@@ -143,20 +143,40 @@ job_reset(struct job *j)
 {
 	br_bound_release(&j->b);
 	br_request_release(&j->req);
+	br_request_release(&j->vreq);
 	br_response_release(&j->resp);
 	br_result_release(&j->res);
 	memset(&j->b, 0, sizeof(j->b));
 	memset(&j->req, 0, sizeof(j->req));
+	memset(&j->vreq, 0, sizeof(j->vreq));
 	memset(&j->res, 0, sizeof(j->res));
+	memset(&j->vt, 0, sizeof(j->vt));
+	memset(&j->vr, 0, sizeof(j->vr));
 	j->attempts = 0;
 	j->canary = 0;
+	j->phase = BR_PH_CALL;
+	j->read_fails = 0;
+	j->started_ms = 0;
 	j->rq.svc = -1;
+	j->rq.read = 0;
+}
+
+/* A row holds a --jobs slot from its call until its end (with --wait,
+ * until its verdict); waiting to retry its call, it holds none. */
+static void
+slot_release(struct run *r, struct job *j)
+{
+	if (j->holds) {
+		j->holds = 0;
+		r->busy--;
+	}
 }
 
 static void
 job_free(struct run *r, struct job *j)
 {
 	r->open--;
+	slot_release(r, j);
 	job_reset(j);
 	j->next_free = r->free;
 	r->free = j;
@@ -289,7 +309,14 @@ job_of_ready(struct br_ready *it)
 	    (struct job *)(void *)((char *)it - offsetof(struct job, rq));
 }
 
-static void finish(struct run *r, struct job *j, int64_t now);
+#define finish br_sched_finish
+
+void
+br_sched_wait_until(struct run *r, struct job *j, int64_t due)
+{
+	j->dq.due = due;
+	(void)br_delayq_push(&r->waiting, &j->dq);	/* <= njobs */
+}
 
 /* Sends j (again): credentials are applied afresh for every attempt, so
  * a retry has a new signature and the newest token. */
@@ -298,12 +325,16 @@ submit(struct run *r, struct job *j, int64_t now)
 {
 	struct br_err err = { 0 };
 
-	if (j->attempts == 0) {
+	if (j->started_ms == 0) {	/* its first request, call or read */
 		j->first_mono = now;
 		j->started_ms = br_now_ms();
 	}
+	if (j->phase == BR_PH_CALL)
+		j->sent_ms = br_now_ms();
 	br_response_release(&j->resp);
-	if (br_run_apply_creds(r, &j->b, &j->req, &err) != 0) {
+	j->pj.in = j->phase == BR_PH_CALL ? &j->req : &j->vreq;
+	if (br_run_apply_creds(r, &j->b, (struct br_request *)j->pj.in,
+	    &err) != 0) {
 		br_result_release(&j->res);
 		memset(&j->res, 0, sizeof(j->res));
 		(void)br_result_set(&j->res, BR_OUT_FAILED, "INPUT.AUTH",
@@ -312,13 +343,19 @@ submit(struct run *r, struct job *j, int64_t now)
 		return;
 	}
 	j->token_gen = r->token_gen;
-	j->attempts++;
+	if (j->phase == BR_PH_CALL) {
+		j->attempts++;
+		if (!j->holds) {
+			j->holds = 1;
+			r->busy++;
+		}
+	}
 	r->inflight++;
 	br_pool_submit(r->pool, &j->pj);
 }
 
-static void
-finish(struct run *r, struct job *j, int64_t now)
+void
+br_sched_finish(struct run *r, struct job *j, int64_t now)
 {
 	j->res.attempts = j->attempts;
 	memcpy(j->res.request_fp, j->rfp, sizeof(j->rfp));
@@ -346,6 +383,10 @@ collected(struct run *r, struct job *j, int64_t now)
 	int throttled;
 
 	r->inflight--;
+	if (j->phase != BR_PH_CALL) {
+		br_vrun_answered(r, j, now);
+		return;
+	}
 	br_result_release(&j->res);
 	memset(&j->res, 0, sizeof(j->res));
 	if (br_result_from_response(j->b.op, &j->resp, &j->res) != 0)
@@ -370,8 +411,8 @@ collected(struct run *r, struct job *j, int64_t now)
 		r->token_ok = 1;
 	if (j->res.outcome == BR_OUT_FAILED && br_run_is_auth_failure(&j->res)) {
 		if (br_run_token_refreshed(r, j)) {
-			j->dq.due = now;	/* again, with the new token */
-			(void)br_delayq_push(&r->waiting, &j->dq);
+			slot_release(r, j);
+			br_sched_wait_until(r, j, now);	/* the new token */
 			return;
 		}
 		br_run_auth_refused(r, &j->res);
@@ -387,10 +428,12 @@ collected(struct run *r, struct job *j, int64_t now)
 			ra = r->o->retry.max_ms;
 		if (ra > delay)
 			delay = ra;
-		j->dq.due = now + delay;
-		(void)br_delayq_push(&r->waiting, &j->dq);	/* <= jobs */
+		slot_release(r, j);
+		br_sched_wait_until(r, j, now + delay);
 		return;
 	}
+	if (j->res.outcome == BR_OUT_SUCCEEDED && br_vrun_after_call(r, j, now))
+		return;		/* verified from now on, in its slot */
 	finish(r, j, now);
 }
 
@@ -429,19 +472,22 @@ any_row(const struct br_ready *it, void *arg)
  * skipped or cancelled; waiting to go again, as cancel_waiting says. */
 static void cancel_waiting(struct run *r, struct job *j, int64_t now);
 
-static void
-drop_queued(struct br_ready *it, void *arg)
+void
+br_sched_stop_row(struct run *r, struct job *j, int64_t now)
 {
-	struct run *r = arg;
-	struct job *j = job_of_ready(it);
-
-	if (j->attempts > 0) {
-		cancel_waiting(r, j, br_mono_ms());
+	if (j->attempts > 0 || j->phase == BR_PH_VERIFY) {
+		cancel_waiting(r, j, now);
 		return;
 	}
 	if (!r->report_failed)	/* else: one of the rows never started */
 		write_halted(r, j, halted(r));
 	job_free(r, j);
+}
+
+static void
+drop_queued(struct br_ready *it, void *arg)
+{
+	br_sched_stop_row(arg, job_of_ready(it), br_mono_ms());
 }
 
 /*
@@ -456,6 +502,10 @@ cancel_waiting(struct run *r, struct job *j, int64_t now)
 	struct br_strbuf msg = BR_STRBUF_INIT;
 	long status = j->res.http_status;
 
+	if (j->phase == BR_PH_VERIFY) {
+		br_vrun_cancel(r, j, now);
+		return;
+	}
 	if (!br_sched_signal && !r->report_failed) {
 		finish(r, j, now);
 		return;
@@ -501,7 +551,7 @@ window_gate(struct run *r)
 static int64_t
 sooner(int64_t wait, int64_t w)
 {
-	return w > 0 && w < wait ? w : wait;
+	return w >= 0 && w < wait ? w : wait;	/* w < 0: nothing waits */
 }
 
 /* The lookahead's jobs, the queues, the limiters and the pool. -1 when
@@ -516,9 +566,8 @@ execute_init(struct run *r)
 	    LOOKAHEAD_MIN;
 	br_svclimit_init(&r->limits, r->o->rate, r->o->burst, r->o->svc_rates,
 	    r->o->nsvc_rates, now);
-	br_dispatch_init(&r->ready, &r->limits);
 	r->jobs = calloc((size_t)r->njobs, sizeof(*r->jobs));
-	if (r->jobs == NULL ||
+	if (br_dispatch_init(&r->ready, &r->limits) != 0 || r->jobs == NULL ||
 	    br_delayq_init(&r->waiting, (size_t)r->njobs) != 0)
 		return -1;
 	for (i = r->njobs - 1; i >= 0; i--) {
@@ -549,7 +598,7 @@ stopping(struct run *r, int64_t now)
 		return 0;
 	br_dispatch_remove_if(&r->ready, any_row, drop_queued, r);
 	while ((j = job_of(br_delayq_pop(&r->waiting))) != NULL)
-		cancel_waiting(r, j, now);
+		br_sched_stop_row(r, j, now);
 	return 1;
 }
 
@@ -576,6 +625,10 @@ admit(struct run *r, int64_t now, int64_t *wait)
 		return 0;
 	j->rq.num = j->row.num;
 	j->rq.svc = br_svclimit_index(&r->limits, j->b.op->service, now);
+	if (r->status || r->o->precheck) {
+		(void)br_vrun_read_first(r, j, now);	/* its read first */
+		return 1;
+	}
 	if (br_dispatch_add(&r->ready, &j->rq) != 0) {
 		j->rq.svc = -1;		/* out of memory: the global limit */
 		(void)br_dispatch_add(&r->ready, &j->rq);	/* made at init */
@@ -595,15 +648,20 @@ start_rows(struct run *r, int64_t now, int64_t *wait)
 	struct br_ready *rq;
 	int global;
 
-	while ((it = br_delayq_pop_due(&r->waiting, now)) != NULL)
-		(void)br_dispatch_add(&r->ready, &job_of(it)->rq); /* exists */
+	while ((it = br_delayq_pop_due(&r->waiting, now)) != NULL) {
+		job_of(it)->rq.read = job_of(it)->phase != BR_PH_CALL;
+		if (br_dispatch_add(&r->ready, &job_of(it)->rq) != 0) {
+			job_of(it)->rq.svc = -1;	/* made at init */
+			(void)br_dispatch_add(&r->ready, &job_of(it)->rq);
+		}
+	}
 	if (r->halt != BR_HALT_NONE)
 		br_dispatch_remove_if(&r->ready, never_started, drop_queued, r);
 	while (r->inflight < r->o->jobs) {
-		if ((rq = br_dispatch_next(&r->ready, now, wait, &global)) !=
-		    NULL)
+		if ((rq = br_dispatch_next(&r->ready, now, wait, &global,
+		    r->busy < r->o->jobs)) != NULL)
 			submit(r, job_of_ready(rq), now);
-		else if (global || !admit(r, now, wait))
+		else if (global || r->busy >= r->o->jobs || !admit(r, now, wait))
 			break;
 	}
 	*wait = sooner(*wait, br_delayq_wait(&r->waiting, now));
@@ -662,10 +720,26 @@ execute(struct run *r)
 		;
 	return 0;
 }
+static int run_manifest(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg, int status);
+
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
-	return br_sched_run_with(o, c, NULL, NULL);
+	return run_manifest(o, c, NULL, NULL, 0);
+}
+
+int
+br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg)
+{
+	return run_manifest(o, c, drv, drv_arg, 0);
+}
+
+int
+br_sched_status(const struct br_opts *o, const struct br_catalog *c)
+{
+	return run_manifest(o, c, NULL, NULL, 1);
 }
 
 /* Everything before a row is sent: credentials, the manifest and its
@@ -779,9 +853,9 @@ conclude(struct run *r, const struct br_survey *s)
 	return br_exit_status(&end);
 }
 
-int
-br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg)
+static int
+run_manifest(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg, int status)
 {
 	struct run r;
 	struct br_survey s = { 0 };
@@ -792,6 +866,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	br_run_setup(&r, o, c);
 	r.drv = drv;
 	r.drv_arg = drv_arg;
+	r.status = status;
 	if ((rc = prepare(&r, &s, &err)) == 0 && o->dry_run) {
 		rc = br_run_dry(&r, &err);
 		rc = rc < 0 ? br_exit_error(&err, stderr) :

@@ -24,5 +24,8 @@ int	br_sched_run(const struct br_opts *o, const struct br_catalog *c);
 struct br_pool_driver;
 int	br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	    const struct br_pool_driver *drv, void *drv_arg);
+/* bulkrun status: every row's resource read once, nothing changed; 0
+ * when every one is healthy. */
+int	br_sched_status(const struct br_opts *o, const struct br_catalog *c);
 
 #endif

@@ -43,6 +43,11 @@ br_run_bind(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
 	br_problems_clear(&r->probs);
 	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
 		return BR_EINPUT;
+	if (br_run_reads(r) && b->op->verify == NULL)
+		return br_problems_addf(&r->probs, "VERIFY", "operation '%s' "
+		    "has no verify block: it cannot be read back (--wait, "
+		    "--precheck, status)", b->op->name) != 0 ? BR_ENOMEM :
+		    BR_EINPUT;
 	if (!check_ep)
 		return 0;
 	if ((base = br_request_base_url(r->cat, b, &r->ep, &err)) != NULL) {

@@ -22,7 +22,7 @@ setup(struct fixture *f, double rate, const struct br_svc_rate *fixed,
 {
 	memset(f, 0, sizeof(*f));
 	br_svclimit_init(&f->l, rate, 1, fixed, nfixed, 0);
-	br_dispatch_init(&f->d, &f->l);
+	cr_assert_eq(br_dispatch_init(&f->d, &f->l), 0);
 }
 
 static void
@@ -40,7 +40,7 @@ next(struct fixture *f, int64_t now, int64_t *wait, int *global)
 	struct br_ready *it;
 
 	*wait = 1000000;
-	it = br_dispatch_next(&f->d, now, wait, global);
+	it = br_dispatch_next(&f->d, now, wait, global, 1);
 	return it == NULL ? -1 : (int)it->num;
 }
 
@@ -200,5 +200,29 @@ Test(dispatch, rows_taken_out_leave_the_queues_whole)
 	cr_assert_eq(next(&f, 0, &wait, &global), 6);
 	add(&f, 9, "b");
 	cr_assert_eq(next(&f, 0, &wait, &global), 9, "the tail was kept");
+	teardown(&f);
+}
+
+/* With every slot held, calls wait and reads go; in their turn. */
+Test(dispatch, reads_go_when_calls_may_not)
+{
+	struct fixture f;
+	struct br_ready *it;
+	int64_t wait = 1000;
+	int global;
+
+	setup(&f, 0, NULL, 0);
+	add(&f, 0, "a");
+	add(&f, 1, "a");
+	f.row[2].num = 2;
+	f.row[2].svc = f.row[0].svc;
+	f.row[2].read = 1;
+	cr_assert_eq(br_dispatch_add(&f.d, &f.row[2]), 0);
+	it = br_dispatch_next(&f.d, 0, &wait, &global, 0);
+	cr_assert_eq(it, &f.row[2], "the read goes; the calls wait");
+	cr_assert_null(br_dispatch_next(&f.d, 0, &wait, &global, 0));
+	cr_assert_eq(wait, 1000, "no token is waited for: a slot is");
+	cr_assert_eq(next(&f, 0, &wait, &global), 0);
+	cr_assert_eq(next(&f, 0, &wait, &global), 1);
 	teardown(&f);
 }
