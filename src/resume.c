@@ -3,7 +3,9 @@
  * report (CSV through the manifest reader, or JSON Lines), keeps a small
  * table of them (row number, request fingerprint, value fingerprint),
  * marks the rows of this run that ask the same, and writes those into the
- * new report as they were.
+ * new report as they were.  Rows that were called and never verified
+ * (CANCELLED.UNVERIFIED, VERIFY.TIMEOUT) are kept too: this run verifies
+ * them without calling again.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +28,9 @@ struct slot {
 	uint64_t	 rfp[2];	/* request_fp, when has_rfp */
 	int		 has_rfp;
 	int		 carried;
+	int		 unverified;	/* called, never verified */
+	int		 verify;	/* matched: verify, do not call */
+	int64_t		 call_ms;	/* when it was called (epoch) */
 };
 
 struct br_resume {
@@ -34,6 +39,7 @@ struct br_resume {
 	struct slot	*v;		/* open addressing, power of two */
 	size_t		 cap, n;
 	long		 ncarried;
+	long		 nverify;
 };
 
 /* ---- fingerprints ---- */
@@ -159,6 +165,8 @@ struct earlier {
 	long			 num, line;
 	char			*op;
 	int			 succeeded;
+	int			 unverified;	/* CANCELLED.UNVERIFIED or
+						   VERIFY.TIMEOUT */
 	int			 cut;		/* the report's cut last row */
 	struct br_row		 row;		/* names/values owned here */
 	struct br_result	 res;
@@ -276,6 +284,18 @@ get(const struct br_row *row, const char *name)
 /* Any column a report may add, verification's too. */
 static const struct br_report_opts all_columns = { .verify = 1 };
 
+/* A row whose call went out and was never verified: its call is not
+ * made again. */
+static int
+unverified(const char *outcome, const char *code)
+{
+	return outcome != NULL && code != NULL &&
+	    (strcmp(outcome, "cancelled") == 0 ||
+	    strcmp(outcome, "failed") == 0) &&
+	    (strcmp(code, "CANCELLED.UNVERIFIED") == 0 ||
+	    strcmp(code, "VERIFY.TIMEOUT") == 0);
+}
+
 static int
 next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
     struct br_err *err)
@@ -297,7 +317,9 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 	e->rfp = e->cut ? NULL : get(raw, "request_fp");
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
-	if (!e->succeeded)
+	e->unverified = unverified(outcome, get(raw, "error_code")) &&
+	    e->num > 0 && op != NULL;
+	if (!e->succeeded && !e->unverified)
 		return 1;
 	if ((e->op = strdup(op)) == NULL)
 		return BR_ENOMEM;
@@ -409,7 +431,9 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 	e->line = ln != NULL ? (long)num_of(ln, LONG_MAX) : 0;
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
-	if (e->succeeded) {
+	e->unverified = unverified(outcome, jstr(o, "error_code", NULL, 0)) &&
+	    e->num > 0 && op != NULL;
+	if (e->succeeded || e->unverified) {
 		if ((e->rfp = jstr(o, "request_fp", NULL, 0)) != NULL) {
 			snprintf(e->rfpbuf, sizeof(e->rfpbuf), "%s", e->rfp);
 			e->rfp = e->rfpbuf;
@@ -487,7 +511,8 @@ each(struct br_resume *r, int (*fn)(struct br_resume *, struct earlier *,
 		first = 0;
 		if (rc != 1)
 			break;		/* the end, or an error */
-		if (e.succeeded && (rc = fn(r, &e, arg)) != 0)
+		if ((e.succeeded || e.unverified) &&
+		    (rc = fn(r, &e, arg)) != 0)
 			break;
 		rc = 0;
 	}
@@ -520,6 +545,8 @@ load_one(struct br_resume *r, struct earlier *e, void *arg)
 
 	(void)arg;
 	s.num = e->num;
+	s.unverified = e->unverified;
+	s.call_ms = e->res.started_ms;
 	s.fp = br_resume_fingerprint(&e->row, e->op);
 	s.has_rfp = parse_rfp(e->rfp, s.rfp);
 	return put(r, &s);
@@ -569,6 +596,12 @@ br_resume_match(struct br_resume *r, const struct br_row *row,
 
 	if (s == NULL || op == NULL || !same(s, row, op, rfp))
 		return 0;
+	if (s->unverified) {		/* called before: verify it only */
+		if (!s->verify)
+			r->nverify++;
+		s->verify = 1;
+		return 0;
+	}
 	if (!s->carried) {
 		s->carried = 1;
 		r->ncarried++;
@@ -588,6 +621,23 @@ long
 br_resume_ncarried(const struct br_resume *r)
 {
 	return r->ncarried;
+}
+
+int
+br_resume_verify_only(const struct br_resume *r, long num, int64_t *call_ms)
+{
+	struct slot *s = find(r, num);
+
+	if (s == NULL || !s->verify)
+		return 0;
+	*call_ms = s->call_ms;
+	return 1;
+}
+
+long
+br_resume_nverify(const struct br_resume *r)
+{
+	return r->nverify;
 }
 
 struct writing {

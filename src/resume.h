@@ -35,6 +35,12 @@ int	br_resume_match(struct br_resume *r, const struct br_row *row,
 	    const char *op, const char *rfp);
 /* Pass two: whether row number num was marked. */
 int	br_resume_carried(const struct br_resume *r, long num);
+/* Whether row num was called in the earlier run and never verified
+ * (CANCELLED.UNVERIFIED, VERIFY.TIMEOUT) and matched: this run verifies
+ * it without calling again; *call_ms: when it was called. */
+int	br_resume_verify_only(const struct br_resume *r, long num,
+	    int64_t *call_ms);
+long	br_resume_nverify(const struct br_resume *r);
 long	br_resume_ncarried(const struct br_resume *r);
 /* Writes every marked row to rep, as the earlier report had it, calling
  * counted(result, arg) for each.  0 or BR_E*. */

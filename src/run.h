@@ -207,6 +207,10 @@ int	br_vrun_read_first(struct run *r, struct job *j, int64_t now);
 int	br_vrun_after_call(struct run *r, struct job *j, int64_t now);
 /* A read came back: the next poll, the call, or the row's end. */
 void	br_vrun_answered(struct run *r, struct job *j, int64_t now);
+/* --resume: a row called in the earlier run and never verified is only
+ * verified (call_ms: when it was called). */
+void	br_vrun_verify_only(struct run *r, struct job *j, int64_t call_ms,
+	    int64_t now);
 /* Stops verifying (a signal, a stop): CANCELLED.UNVERIFIED. */
 void	br_vrun_cancel(struct run *r, struct job *j, int64_t now);
 /* sched.c, for verifyrun.c: the row ends (written, its job freed); the

@@ -457,7 +457,7 @@ never_started(const struct br_ready *it, void *arg)
 	    ((const char *)it - offsetof(struct job, rq));
 
 	(void)arg;
-	return j->attempts == 0;
+	return j->attempts == 0 && j->phase != BR_PH_VERIFY;
 }
 
 static int
@@ -612,7 +612,7 @@ static int
 admit(struct run *r, int64_t now, int64_t *wait)
 {
 	struct job *j;
-	int64_t w;
+	int64_t w, call_ms;
 
 	if (r->halt != BR_HALT_NONE || r->eof || r->free == NULL ||
 	    !may_admit(r))
@@ -625,6 +625,11 @@ admit(struct run *r, int64_t now, int64_t *wait)
 		return 0;
 	j->rq.num = j->row.num;
 	j->rq.svc = br_svclimit_index(&r->limits, j->b.op->service, now);
+	if (r->resume != NULL && br_resume_verify_only(r->resume, j->row.num,
+	    &call_ms)) {
+		br_vrun_verify_only(r, j, call_ms, now);   /* no call again */
+		return 1;
+	}
 	if (r->status || r->o->precheck) {
 		(void)br_vrun_read_first(r, j, now);	/* its read first */
 		return 1;
@@ -781,10 +786,15 @@ carry_over(struct run *r)
 			fprintf(stderr, "bulkrun: %s\n", err.msg);
 			r->io_error = 1;
 		}
-	} else if (!r->o->quiet)
+	} else if (!r->o->quiet) {
 		fprintf(stderr, "bulkrun: %ld rows succeeded in '%s': carried "
 		    "over, not sent again\n", br_resume_ncarried(r->resume),
 		    r->o->resume);
+		if (br_resume_nverify(r->resume) > 0)
+			fprintf(stderr, "bulkrun: %ld rows were called and not "
+			    "verified: verified now, not called again\n",
+			    br_resume_nverify(r->resume));
+	}
 }
 
 /* The rows, from the first token to the last answer. */

@@ -22,7 +22,8 @@
 int
 br_run_reads(const struct run *r)
 {
-	return r->status || r->o->wait || r->o->precheck;
+	return r->status || r->o->wait || r->o->precheck ||
+	    (r->resume != NULL && br_resume_nverify(r->resume) > 0);
 }
 
 /* ms with up to 10 % added, so that rows called together do not poll
@@ -93,19 +94,19 @@ br_vrun_read_first(struct run *r, struct job *j, int64_t now)
 	return 0;
 }
 
-int
-br_vrun_after_call(struct run *r, struct job *j, int64_t now)
+/* The row is verified from now on: its first poll after the first
+ * delay.  0, or -1 when its read cannot be built (res says why). */
+static int
+begin_verify(struct run *r, struct job *j, int64_t now)
 {
 	const struct br_verify *v = j->b.op->verify;
 	struct br_err err = { 0 };
 	int64_t first, timeout;
 
-	if (!r->o->wait || v == NULL)
-		return 0;
 	if (build_read(r, j, &err) != 0) {
 		(void)br_result_set(&j->res, BR_OUT_FAILED, "INPUT.VERIFY",
 		    err.msg);
-		return 0;
+		return -1;
 	}
 	first = r->o->poll_interval_ms > 0 ? r->o->poll_interval_ms :
 	    v->first_delay_ms;
@@ -118,7 +119,32 @@ br_vrun_after_call(struct run *r, struct job *j, int64_t now)
 	j->deadline = now + timeout;
 	j->read_fails = 0;
 	read_at(r, j, now + (first < timeout ? jitter(r, first) : timeout));
-	return 1;
+	return 0;
+}
+
+int
+br_vrun_after_call(struct run *r, struct job *j, int64_t now)
+{
+	if (!r->o->wait || j->b.op->verify == NULL)
+		return 0;
+	return begin_verify(r, j, now) == 0;
+}
+
+void
+br_vrun_verify_only(struct run *r, struct job *j, int64_t call_ms,
+    int64_t now)
+{
+	j->sent_ms = call_ms;
+	j->holds = 1;		/* in progress: it holds a slot */
+	r->busy++;
+	(void)br_result_set(&j->res, BR_OUT_SUCCEEDED, NULL, NULL);
+	if (j->b.op->verify == NULL || begin_verify(r, j, now) != 0) {
+		if (j->res.error_code == NULL)
+			(void)br_result_set(&j->res, BR_OUT_FAILED,
+			    "INPUT.VERIFY", "no verify block: it cannot be "
+			    "read back");
+		br_sched_finish(r, j, now);
+	}
 }
 
 /* "state 303, CSS.6002: restart failed" */
