@@ -747,6 +747,13 @@ br_sched_status(const struct br_opts *o, const struct br_catalog *c)
 	return run_manifest(o, c, NULL, NULL, 1);
 }
 
+int
+br_sched_status_with(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg)
+{
+	return run_manifest(o, c, drv, drv_arg, 1);
+}
+
 /* Everything before a row is sent: credentials, the manifest and its
  * survey, --resume; the window.  0 or BR_E* with err set. */
 static int

@@ -27,5 +27,8 @@ int	br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 /* bulkrun status: every row's resource read once, nothing changed; 0
  * when every one is healthy. */
 int	br_sched_status(const struct br_opts *o, const struct br_catalog *c);
+int	br_sched_status_with(const struct br_opts *o,
+	    const struct br_catalog *c, const struct br_pool_driver *drv,
+	    void *drv_arg);
 
 #endif

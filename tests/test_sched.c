@@ -25,6 +25,11 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int sends[100];		/* per cluster c<N> */
 static int order[400], norder;	/* the clusters in the order sent */
+/* --wait: a restarted cluster reads "100" (restarting) on its first
+ * reads after the call, then "200"; restarting[] counts the clusters
+ * called and not yet read healthy, most[] the most at once. */
+static int reads[100], restarting, most;
+static int called[100], healthy_read[100];
 
 struct fake {
 	struct br_pool_job	*done[MAXJ];
@@ -53,6 +58,45 @@ answer(struct br_response *r, long status, const char *body)
 	r->len = strlen(body);
 }
 
+/*
+ * A read of cluster n: w-c<N> is restarting for two reads after its call,
+ * then healthy; wf-c<N> fails ("303", CSS.6002); wgone-c<N> is gone (403
+ * CSS.0015); anything else is healthy.  Before its call it is healthy
+ * (a stale read right after the call is what freshness guards against).
+ */
+static void
+read_answer(struct fake *f, struct br_pool_job *pj, const char *id, int n)
+{
+	struct br_response *r = pj->out;
+	int k;
+
+	pthread_mutex_lock(&mu);
+	k = n >= 0 && n < 100 ? ++reads[n] : 0;
+	pthread_mutex_unlock(&mu);
+	if (strncmp(id, "wgone-", 6) == 0)
+		answer(r, 403, "{\"errCode\":\"CSS.0015\",\"externalMessage\":"
+		    "\"no such cluster\"}");
+	else if (strncmp(id, "wf-", 3) == 0 && k >= 2)
+		answer(r, 200, "{\"status\":\"303\",\"actions\":[],"
+		    "\"failedReason\":{\"errorCode\":\"CSS.6002\","
+		    "\"errorMsg\":\"restart failed\"}}");
+	else if ((strncmp(id, "w-", 2) == 0 || strncmp(id, "wf-", 3) == 0) &&
+	    called[n] && k <= 2)
+		answer(r, 200, "{\"status\":\"100\",\"actions\":[\"REBOOTING\"],"
+		    "\"instances\":[{\"status\":\"100\"}]}");
+	else {
+		answer(r, 200, "{\"status\":\"200\",\"actions\":[],"
+		    "\"instances\":[{\"status\":\"200\"}]}");
+		pthread_mutex_lock(&mu);
+		if (n >= 0 && n < 100 && called[n] && !healthy_read[n]) {
+			healthy_read[n] = 1;
+			restarting--;
+		}
+		pthread_mutex_unlock(&mu);
+	}
+	f->done[f->n++] = pj;
+}
+
 /* c<N>: 200; e503-c<N>: 503 every time; ra-c<N>: 503 with Retry-After:
  * 1 the first time, then 200; drop-c<N>: sent, no answer. */
 static void
@@ -71,7 +115,16 @@ f_start(void *w, struct br_pool_job *pj)
 	while (id[-1] >= '0' && id[-1] <= '9')	/* the number at its end */
 		id--;
 	n = atoi(id);
+	if (strcmp(req->method, "GET") == 0) {
+		read_answer(f, pj, c + 10, n);
+		return;
+	}
 	pthread_mutex_lock(&mu);
+	if (n >= 0 && n < 100) {
+		called[n] = 1;
+		if (++restarting > most)
+			most = restarting;
+	}
 	if (n >= 0 && n < 100)
 		sends[n]++;
 	if (norder < 400)
@@ -131,7 +184,10 @@ setup(void)
 	memset(&cat, 0, sizeof(cat));
 	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
 	memset(sends, 0, sizeof(sends));
-	norder = 0;
+	memset(reads, 0, sizeof(reads));
+	memset(called, 0, sizeof(called));
+	memset(healthy_read, 0, sizeof(healthy_read));
+	norder = restarting = most = 0;
 }
 
 static void
@@ -170,7 +226,8 @@ run(const char *const *args)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
 	cr_assert_eq(br_cli_parse(&o, argc, argv), 0);
-	rc = br_sched_run_with(&o, &cat, &fake, NULL);
+	rc = o.cmd == BR_CMD_STATUS ? br_sched_status_with(&o, &cat, &fake,
+	    NULL) : br_sched_run_with(&o, &cat, &fake, NULL);
 	br_cli_release(&o);
 	return rc;
 }
@@ -191,6 +248,7 @@ line_of(const char *report, const char *id)
 			return line;
 		}
 	fclose(f);
+	cr_assert_fail("%s has no line for %s", report, id);
 	return NULL;
 }
 
@@ -327,4 +385,107 @@ Test(sched, rows_read_ahead_are_skipped_at_a_halt)
 	cr_assert(strstr(l, ",succeeded,200,") != NULL, "%s", l);
 	l = line_of(tmp_path("r.csv"), "c4");
 	cr_assert(strstr(l, ",skipped,,SKIPPED.HALTED,") != NULL, "%s", l);
+}
+
+/* --wait -j 2: never more than two clusters restarting at once; each row
+ * succeeds only once read healthy after being seen restarting. */
+Test(sched, a_rolling_run_keeps_jobs_operations_in_progress)
+{
+	const char *ids[] = { "w-c1", "w-c2", "w-c3", "w-c4", "w-c5", "w-c6",
+	    NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "-j", "2",
+	    "--wait", "--poll-interval", "20ms", "-q", NULL };
+	char *l;
+	int i;
+
+	cr_assert_eq(run(a), 0);
+	cr_assert_eq(most, 2, "at most -j clusters restarting: %d", most);
+	for (i = 1; i <= 6; i++) {
+		cr_assert_eq(sends[i], 1, "c%d called once", i);
+		cr_assert_geq(reads[i], 3, "c%d read until healthy", i);
+	}
+	l = line_of(tmp_path("r.csv"), "w-c3");
+	cr_assert(strstr(l, ",succeeded,200,,,1,") != NULL, "%s", l);
+	cr_assert(strstr(l, ",200,") != NULL, "state: %s", l);
+	cr_assert_eq(lines(tmp_path("r.csv")), 7);
+}
+
+/* The verdicts other than healthy, and a canary that fails its
+ * verification stops the run before any other row is called. */
+Test(sched, verification_verdicts_and_a_failed_canary)
+{
+	const char *ids[] = { "wf-c1", "c2", "c3", NULL };
+	const char *a[] = { "run", manifest(ids), "--endpoint", "http://x",
+	    "-o", tmp_path("r.csv"), "--rate", "unlimited", "--canary", "1",
+	    "--wait", "--poll-interval", "20ms", "-q", NULL };
+	const char *ids2[] = { "wgone-c4", "wf-c5", NULL };
+	const char *b[] = { "run", NULL, "--endpoint", "http://x",
+	    "-o", tmp_path("r2.csv"), "--rate", "unlimited", "--wait",
+	    "--poll-interval", "20ms", "-q", NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 3);
+	cr_assert_eq(sends[2] + sends[3], 0, "nothing after the canary");
+	l = line_of(tmp_path("r.csv"), "wf-c1");
+	cr_assert(strstr(l, ",failed,200,VERIFY.FAILED,") != NULL, "%s", l);
+	cr_assert(strstr(l, "CSS.6002") != NULL, "%s", l);
+	l = line_of(tmp_path("r.csv"), "c2");
+	cr_assert(strstr(l, ",skipped,,SKIPPED.CANARY,") != NULL, "%s", l);
+	b[1] = manifest(ids2);	/* the same file, rewritten */
+	cr_assert_eq(run(b), 1);
+	l = line_of(tmp_path("r2.csv"), "wgone-c4");
+	cr_assert(strstr(l, ",failed,200,VERIFY.GONE,") != NULL, "%s", l);
+}
+
+/* A verification that never ends is VERIFY.TIMEOUT; --resume verifies
+ * it again without calling. */
+Test(sched, a_timeout_is_verified_again_on_resume_without_a_call)
+{
+	const char *ids[] = { "w-c7", NULL };
+	const char *m = manifest(ids);
+	const char *a[] = { "run", m, "--endpoint", "http://x", "-o",
+	    tmp_path("r1.csv"), "--rate", "unlimited", "--wait",
+	    "--poll-interval", "20ms", "--wait-timeout", "30ms", "-q", NULL };
+	const char *b[] = { "run", m, "--endpoint", "http://x", "-o",
+	    tmp_path("r2.csv"), "--rate", "unlimited", "--wait",
+	    "--poll-interval", "20ms", "-q", "--resume", tmp_path("r1.csv"),
+	    NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 1);
+	l = line_of(tmp_path("r1.csv"), "w-c7");
+	cr_assert(strstr(l, ",failed,200,VERIFY.TIMEOUT,") != NULL, "%s", l);
+	cr_assert_eq(run(b), 0);
+	cr_assert_eq(sends[7], 1, "called once, in the first run only");
+	l = line_of(tmp_path("r2.csv"), "w-c7");
+	cr_assert(strstr(l, ",succeeded,") != NULL, "%s", l);
+}
+
+/* bulkrun status reads once and calls nothing; --precheck skips a row
+ * whose resource is not healthy and calls the others. */
+Test(sched, status_and_precheck_read_first)
+{
+	const char *ids[] = { "c1", "wgone-c2", NULL };
+	const char *m = manifest(ids);
+	const char *a[] = { "status", m, "--endpoint", "http://x", "-o",
+	    tmp_path("s.csv"), "--rate", "unlimited", "-q", NULL };
+	const char *b[] = { "run", m, "--endpoint", "http://x", "-o",
+	    tmp_path("p.csv"), "--rate", "unlimited", "--precheck", "-q",
+	    NULL };
+	char *l;
+
+	cr_assert_eq(run(a), 1, "a row is not healthy");
+	cr_assert_eq(sends[1] + sends[2], 0, "status calls nothing");
+	l = line_of(tmp_path("s.csv"), "c1");
+	cr_assert(strstr(l, ",succeeded,200,") != NULL, "%s", l);
+	cr_assert(strstr(l, ",healthy,") != NULL, "%s", l);
+	l = line_of(tmp_path("s.csv"), "wgone-c2");
+	cr_assert(strstr(l, ",failed,403,VERIFY.GONE,") != NULL, "%s", l);
+	cr_assert(strstr(l, ",gone,") != NULL, "%s", l);
+	cr_assert_eq(run(b), 0);
+	cr_assert_eq(sends[1], 1);
+	cr_assert_eq(sends[2], 0, "the gone cluster is not restarted");
+	l = line_of(tmp_path("p.csv"), "wgone-c2");
+	cr_assert(strstr(l, ",skipped,,SKIPPED.PRECHECK,") != NULL, "%s", l);
 }
