@@ -1,6 +1,7 @@
 /*
  * dryrun.c - --dry-run: print each request as it would go (secrets
- * masked, a password-flow token not fetched), send nothing.
+ * masked, a password-flow token not fetched), the reads of --precheck,
+ * --wait and status too; send nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,12 +12,66 @@
 #include "run.h"
 #include "sched.h"
 
+/* Credentials as a real run would put them (a password-flow token is
+ * not fetched). */
+static int
+dry_creds(struct run *r, const struct br_bound *b, struct br_request *req,
+    struct br_err *err)
+{
+	if (r->creds.kind == BR_CREDS_PASSWORD)
+		return br_request_add_header(req, "X-Auth-Token",
+		    "(fetched at run time)", 1);
+	return br_run_apply_creds(r, b, req, err);
+}
+
+/* The read of b's resource (--wait, --precheck, status), after a line
+ * saying when it goes. */
+static int
+print_read(struct run *r, const struct br_bound *b, const char *when,
+    struct br_err *err)
+{
+	struct br_request req = { 0 };
+	char *base;
+	int rc;
+
+	if ((base = br_request_base_url(r->cat, b, &r->ep, err)) == NULL)
+		return BR_EINPUT;
+	rc = br_verify_request(b->op, b, base, &req, err);
+	free(base);
+	if (rc == 0 && (rc = dry_creds(r, b, &req, err)) == 0) {
+		printf("# %s:\n", when);
+		br_request_print(&req, stdout);
+	}
+	br_request_release(&req);
+	return rc;
+}
+
+/* What a row would send, in order. */
+static int
+print_row(struct run *r, const struct br_bound *b, struct br_err *err)
+{
+	struct br_request req = { 0 };
+	int rc = 0;
+
+	if (r->status)
+		return print_read(r, b, "read once", err);
+	if (r->o->precheck)
+		rc = print_read(r, b, "read first (--precheck)", err);
+	if (rc == 0 && (rc = br_run_build_request(r, b, &req, err)) == 0 &&
+	    (rc = dry_creds(r, b, &req, err)) == 0)
+		br_request_print(&req, stdout);
+	br_request_release(&req);
+	if (rc == 0 && r->o->wait)
+		rc = print_read(r, b, "then polled until healthy (--wait)",
+		    err);
+	return rc;
+}
+
 int
 br_run_dry(struct run *r, struct br_err *fail)
 {
 	struct br_row row = { 0 };
 	struct br_bound b;
-	struct br_request req;
 	struct br_err err = { 0 };
 	int rc = 0, bad = 0;
 
@@ -31,28 +86,15 @@ br_run_dry(struct run *r, struct br_err *fail)
 			continue;
 		}
 		memset(&b, 0, sizeof(b));
-		memset(&req, 0, sizeof(req));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
 		if (br_run_bind(r, &row, &b, 1, NULL) != 0) {
 			printf("# invalid: not sent\n\n");
 			bad = 1;
-		} else {
-			rc = br_run_build_request(r, &b, &req, &err);
-			if (rc == 0 && r->creds.kind == BR_CREDS_PASSWORD)
-				/* the token is fetched only by a real run */
-				rc = br_request_add_header(&req,
-				    "X-Auth-Token", "(fetched at run time)", 1);
-			else if (rc == 0)
-				rc = br_run_apply_creds(r, &b, &req, &err);
-			if (rc == 0)
-				br_request_print(&req, stdout);
-			else {
-				printf("# %s\n\n", err.msg);
-				br_err_clear(&err);
-				bad = 1;
-			}
+		} else if (print_row(r, &b, &err) != 0) {
+			printf("# %s\n\n", err.msg);
+			br_err_clear(&err);
+			bad = 1;
 		}
-		br_request_release(&req);
 		br_bound_release(&b);
 	}
 	br_row_release(&row);
