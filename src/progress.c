@@ -23,12 +23,16 @@ br_progress_init(struct br_progress *p, int opt, int quiet, FILE *f,
 		p->mode = opt > 0 ? 2 : 0;
 }
 
-/* ", 8 in flight, waiting: 2 retry, 40 token" (the waiting part only
- * when a row waits). */
+/* ", 8 in flight, 2 verifying, waiting: 2 retry, 40 token" (verifying
+ * with --wait, the waiting part only when a row waits). */
 static void
 format_now(const struct br_stats *s, char *buf, size_t bufsz)
 {
 	int n = snprintf(buf, bufsz, ", %ld in flight", s->inflight);
+
+	if (n > 0 && (size_t)n < bufsz && s->verifying > 0)
+		n += snprintf(buf + n, bufsz - (size_t)n, ", %ld verifying",
+		    s->verifying);
 
 	if (n > 0 && (size_t)n < bufsz &&
 	    s->waiting_retry + s->waiting_token > 0)

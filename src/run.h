@@ -123,6 +123,7 @@ struct run {
 	int			 busy;		/* rows holding a slot: calls in
 						   flight, rows being verified */
 	int			 status;	/* bulkrun status: read only */
+	long			 verifying;	/* rows being verified */
 	long			 open;		/* read and not yet written */
 	int			 eof;
 

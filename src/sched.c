@@ -357,6 +357,8 @@ submit(struct run *r, struct job *j, int64_t now)
 void
 br_sched_finish(struct run *r, struct job *j, int64_t now)
 {
+	if (j->phase == BR_PH_VERIFY)
+		r->verifying--;
 	j->res.attempts = j->attempts;
 	memcpy(j->res.request_fp, j->rfp, sizeof(j->rfp));
 	j->res.elapsed_ms = now - j->first_mono;
@@ -718,6 +720,7 @@ execute(struct run *r)
 		r->stats.inflight = r->inflight;
 		r->stats.waiting_retry = (long)r->waiting.n;
 		r->stats.waiting_token = (long)r->ready.n;
+		r->stats.verifying = r->verifying;
 		take_answers(r, wait);
 	}
 	/* signal: account for the rows not read yet */

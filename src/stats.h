@@ -37,6 +37,7 @@ struct br_stats {
 	long	 inflight;		/* requests in flight */
 	long	 waiting_retry;		/* rows waiting for their retry */
 	long	 waiting_token;		/* rows queued for a token or slot */
+	long	 verifying;		/* rows called, not yet verified */
 };
 
 void	br_stats_init(struct br_stats *s, long total, int64_t now_mono);

@@ -113,6 +113,7 @@ begin_verify(struct run *r, struct job *j, int64_t now)
 	timeout = r->o->wait_timeout_ms > 0 ? r->o->wait_timeout_ms :
 	    v->timeout_ms;
 	j->phase = BR_PH_VERIFY;
+	r->verifying++;
 	memset(&j->vt, 0, sizeof(j->vt));
 	j->vt.call_ms = j->sent_ms;
 	j->answered = now;

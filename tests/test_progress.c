@@ -114,4 +114,8 @@ Test(progress, the_line_shows_rows_in_flight_and_waiting)
 	br_progress_format(&p, &s, buf, sizeof(buf));
 	cr_assert(strstr(buf, ", 8 in flight, waiting: 2 retry, 40 token, "
 	    "0.0/s") != NULL, "%s", buf);
+	s.verifying = 3;
+	br_progress_format(&p, &s, buf, sizeof(buf));
+	cr_assert(strstr(buf, ", 8 in flight, 3 verifying, waiting: ") != NULL,
+	    "%s", buf);
 }
