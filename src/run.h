@@ -6,6 +6,8 @@
  *   runcreds.c  the credentials policy: tokens, signing, refusals
  *   dryrun.c    --dry-run
  *   sched.c     pass two: the main loop
+ *   runwrite.c  a row into the report; the report that cannot be written
+ *   verifyrun.c reading a resource back: --wait, --precheck, status
  * Everything here runs on the main thread.
  */
 #ifndef BR_RUN_H
@@ -196,6 +198,23 @@ int	br_run_apply_creds(struct run *r, const struct br_bound *b,
 int	br_run_is_auth_failure(const struct br_result *res);
 int	br_run_token_refreshed(struct run *r, const struct job *j);
 void	br_run_auth_refused(struct run *r, const struct br_result *res);
+
+/* runwrite.c: a row into the report. */
+/* The report cannot be written: said once; no new row starts; the rows
+ * that end from now on go to standard error in report format. */
+void	br_run_report_failed(struct run *r, const struct br_err *why);
+void	br_run_write_row(struct run *r, const struct br_row *row,
+	    const char *op, struct br_result *res);
+/* A row not sent: invalid, skipped or cancelled. */
+void	br_run_write_unsent(struct run *r, const struct br_row *row,
+	    const char *opname, enum br_outcome out, const char *code,
+	    const char *msg, const char *rfp);
+/* An invalid row, with the problems in r->probs. */
+void	br_run_write_invalid(struct run *r, const struct br_row *row);
+/* Why a row is not started now: a signal, a halt, or none. */
+enum br_halt br_run_halted(const struct run *r);
+/* A row not started for why (NONE: --max-failures). */
+void	br_run_write_halted(struct run *r, struct job *j, enum br_halt why);
 
 /* verifyrun.c: reading resources back (--wait, --precheck, status). */
 /* Whether the run reads: the report then has state, verify_ms, polls. */

@@ -50,94 +50,6 @@ br_sched_interrupt(int sig)
 
 /* ---- pass two ---- */
 
-static const char *
-problems_code(const struct br_problems *p, char *buf, size_t bufsz)
-{
-	snprintf(buf, bufsz, "INPUT.%s", p->n > 0 ? p->v[0].reason : "BAD");
-	return buf;
-}
-
-static char *
-problems_text(const struct br_problems *p)
-{
-	size_t i, len = 1;
-	char *s;
-
-	for (i = 0; i < p->n; i++)
-		len += strlen(p->v[i].msg) + 2;
-	if ((s = malloc(len)) == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < p->n; i++) {
-		if (i > 0)
-			strcat(s, "; ");
-		strcat(s, p->v[i].msg);
-	}
-	return s;
-}
-
-/*
- * The report cannot be written (disk full, closed pipe): say so once,
- * start no new row, and write the rows that still end to standard error
- * in report format, so that none goes unrecorded.
- */
-static void
-report_failed(struct run *r, const struct br_err *why)
-{
-	struct br_report_opts ro = r->ro;
-	struct br_err err = { 0 };
-
-	r->report_failed = 1;
-	r->io_error = 1;
-	fprintf(stderr, "bulkrun: %s\nbulkrun: no new row starts; the rows "
-	    "that end from now on are written below in report format\n",
-	    why->msg);
-	ro.stream = stderr;
-	ro.bom = 0;
-	if (br_report_open(&r->rep_err, "<stderr>", &ro, r->cols, r->ncols,
-	    &err) != 0)
-		r->rep_err = NULL;
-}
-
-static void
-write_row(struct run *r, const struct br_row *row, const char *op,
-    struct br_result *res)
-{
-	struct br_err err = { 0 };
-
-	br_stats_add(&r->stats, res);
-	if (r->rep != NULL && !r->report_failed &&
-	    br_report_write(r->rep, row, op, res, &err) != 0)
-		report_failed(r, &err);
-	if (r->report_failed && r->rep_err != NULL) {
-		br_err_clear(&err);
-		(void)br_report_write(r->rep_err, row, op, res, &err);
-	}
-}
-
-static const char *
-op_name_of(const struct br_row *row, const struct br_opts *o)
-{
-	struct br_field *f = br_row_find(row, "op");
-
-	return f != NULL && f->value != NULL && f->value[0] != '\0' ?
-	    f->value : o->op;
-}
-
-/* Writes a row that is not sent: invalid, skipped or cancelled. */
-static void
-write_unsent(struct run *r, const struct br_row *row, const char *opname,
-    enum br_outcome out, const char *code, const char *msg, const char *rfp)
-{
-	struct br_result res = { 0 };
-
-	if (rfp != NULL)
-		snprintf(res.request_fp, sizeof(res.request_fp), "%s", rfp);
-	if (br_result_set(&res, out, code, msg) == 0)
-		write_row(r, row, opname, &res);
-	br_result_release(&res);
-}
-
 static void
 job_reset(struct job *j)
 {
@@ -182,39 +94,6 @@ job_free(struct run *r, struct job *j)
 	r->free = j;
 }
 
-/* Why rows are not started, as the report says it. */
-static const struct {
-	enum br_outcome	 outcome;
-	const char	*code, *msg;
-} halts[] = {
-	[BR_HALT_FAILURES] = { BR_OUT_SKIPPED, "SKIPPED.HALTED",
-	    "not started: --max-failures was exceeded" },
-	[BR_HALT_CANARY] = { BR_OUT_SKIPPED, "SKIPPED.CANARY",
-	    "not started: a canary row failed" },
-	[BR_HALT_AUTH] = { BR_OUT_SKIPPED, "SKIPPED.AUTH",
-	    "not started: the credentials were refused" },
-	[BR_HALT_WINDOW] = { BR_OUT_SKIPPED, "SKIPPED.WINDOW",
-	    "not started: the window had closed" },
-	[BR_HALT_CANCELLED] = { BR_OUT_CANCELLED, "CANCELLED",
-	    "not started: interrupted" },
-};
-
-/* Why a row is not started now: a signal, a halt, or none. */
-static enum br_halt
-halted(const struct run *r)
-{
-	return br_sched_signal ? BR_HALT_CANCELLED : r->halt;
-}
-
-static void
-write_halted(struct run *r, struct job *j, enum br_halt why)
-{
-	if (why == BR_HALT_NONE)
-		why = BR_HALT_FAILURES;
-	write_unsent(r, &j->row, j->b.op->name, halts[why].outcome,
-	    halts[why].code, halts[why].msg, j->rfp);
-}
-
 /* The manifest changed after it was checked (rows appended during a
  * --not-before wait, an edit): the run goes on with the rows as they were
  * checked, and says so once. */
@@ -240,7 +119,6 @@ read_next(struct run *r)
 {
 	struct br_err err = { 0 };
 	struct job *j = r->free;
-	char code[32], *msg;
 	enum br_halt why;
 	int rc;
 
@@ -259,7 +137,7 @@ read_next(struct run *r)
 		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
 		    br_resume_carried(r->resume, j->row.num)))
 			continue;	/* not ours, or done in an earlier run */
-		why = halted(r);
+		why = br_run_halted(r);
 		job_reset(j);
 		rc = br_run_bind(r, &j->row, &j->b, 1, j->rfp);
 		if (rc == BR_ENOMEM) {
@@ -267,19 +145,15 @@ read_next(struct run *r)
 			break;
 		}
 		if (rc != 0) {
-			msg = problems_text(&r->probs);
-			write_unsent(r, &j->row, op_name_of(&j->row, r->o),
-			    BR_OUT_INVALID, problems_code(&r->probs, code,
-			    sizeof(code)), msg ? msg : "invalid row", NULL);
-			free(msg);
+			br_run_write_invalid(r, &j->row);
 			continue;
 		}
 		if (why != BR_HALT_NONE) {
-			write_halted(r, j, why);
+			br_run_write_halted(r, j, why);
 			continue;
 		}
 		if (br_run_build_request(r, &j->b, &j->req, &err) != 0) {
-			write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
+			br_run_write_unsent(r, &j->row, j->b.op->name, BR_OUT_INVALID,
 			    "INPUT.REQUEST", err.msg, j->rfp);
 			br_err_clear(&err);
 			continue;
@@ -364,7 +238,7 @@ br_sched_finish(struct run *r, struct job *j, int64_t now)
 	j->res.elapsed_ms = now - j->first_mono;
 	j->res.started_ms = j->started_ms;
 	j->res.finished_ms = br_now_ms();
-	write_row(r, &j->row, j->b.op->name, &j->res);
+	br_run_write_row(r, &j->row, j->b.op->name, &j->res);
 	if (j->canary) {
 		r->canary_done++;
 		if (j->res.outcome != BR_OUT_SUCCEEDED &&
@@ -482,7 +356,7 @@ br_sched_stop_row(struct run *r, struct job *j, int64_t now)
 		return;
 	}
 	if (!r->report_failed)	/* else: one of the rows never started */
-		write_halted(r, j, halted(r));
+		br_run_write_halted(r, j, br_run_halted(r));
 	job_free(r, j);
 }
 
@@ -791,7 +665,7 @@ carry_over(struct run *r)
 	if (br_resume_write(r->resume, r->rep, br_run_count_carried, r,
 	    &err) != 0 || br_run_publish_report(r, &err) != 0) {
 		if (err.code == BR_EIO)
-			report_failed(r, &err);
+			br_run_report_failed(r, &err);
 		else {
 			fprintf(stderr, "bulkrun: %s\n", err.msg);
 			r->io_error = 1;
