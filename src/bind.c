@@ -413,8 +413,7 @@ is_text(unsigned char c)
 static int
 is_region(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	return br_text_namechar(c);
 }
 
 /* Bytes of an endpoint URL: no blanks. */

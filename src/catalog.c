@@ -5,6 +5,7 @@
  * bind.c.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,36 +41,38 @@ br_ploc_name(enum br_ploc l)
 	return "?";
 }
 
+/* The element of v[0..n) (each size bytes, a name first) named name:
+ * the exact name first, else one equal ignoring ASCII case; NULL when
+ * none is, or name is NULL. */
+static const void *
+find_named(const void *v, size_t n, size_t size, const char *name)
+{
+	const char *e, *en;
+	size_t i, pass;
+
+	for (pass = 0; name != NULL && pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			e = (const char *)v + i * size;
+			memcpy(&en, e, sizeof(en));	/* its name */
+			if (pass == 0 ? strcmp(en, name) == 0 :
+			    br_text_eqi(en, name))
+				return e;
+		}
+	return NULL;
+}
+
 const struct br_op *
 br_catalog_find(const struct br_catalog *c, const char *name)
 {
-	size_t i;
-
-	if (c == NULL || name == NULL)
-		return NULL;
-	for (i = 0; i < c->nops; i++)
-		if (strcmp(c->ops[i].name, name) == 0)
-			return &c->ops[i];
-	for (i = 0; i < c->nops; i++)
-		if (br_text_eqi(c->ops[i].name, name))
-			return &c->ops[i];
-	return NULL;
+	return c != NULL ? find_named(c->ops, c->nops, sizeof(c->ops[0]),
+	    name) : NULL;
 }
 
 const struct br_service *
 br_catalog_service(const struct br_catalog *c, const char *name)
 {
-	size_t i;
-
-	if (c == NULL || name == NULL)
-		return NULL;
-	for (i = 0; i < c->nservices; i++)
-		if (strcmp(c->services[i].name, name) == 0)
-			return &c->services[i];
-	for (i = 0; i < c->nservices; i++)
-		if (br_text_eqi(c->services[i].name, name))
-			return &c->services[i];
-	return NULL;
+	return c != NULL ? find_named(c->services, c->nservices,
+	    sizeof(c->services[0]), name) : NULL;
 }
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
@@ -169,13 +172,10 @@ br_catalog_suggest(const struct br_catalog *c, const char *name)
 static void
 param_free(struct br_param *p)
 {
-	size_t i;
-
 	free(p->name);
 	if (p->wire != p->name)
 		free(p->wire);
-	for (i = 0; i < p->nenums; i++)
-		free(p->enums[i]);
+	br_text_free_all(p->enums, p->nenums);
 	free(p->enums);
 	free(p->description);
 	free(p->example);
@@ -196,8 +196,7 @@ br_catalog_op_free(struct br_op *op)
 		param_free(&op->params[i]);
 	free(op->params);
 	free(op->success);
-	for (i = 0; i < op->nresponse; i++)
-		free(op->response[i]);
+	br_text_free_all(op->response, op->nresponse);
 	free(op->response);
 	br_catalog_verify_free(op->verify);
 	memset(op, 0, sizeof(*op));

@@ -17,6 +17,11 @@
 extern const char *const	br_catalog_type_names[];
 extern const char *const	br_catalog_loc_names[];
 
+/* An operation and a service start with their name: catalog.c looks
+ * either up, and catalog_load.c merges either, by it. */
+_Static_assert(offsetof(struct br_op, name) == 0, "name first");
+_Static_assert(offsetof(struct br_service, name) == 0, "name first");
+
 /* Frees what op (or s) holds and zeroes it. */
 void	br_catalog_op_free(struct br_op *op);
 void	br_catalog_service_free(struct br_service *s);

@@ -233,9 +233,7 @@ good_op_name(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    *s == '-'))
+		if (!br_text_namechar((unsigned char)*s))
 			return 0;
 	return 1;
 }
@@ -366,21 +364,33 @@ op_service(struct loader *ld, const cJSON *jo, struct br_op *op, long line,
 	return 0;
 }
 
-/* The member key of jo into *v: absent (NULL, *n 0) or an array of *n
- * items; anything else is an error ("'key' must be an array<what>"). */
-static int
+/*
+ * The member key of jo into *v: absent (NULL) or an array; anything else
+ * is an error ("'key' must be an array<what>").  Returns room for its
+ * items, or for least items if more, each size bytes and zeroed (the
+ * caller frees it); NULL with *r 0 when there is nothing to hold, NULL
+ * with *r set on an error.
+ */
+static void *
 get_array(struct loader *ld, const cJSON *jo, const char *key,
-    const char *what, const cJSON **v, size_t *n, long line,
-    const char *ctx)
+    const char *what, size_t size, size_t least, const cJSON **v, int *r,
+    long line, const char *ctx)
 {
+	void *mem = NULL;
+	size_t n = 0;
+
+	*r = 0;
 	*v = cJSON_GetObjectItemCaseSensitive(jo, key);
-	*n = 0;
 	if (*v != NULL && !cJSON_IsArray(*v))
-		return br_loader_err(ld, line, ctx, "'%s' must be an array%s",
+		*r = br_loader_err(ld, line, ctx, "'%s' must be an array%s",
 		    key, what);
-	if (*v != NULL)
-		*n = (size_t)cJSON_GetArraySize(*v);
-	return 0;
+	else if (*v != NULL)
+		n = (size_t)cJSON_GetArraySize(*v);
+	if (n < least)
+		n = least;
+	if (*r == 0 && n > 0 && (mem = calloc(n, size)) == NULL)
+		*r = br_loader_nomem(ld);
+	return mem;
 }
 
 /* "success": HTTP statuses, [200] when absent or empty. */
@@ -389,20 +399,16 @@ op_success(struct loader *ld, const cJSON *jo, struct br_op *op, long line,
     const char *ctx)
 {
 	const cJSON *v, *it;
-	size_t n;
 	int r;
 
-	if ((r = get_array(ld, jo, "success", " of HTTP status codes", &v, &n,
-	    line, ctx)) != 0)
+	op->success = get_array(ld, jo, "success", " of HTTP status codes",
+	    sizeof(int), 1, &v, &r, line, ctx);
+	if (r != 0)
 		return r;
-	if ((op->success = calloc(n > 0 ? n : 1, sizeof(int))) == NULL)
-		return br_loader_nomem(ld);
-	if (n == 0) {
+	if (cJSON_GetArraySize(v) == 0) {
 		op->success[0] = 200;
 		op->nsuccess = 1;
 	}
-	if (v == NULL)
-		return 0;
 	cJSON_ArrayForEach(it, v) {
 		if (!cJSON_IsNumber(it) || it->valuedouble < 100 ||
 		    it->valuedouble > 599 ||
@@ -436,16 +442,12 @@ op_response(struct loader *ld, const cJSON *jo, struct br_op *op,
     long line, const char *ctx)
 {
 	const cJSON *v, *it;
-	size_t n;
 	int r;
 
-	if ((r = get_array(ld, jo, "response", " of field names", &v, &n,
-	    line, ctx)) != 0)
+	op->response = get_array(ld, jo, "response", " of field names",
+	    sizeof(char *), 0, &v, &r, line, ctx);
+	if (r != 0)
 		return r;
-	if (n > 0 && (op->response = calloc(n, sizeof(char *))) == NULL)
-		return br_loader_nomem(ld);
-	if (v == NULL)
-		return 0;
 	cJSON_ArrayForEach(it, v) {
 		if (!cJSON_IsString(it) || it->valuestring == NULL ||
 		    it->valuestring[0] == '\0')
@@ -466,15 +468,12 @@ op_params(struct loader *ld, const cJSON *jo, struct br_op *op,
     size_t off, long line, const char *ctx)
 {
 	const cJSON *v, *it;
-	size_t n;
 	int r;
 
-	if ((r = get_array(ld, jo, "params", "", &v, &n, line, ctx)) != 0)
+	op->params = get_array(ld, jo, "params", "", sizeof(*op->params), 0,
+	    &v, &r, line, ctx);
+	if (r != 0)
 		return r;
-	if (n > 0 && (op->params = calloc(n, sizeof(*op->params))) == NULL)
-		return br_loader_nomem(ld);
-	if (v == NULL)
-		return 0;
 	cJSON_ArrayForEach(it, v) {
 		r = br_catalog_parse_param(ld, it, op->nparams, ctx, off,
 		    line, &op->params[op->nparams]);
@@ -485,6 +484,16 @@ op_params(struct loader *ld, const cJSON *jo, struct br_op *op,
 	return 0;
 }
 
+/* 1 when body field inner is inside outer ("a.b" in "a"), any case. */
+static int
+nests_in(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return strlen(inner) > n && strncasecmp(inner, outer, n) == 0 &&
+	    inner[n] == '.';
+}
+
 /* No parameter name given twice (any case), no body field inside
  * another ("a" and "a.b"). */
 static int
@@ -493,7 +502,7 @@ check_param_clash(struct loader *ld, const struct br_op *op, long line,
 {
 	char q[BR_QUOTE_BUF];
 	const char *a, *b;
-	size_t i, j, la;
+	size_t i, j;
 
 	for (i = 0; i < op->nparams; i++) {
 		for (j = 0; j < i; j++) {
@@ -506,15 +515,11 @@ check_param_clash(struct loader *ld, const struct br_op *op, long line,
 			if (op->params[i].in != BR_IN_BODY ||
 			    op->params[j].in != BR_IN_BODY)
 				continue;
-			la = strlen(a);
-			if (strlen(b) > la && strncasecmp(a, b, la) == 0 &&
-			    b[la] == '.')
+			if (nests_in(b, a))
 				return br_loader_err(ld, line, ctx, "body "
 				    "field '%s' is inside body field '%s'",
 				    q, a);
-			la = strlen(b);
-			if (strlen(a) > la && strncasecmp(a, b, la) == 0 &&
-			    a[la] == '.')
+			if (nests_in(a, b))
 				return br_loader_err(ld, line, ctx, "body "
 				    "field '%s' has fields of its own ('%s')",
 				    q, a);
@@ -736,13 +741,54 @@ out:
 	return r;
 }
 
+static void
+free_op(void *op)
+{
+	br_catalog_op_free(op);
+}
+
+static void
+free_service(void *s)
+{
+	br_catalog_service_free(s);
+}
+
+/*
+ * Moves the n elements of from (each size bytes, a name first) into the
+ * array v of *nv elements, which has room for them: one named as one of
+ * the first nold of v (any case) replaces it, freed with free_one; the
+ * others go at the end.
+ */
+static void
+merge_named(void *v, size_t *nv, size_t nold, const void *from, size_t n,
+    size_t size, void (*free_one)(void *))
+{
+	const char *src, *name, *old;
+	char *dst;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		src = (const char *)from + i * size;
+		memcpy(&name, src, sizeof(name));
+		for (j = 0; j < nold; j++) {
+			memcpy(&old, (char *)v + j * size, sizeof(old));
+			if (br_text_eqi(old, name))
+				break;
+		}
+		dst = (char *)v + (j < nold ? j : (*nv)++) * size;
+		if (j < nold)
+			free_one(dst);
+		memcpy(dst, src, size);
+	}
+}
+
 /* Moves the operations and services of t into c, replacing same names. */
 static int
 merge(struct br_catalog *c, struct br_catalog *t, struct loader *ld)
 {
 	struct br_op *ops;
 	struct br_service *svcs;
-	size_t i, j, nold = c->nops, sold = c->nservices;
+	size_t nold = c->nops, sold = c->nservices;
 
 	ops = realloc(c->ops, (c->nops + t->nops + 1) * sizeof(*ops));
 	if (ops == NULL)
@@ -755,27 +801,10 @@ merge(struct br_catalog *c, struct br_catalog *t, struct loader *ld)
 	c->services = svcs;
 	/* the names in t differ from each other (parse_catalog checked):
 	 * each is looked for among c's own only */
-	for (i = 0; i < t->nops; i++) {
-		for (j = 0; j < nold; j++)
-			if (br_text_eqi(c->ops[j].name, t->ops[i].name))
-				break;
-		if (j < nold)
-			br_catalog_op_free(&c->ops[j]);
-		else
-			j = c->nops++;
-		c->ops[j] = t->ops[i];
-	}
-	for (i = 0; i < t->nservices; i++) {
-		for (j = 0; j < sold; j++)
-			if (br_text_eqi(c->services[j].name,
-			    t->services[i].name))
-				break;
-		if (j < sold)
-			br_catalog_service_free(&c->services[j]);
-		else
-			j = c->nservices++;
-		c->services[j] = t->services[i];
-	}
+	merge_named(c->ops, &c->nops, nold, t->ops, t->nops, sizeof(*ops),
+	    free_op);
+	merge_named(c->services, &c->nservices, sold, t->services,
+	    t->nservices, sizeof(*svcs), free_service);
 	free(t->ops);
 	free(t->services);
 	memset(t, 0, sizeof(*t));

@@ -4,6 +4,7 @@
  * errors; exits nowhere.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "cli.h"
 #include "ratelimit.h"
+#include "text.h"
 
 enum {
 	O_RATE = 256, O_BURST, O_RETRIES, O_RETRY_ON, O_BACKOFF, O_MAX_BACKOFF,
@@ -25,54 +27,78 @@ enum {
 	O_VERSION
 };
 
-static const struct option longopts[] = {
-	{ "jobs",		required_argument, NULL, 'j' },
-	{ "rate",		required_argument, NULL, O_RATE },
-	{ "burst",		required_argument, NULL, O_BURST },
-	{ "retries",		required_argument, NULL, O_RETRIES },
-	{ "retry-on",		required_argument, NULL, O_RETRY_ON },
-	{ "backoff",		required_argument, NULL, O_BACKOFF },
-	{ "max-backoff",	required_argument, NULL, O_MAX_BACKOFF },
-	{ "timeout",		required_argument, NULL, O_TIMEOUT },
-	{ "connect-timeout",	required_argument, NULL, O_CONNECT_TIMEOUT },
-	{ "max-failures",	required_argument, NULL, O_MAX_FAILURES },
-	{ "canary",		required_argument, NULL, O_CANARY },
-	{ "not-before",		required_argument, NULL, O_NOT_BEFORE },
-	{ "not-after",		required_argument, NULL, O_NOT_AFTER },
-	{ "window",		required_argument, NULL, O_WINDOW },
-	{ "resume",		required_argument, NULL, O_RESUME },
-	{ "shard",		required_argument, NULL, O_SHARD },
-	{ "dry-run",		no_argument,	   NULL, O_DRY_RUN },
-	{ "report",		required_argument, NULL, 'o' },
-	{ "progress",		required_argument, NULL, O_PROGRESS },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "op",			required_argument, NULL, O_OP },
-	{ "set",		required_argument, NULL, O_SET },
-	{ "delimiter",		required_argument, NULL, O_DELIMITER },
-	{ "skip-invalid",	no_argument,	   NULL, O_SKIP_INVALID },
-	{ "catalog",		required_argument, NULL, O_CATALOG },
-	{ "endpoint",		required_argument, NULL, O_ENDPOINT },
-	{ "region",		required_argument, NULL, O_REGION },
-	{ "tz",			required_argument, NULL, O_TZ },
-	{ "token-file",		required_argument, NULL, O_TOKEN_FILE },
-	{ "cacert",		required_argument, NULL, O_CACERT },
-	{ "insecure",		no_argument,	   NULL, O_INSECURE },
-	{ "seed",		required_argument, NULL, O_SEED },
-	{ "help",		no_argument,	   NULL, O_HELP },
-	{ "version",		no_argument,	   NULL, O_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
+/*
+ * Every option, once: its name, whether it takes a value, and for the
+ * plainest shapes where it goes in struct br_opts: the value kept as
+ * given (P_STR), 1 for being there (P_FLAG), a whole number from lo to hi
+ * into an int (P_INT) or a double (P_DBL), or a duration into an int64_t
+ * (P_DUR; lo 1: a timeout, above 0).  P_OWN options have a case of their
+ * own in br_cli_parse().
+ */
+enum { P_OWN, P_STR, P_FLAG, P_INT, P_DBL, P_DUR };
 
-/* The long name of option c ("timeout"), for messages. */
-static const char *
-long_name(int c)
+static const struct spec {
+	const char	*name;
+	int		 has_arg;
+	int		 val;
+	int		 shape;
+	size_t		 off;
+	long		 lo, hi;
+} specs[] = {
+#define ARG	required_argument
+#define NOARG	no_argument
+#define F(field) offsetof(struct br_opts, field)
+	{ "jobs",	ARG,	'j',		P_INT,	F(jobs), 1, 1024 },
+	{ "rate",	ARG,	O_RATE,		P_OWN,	0, 0, 0 },
+	{ "burst",	ARG,	O_BURST,	P_DBL,	F(burst), 1, 100000 },
+	{ "retries",	ARG,	O_RETRIES,	P_INT,	F(retry.retries), 0, 100 },
+	{ "retry-on",	ARG,	O_RETRY_ON,	P_OWN,	0, 0, 0 },
+	{ "backoff",	ARG,	O_BACKOFF,	P_DUR,	F(retry.base_ms), 0, 0 },
+	{ "max-backoff", ARG,	O_MAX_BACKOFF,	P_DUR,	F(retry.max_ms), 0, 0 },
+	{ "timeout",	ARG,	O_TIMEOUT,	P_DUR,	F(timeout_ms), 1, 0 },
+	{ "connect-timeout", ARG, O_CONNECT_TIMEOUT, P_DUR,
+	    F(connect_timeout_ms), 1, 0 },
+	{ "max-failures", ARG,	O_MAX_FAILURES,	P_OWN,	0, 0, 0 },
+	{ "canary",	ARG,	O_CANARY,	P_OWN,	0, 0, 0 },
+	{ "not-before",	ARG,	O_NOT_BEFORE,	P_STR,	F(not_before), 0, 0 },
+	{ "not-after",	ARG,	O_NOT_AFTER,	P_STR,	F(not_after), 0, 0 },
+	{ "window",	ARG,	O_WINDOW,	P_STR,	F(window), 0, 0 },
+	{ "resume",	ARG,	O_RESUME,	P_STR,	F(resume), 0, 0 },
+	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
+	{ "dry-run",	NOARG,	O_DRY_RUN,	P_FLAG,	F(dry_run), 0, 0 },
+	{ "report",	ARG,	'o',		P_STR,	F(report), 0, 0 },
+	{ "progress",	ARG,	O_PROGRESS,	P_OWN,	0, 0, 0 },
+	{ "quiet",	NOARG,	'q',		P_FLAG,	F(quiet), 0, 0 },
+	{ "op",		ARG,	O_OP,		P_STR,	F(op), 0, 0 },
+	{ "set",	ARG,	O_SET,		P_OWN,	0, 0, 0 },
+	{ "delimiter",	ARG,	O_DELIMITER,	P_OWN,	0, 0, 0 },
+	{ "skip-invalid", NOARG, O_SKIP_INVALID, P_FLAG, F(skip_invalid), 0, 0 },
+	{ "catalog",	ARG,	O_CATALOG,	P_OWN,	0, 0, 0 },
+	{ "endpoint",	ARG,	O_ENDPOINT,	P_OWN,	0, 0, 0 },
+	{ "region",	ARG,	O_REGION,	P_STR,	F(region), 0, 0 },
+	{ "tz",		ARG,	O_TZ,		P_STR,	F(tz), 0, 0 },
+	{ "token-file",	ARG,	O_TOKEN_FILE,	P_STR,	F(token_file), 0, 0 },
+	{ "cacert",	ARG,	O_CACERT,	P_STR,	F(cacert), 0, 0 },
+	{ "insecure",	NOARG,	O_INSECURE,	P_FLAG,	F(insecure), 0, 0 },
+	{ "seed",	ARG,	O_SEED,		P_OWN,	0, 0, 0 },
+	{ "help",	NOARG,	O_HELP,		P_OWN,	0, 0, 0 },
+	{ "version",	NOARG,	O_VERSION,	P_OWN,	0, 0, 0 },
+#undef ARG
+#undef NOARG
+#undef F
+};
+#define NSPECS	(sizeof(specs) / sizeof(specs[0]))
+
+/* The spec of option c, or NULL. */
+static const struct spec *
+spec_of(int c)
 {
 	size_t i;
 
-	for (i = 0; longopts[i].name != NULL; i++)
-		if (longopts[i].val == c)
-			return longopts[i].name;
-	return "?";
+	for (i = 0; i < NSPECS; i++)
+		if (specs[i].val == c)
+			return &specs[i];
+	return NULL;
 }
 
 void
@@ -190,6 +216,42 @@ parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* Sets what a plain option c (not P_OWN) sets from arg: 0 done, 1 when c
+ * is not a plain option, else 2 after the usage message. */
+static int
+set_plain(struct br_opts *o, int c, const char *arg)
+{
+	const struct spec *sp = spec_of(c);
+	char *f;
+	int64_t d;
+	long v;
+
+	if (sp == NULL || sp->shape == P_OWN)
+		return 1;
+	f = (char *)o + sp->off;
+	if (sp->shape == P_STR) {
+		*(const char **)(void *)f = arg;
+	} else if (sp->shape == P_FLAG) {
+		*(int *)(void *)f = 1;
+	} else if (sp->shape == P_DUR) {
+		if (br_duration_parse(arg, &d) != 0)
+			return bad("--%s: cannot read the duration '%s' "
+			    "(try 500ms, 30s, 2m)", sp->name, arg);
+		if (d < sp->lo)
+			return bad("--%s: a timeout must be above 0",
+			    sp->name);
+		*(int64_t *)(void *)f = d;
+	} else if (parse_long(arg, sp->lo, sp->hi, &v) != 0) {
+		return bad("--%s: '%s' is not a number from %ld to %ld",
+		    sp->name, arg, sp->lo, sp->hi);
+	} else if (sp->shape == P_INT) {
+		*(int *)(void *)f = (int)v;
+	} else {
+		*(double *)(void *)f = (double)v;
+	}
+	return 0;
+}
+
 /* Splits "NAME=VALUE" into two strings owned by o. */
 static int
 split_eq(struct br_opts *o, const char *arg, const char **name,
@@ -226,12 +288,13 @@ defaults(struct br_opts *o)
 int
 br_cli_parse(struct br_opts *o, int argc, char **argv)
 {
+	struct option longopts[NSPECS + 1];
 	const char *cmd, *name, *value;
 	char msg[256], *end;
-	int64_t d;
+	size_t i;
 	double r;
 	long v;
-	int c;
+	int c, rc;
 
 	defaults(o);
 	if (argc < 2)
@@ -255,16 +318,22 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 	else
 		return bad("unknown command '%s': run, validate or ops", cmd);
 
+	for (i = 0; i < NSPECS; i++) {
+		longopts[i].name = specs[i].name;
+		longopts[i].has_arg = specs[i].has_arg;
+		longopts[i].flag = NULL;
+		longopts[i].val = specs[i].val;
+	}
+	memset(&longopts[NSPECS], 0, sizeof(longopts[0]));
 	optind = 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:o:q", longopts, NULL)) != -1) {
+		if ((rc = set_plain(o, c, optarg)) != 1) {
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		switch (c) {
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &v) != 0)
-				return bad("--jobs: '%s' is not a number from "
-				    "1 to 1024", optarg);
-			o->jobs = (int)v;
-			break;
 		case O_RATE:
 			if (strchr(optarg, '=') != NULL) {
 				if (o->nsvc_rates == BR_MAX_LIST ||
@@ -278,42 +347,10 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 				return bad("--rate: cannot read '%s' (try 20, "
 				    "20/s, 600/m or unlimited)", optarg);
 			break;
-		case O_BURST:
-			if (parse_long(optarg, 1, 100000, &v) != 0)
-				return bad("--burst: '%s' is not a number from "
-				    "1 to 100000", optarg);
-			o->burst = (double)v;
-			break;
-		case O_RETRIES:
-			if (parse_long(optarg, 0, 100, &v) != 0)
-				return bad("--retries: '%s' is not a number "
-				    "from 0 to 100", optarg);
-			o->retry.retries = (int)v;
-			break;
 		case O_RETRY_ON:
 			if (br_retry_parse_on(&o->retry, optarg, msg,
 			    sizeof(msg)) != 0)
 				return bad("%s", msg);
-			break;
-		case O_BACKOFF:
-		case O_MAX_BACKOFF:
-		case O_TIMEOUT:
-		case O_CONNECT_TIMEOUT:
-			if (br_duration_parse(optarg, &d) != 0)
-				return bad("--%s: cannot read the duration '%s' "
-				    "(try 500ms, 30s, 2m)", long_name(c),
-				    optarg);
-			if (c == O_BACKOFF)
-				o->retry.base_ms = d;
-			else if (c == O_MAX_BACKOFF)
-				o->retry.max_ms = d;
-			else if (d == 0)
-				return bad("--%s: a timeout must be above 0",
-				    long_name(c));
-			else if (c == O_TIMEOUT)
-				o->timeout_ms = d;
-			else
-				o->connect_timeout_ms = d;
 			break;
 		case O_MAX_FAILURES:
 			r = strtod(optarg, &end);
@@ -332,18 +369,6 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 				    optarg);
 			o->canary = v;
 			break;
-		case O_NOT_BEFORE:
-			o->not_before = optarg;
-			break;
-		case O_NOT_AFTER:
-			o->not_after = optarg;
-			break;
-		case O_WINDOW:
-			o->window = optarg;
-			break;
-		case O_RESUME:
-			o->resume = optarg;
-			break;
 		case O_SHARD:
 			if (sscanf(optarg, "%ld/%ld%n", &o->shard_k,
 			    &o->shard_n, &c) != 2 || optarg[c] != '\0' ||
@@ -351,12 +376,6 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			    o->shard_k > o->shard_n)
 				return bad("--shard: '%s' is not K/N with "
 				    "1 <= K <= N", optarg);
-			break;
-		case O_DRY_RUN:
-			o->dry_run = 1;
-			break;
-		case 'o':
-			o->report = optarg;
 			break;
 		case O_PROGRESS:
 			if (strcmp(optarg, "auto") == 0)
@@ -368,12 +387,6 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			else
 				return bad("--progress: '%s' is not auto, "
 				    "always or never", optarg);
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case O_OP:
-			o->op = optarg;
 			break;
 		case O_SET:
 			if (o->nsets == BR_MAX_LIST ||
@@ -398,9 +411,6 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 				return bad("--delimiter: '%s' is not ',', ';' "
 				    "or tab", optarg);
 			break;
-		case O_SKIP_INVALID:
-			o->skip_invalid = 1;
-			break;
 		case O_CATALOG:
 			if (o->ncatalogs == BR_MAX_LIST)
 				return bad("%s", "too many --catalog");
@@ -418,21 +428,6 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 				    "nor SERVICE=URL", optarg);
 			o->ep_names[o->neps] = name;
 			o->ep_urls[o->neps++] = value;
-			break;
-		case O_REGION:
-			o->region = optarg;
-			break;
-		case O_TZ:
-			o->tz = optarg;
-			break;
-		case O_TOKEN_FILE:
-			o->token_file = optarg;
-			break;
-		case O_CACERT:
-			o->cacert = optarg;
-			break;
-		case O_INSECURE:
-			o->insecure = 1;
 			break;
 		case O_SEED:
 			o->seed = strtoull(optarg, NULL, 10);
@@ -470,9 +465,7 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 void
 br_cli_release(struct br_opts *o)
 {
-	size_t i;
 
-	for (i = 0; i < o->_nowned; i++)
-		free(o->_owned[i]);
+	br_text_free_all(o->_owned, o->_nowned);
 	o->_nowned = 0;
 }

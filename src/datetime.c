@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "datetime.h"
+#include "text.h"
 
 #define MS_PER_S	1000LL
 #define MS_PER_DAY	(86400LL * MS_PER_S)
@@ -23,37 +24,17 @@ struct dt {
 	int	 off_min;	/* the offset, minutes east of UTC */
 };
 
-/* Writes "'<s>': <why>" into msg, s cut and control bytes escaped. */
+/* Writes "'<s>': <why>" into msg, s quoted as br_text_quotez() does. */
 static int
 fail(char *msg, size_t msgsz, const char *s, const char *why)
 {
-	char q[256];
-	size_t i, o = 0;
+	char q[BR_QUOTE_BUF];
 
 	if (msg == NULL || msgsz == 0)
 		return -1;
-	for (i = 0; s[i] != '\0' && i < 60; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(q + o, sizeof(q) - o,
-			    "\\x%02X", c);
-		} else
-			q[o++] = (char)c;
-	}
-	if (s[i] != '\0') {
-		memcpy(q + o, "...", 3);
-		o += 3;
-	}
-	q[o] = '\0';
+	br_text_quotez(q, sizeof(q), s);
 	snprintf(msg, msgsz, "'%s': %s", q, why);
 	return -1;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 static int
@@ -416,21 +397,19 @@ br_datetime_parse(const char *s, int64_t now_ms, const char *tz,
     int64_t *out_ms, char *msg, size_t msgsz)
 {
 	char buf[128];
-	size_t b, e;
+	const char *p;
+	size_t n;
 
 	if (msg != NULL && msgsz > 0)
 		msg[0] = '\0';
 	if (s == NULL)
 		return fail(msg, msgsz, "", "empty date");
-	for (b = 0; is_blank(s[b]); b++)
-		;
-	e = strlen(s);
-	while (e > b && is_blank(s[e - 1]))
-		e--;
-	if (e - b >= sizeof(buf))
+	n = strlen(s);
+	p = br_text_trim_sp(s, &n);
+	if (n >= sizeof(buf))
 		return fail(msg, msgsz, s, "too long for a date");
-	memcpy(buf, s + b, e - b);
-	buf[e - b] = '\0';
+	memcpy(buf, p, n);
+	buf[n] = '\0';
 	return parse_trimmed(s, buf, now_ms, tz, out_ms, msg, msgsz);
 }
 

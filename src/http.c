@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "fifo.h"
 #include "http.h"
 #include "version.h"
 
@@ -35,6 +36,7 @@ aborted(void)
 
 /* One transfer slot: its easy handle is set up once and reused. */
 struct xfer {
+	struct br_fifo_link	 link;	/* first: on the done list */
 	CURL			*easy;
 	struct br_response	*resp;	/* NULL: free */
 	void			*user;
@@ -47,7 +49,7 @@ struct xfer {
 	int			 sends;	/* times libcurl was about to send */
 	int			 added;	/* to the multi handle */
 	int			 oom;
-	struct xfer		*next;	/* on the free or done list */
+	struct xfer		*next;	/* on the free list */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -59,7 +61,7 @@ struct br_http {
 	int			 running;	/* added to multi */
 	int			 kick;		/* added, not yet performed */
 	struct xfer		*free;
-	struct xfer		*done, *done_tail;
+	struct br_fifo		 done;
 };
 
 int
@@ -399,17 +401,6 @@ set_headers(struct xfer *x, const struct br_request *req)
 	return 0;
 }
 
-static void
-push_done(struct br_http *h, struct xfer *x)
-{
-	x->next = NULL;
-	if (h->done_tail != NULL)
-		h->done_tail->next = x;
-	else
-		h->done = x;
-	h->done_tail = x;
-}
-
 /* Per request: only the URL, method, body and headers change. */
 static int
 set_request(struct xfer *x, const struct br_request *req)
@@ -466,7 +457,7 @@ br_http_start(struct br_http *h, const struct br_request *req,
 		resp->status = 0;
 		snprintf(resp->net_msg, sizeof(resp->net_msg),
 		    "out of memory");
-		push_done(h, x);
+		br_fifo_push(&h->done, &x->link);
 		return 0;
 	}
 	x->added = 1;
@@ -507,7 +498,7 @@ finish(struct br_http *h, struct xfer *x, CURLcode rc, const char *why)
 			    x->errbuf[0] ? x->errbuf :
 			    curl_easy_strerror(rc));
 	}
-	push_done(h, x);
+	br_fifo_push(&h->done, &x->link);
 }
 
 static void
@@ -563,7 +554,7 @@ br_http_wait(struct br_http *h, long timeout_ms)
 {
 	CURLMcode mc;
 
-	if (h->done != NULL)
+	if (h->done.head != NULL)
 		return;
 	if (aborted()) {
 		end_all(h, CURLE_ABORTED_BY_CALLBACK, NULL);
@@ -571,7 +562,7 @@ br_http_wait(struct br_http *h, long timeout_ms)
 	}
 	if (h->kick) {		/* begin what was just added */
 		perform(h);
-		if (h->done != NULL)
+		if (h->done.head != NULL)
 			return;
 	}
 	if (h->running > 0 && (timeout_ms < 0 || timeout_ms > ABORT_CHECK_MS))
@@ -590,12 +581,10 @@ br_http_wait(struct br_http *h, long timeout_ms)
 static struct xfer *
 pop_done(struct br_http *h)
 {
-	struct xfer *x = h->done;
+	struct xfer *x = (struct xfer *)(void *)br_fifo_pop(&h->done);
 
 	if (x == NULL)
 		return NULL;
-	if ((h->done = x->next) == NULL)
-		h->done_tail = NULL;
 	x->resp = NULL;
 	x->next = h->free;
 	h->free = x;
@@ -622,10 +611,10 @@ br_http_send(struct br_http *h, const struct br_request *req,
 {
 	struct xfer *x;
 
-	if (h->running > 0 || h->done != NULL ||
+	if (h->running > 0 || h->done.head != NULL ||
 	    br_http_start(h, req, resp, NULL) != 0)
 		return -1;
-	while (h->done == NULL)
+	while (h->done.head == NULL)
 		br_http_wait(h, -1);
 	x = pop_done(h);
 	return x->oom ? -1 : 0;

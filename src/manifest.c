@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "manifest_int.h"
+#include "text.h"
 
 /* ---- helpers shared by the formats ---- */
 
@@ -77,9 +78,7 @@ name_hash(const char *s, size_t n)
 	unsigned char c;
 
 	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
+		c = (unsigned char)br_text_lower((unsigned char)s[i]);
 		h = (h ^ c) * 16777619u;
 	}
 	return h;

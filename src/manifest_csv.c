@@ -16,17 +16,7 @@
 #include <csv.h>
 
 #include "manifest_int.h"
-
-static int
-is_blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return 0;
-	return 1;
-}
+#include "text.h"
 
 static int
 csv_nospace(unsigned char c)
@@ -40,12 +30,14 @@ csv_on_field(void *s, size_t len, void *data)
 {
 	struct br_manifest *m = data;
 	struct csv_state *cs = &m->csv;
-	size_t i, off;
+	size_t i, off, n = len;
 
 	if (cs->cb_err != 0)
 		return;
 	i = cs->cells_total++;
-	if (!is_blank(s, len))
+	if (n > 0)		/* s may be NULL when empty */
+		(void)br_text_trim_sp(s, &n);
+	if (n > 0)		/* not only spaces and tabs */
 		cs->last_full = i + 1;
 	if (i >= cs->cell_limit)
 		return;
@@ -300,10 +292,8 @@ col_name(const void *ctx, size_t i, size_t *len)
 static void
 csv_free_cols(struct br_manifest *m)
 {
-	size_t i;
 
-	for (i = 0; i < m->csv.ncols; i++)
-		free(m->csv.cols[i]);
+	br_text_free_all(m->csv.cols, m->csv.ncols);
 	free(m->csv.cols);
 	m->csv.cols = NULL;
 	m->csv.ncols = 0;
@@ -332,14 +322,8 @@ csv_header(struct br_manifest *m, struct br_err *err)
 	if ((m->csv.cols = calloc(n, sizeof(*m->csv.cols))) == NULL)
 		return br_mf_nomem(err);
 	for (i = 0; i < n; i++) {
-		s = m->csv.rec.p + m->csv.cells[i].off;
 		k = m->csv.cells[i].len;
-		while (k > 0 && (*s == ' ' || *s == '\t')) {
-			s++;
-			k--;
-		}
-		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
-			k--;
+		s = br_text_trim_sp(m->csv.rec.p + m->csv.cells[i].off, &k);
 		if (k == 0)
 			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
 			    "column %zu has no name", i + 1);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "manifest_int.h"
+#include "text.h"
 #include "utf8.h"
 
 void
@@ -119,17 +120,13 @@ br_jscan_put(struct br_manifest *m, struct br_err *err, struct br_strbuf *b,
 static int
 jhex4(struct br_manifest *m, struct br_err *err, unsigned *v, char raw[4])
 {
-	int i, c;
+	int i, c, h;
 
 	*v = 0;
 	for (i = 0; i < 4; i++) {
 		c = jpeek(m, err);
-		if (c >= '0' && c <= '9')
-			*v = *v * 16 + (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v = *v * 16 + (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v = *v * 16 + (unsigned)(c - 'A' + 10);
+		if ((h = br_text_hexval(c)) >= 0)
+			*v = *v * 16 + (unsigned)h;
 		else if (c == J_ERR)
 			return BR_EIO;
 		else

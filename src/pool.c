@@ -20,10 +20,6 @@
  */
 #define MAX_DEFAULT_WORKERS	2
 
-struct queue {
-	struct br_pool_job	*head, *tail;
-};
-
 struct worker {
 	struct br_pool		*pool;
 	pthread_t		 thread;
@@ -31,7 +27,7 @@ struct worker {
 	int			 cap;		/* jobs at once */
 	int			 running;	/* the worker's own */
 	/* guarded by pool->mu */
-	struct queue		 todo;
+	struct br_fifo		 todo;
 	int			 load;		/* queued + running */
 	int			 asleep;	/* in step(): wake for jobs */
 };
@@ -40,12 +36,12 @@ struct br_pool {
 	pthread_mutex_t		 mu;	/* guards what is marked so */
 	pthread_cond_t		 cv_done;
 	/* guarded by mu */
-	struct queue		 done;
+	struct br_fifo		 done;
 	int			 closing;
 	int			 poke;
 	int			 collecting;	/* the main thread waits */
 	/* the main thread's own */
-	struct queue		 ready;		/* taken from done */
+	struct br_fifo		 ready;		/* taken from done */
 	/* set once */
 	struct br_pool_driver	 d;
 	struct worker		*w;
@@ -54,42 +50,16 @@ struct br_pool {
 };
 
 static void
-queue_push(struct queue *q, struct br_pool_job *j)
+queue_push(struct br_fifo *q, struct br_pool_job *j)
 {
-	j->_next = NULL;
-	if (q->tail != NULL)
-		q->tail->_next = j;
-	else
-		q->head = j;
-	q->tail = j;
+	br_fifo_push(q, &j->_link);
 }
 
+/* A job's link is its first member. */
 static struct br_pool_job *
-queue_pop(struct queue *q)
+queue_pop(struct br_fifo *q)
 {
-	struct br_pool_job *j = q->head;
-
-	if (j != NULL) {
-		q->head = j->_next;
-		if (q->head == NULL)
-			q->tail = NULL;
-		j->_next = NULL;
-	}
-	return j;
-}
-
-/* Moves every job of from to the end of to. */
-static void
-queue_move(struct queue *to, struct queue *from)
-{
-	if (from->head == NULL)
-		return;
-	if (to->tail != NULL)
-		to->tail->_next = from->head;
-	else
-		to->head = from->head;
-	to->tail = from->tail;
-	from->head = from->tail = NULL;
+	return (struct br_pool_job *)(void *)br_fifo_pop(q);
 }
 
 /*
@@ -101,14 +71,14 @@ worker_main(void *vp)
 {
 	struct worker *w = vp;
 	struct br_pool *p = w->pool;
-	struct queue got = { NULL, NULL }, fin = { NULL, NULL };
+	struct br_fifo got = { NULL, NULL }, fin = { NULL, NULL };
 	struct br_pool_job *job;
 	int nfin = 0, quit;
 
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		if (nfin > 0) {
-			queue_move(&p->done, &fin);
+			br_fifo_move(&p->done, &fin);
 			w->load -= nfin;
 			if (p->collecting)
 				pthread_cond_signal(&p->cv_done);
@@ -278,7 +248,7 @@ br_pool_collect(struct br_pool *p, int64_t timeout_ms)
 		p->collecting = 0;
 	}
 	p->poke = 0;
-	queue_move(&p->ready, &p->done);
+	br_fifo_move(&p->ready, &p->done);
 	pthread_mutex_unlock(&p->mu);
 	return queue_pop(&p->ready);
 }

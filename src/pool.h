@@ -19,9 +19,11 @@
 
 #include <stdint.h>
 
+#include "fifo.h"
+
 /* Embed as a member of the caller's job struct. */
 struct br_pool_job {
-	struct br_pool_job	*_next;
+	struct br_fifo_link	 _link;		/* first: see pool.c */
 	const void		*in;	/* what to do, for the driver */
 	void			*out;	/* where the driver puts the result */
 };

@@ -33,15 +33,25 @@
 #include "jsontext.h"
 #include "report_int.h"
 #include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 
+/* The verification columns come after response, only in reports of
+ * runs that verify (opts.verify). */
 const char *const br_report_added[] = {
 	"row", "line", "op", "outcome", "http_status", "error_code",
 	"error_msg", "attempts", "elapsed_ms", "started_at", "finished_at",
-	"request_id", "response", "request_fp"
+	"request_id", "response", "state", "verify_ms", "polls", "request_fp"
 };
 const size_t br_report_nadded = sizeof(br_report_added) /
     sizeof(br_report_added[0]);
+
+int
+br_report_column_on(const struct br_report_opts *o, size_t i)
+{
+	return o->verify || i < BR_REPORT_STATE_COL ||
+	    i >= BR_REPORT_STATE_COL + 3;
+}
 
 
 static const char *
@@ -76,12 +86,13 @@ br_report_iso_ms(int64_t ms, char *buf, size_t n)
 
 
 int
-br_report_is_added_column(const char *name)
+br_report_is_added_column(const struct br_report_opts *o, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < br_report_nadded; i++)
-		if (strcasecmp(name, br_report_added[i]) == 0)
+		if (br_report_column_on(o, i) &&
+		    strcasecmp(name, br_report_added[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -198,12 +209,10 @@ open_staged(struct br_report *r, const char *path)
 static void
 report_free(struct br_report *rp)
 {
-	size_t i;
 
 	if (rp == NULL)
 		return;
-	for (i = 0; i < rp->ncols; i++)
-		free(rp->cols[i]);
+	br_text_free_all(rp->cols, rp->ncols);
 	free(rp->cols);
 	free(rp->pos);
 	free(rp->path);
@@ -323,7 +332,8 @@ br_report_write(struct br_report *rp, const struct br_row *row,
 	if (rp == NULL || res == NULL)
 		return br_errf(err, BR_EINTERNAL, NULL, 0, "no report");
 	if (rp->opts.format == BR_RF_JSONL) {
-		if (br_report_jsonl_line(&sb, row, op, res) != 0)
+		if (br_report_jsonl_line(&sb, row, op, res,
+		    rp->opts.verify) != 0)
 			sb.oom = 1;
 	} else {
 		br_report_csv_line(rp, &sb, row, op, res);

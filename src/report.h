@@ -40,6 +40,7 @@ struct br_report_opts {
 					   path (not closed); path names it */
 	int		 staged;	/* write a hidden file beside path
 					   until br_report_publish() */
+	int		 verify;	/* add state, verify_ms, polls */
 };
 
 struct br_report;
@@ -79,7 +80,8 @@ int	br_report_close(struct br_report *rp, struct br_err *err);
 const char *br_report_path(const struct br_report *rp);
 
 /* Whether name (any case) is one of the columns a report adds. */
-int	br_report_is_added_column(const char *name);
+int	br_report_is_added_column(const struct br_report_opts *o,
+	    const char *name);
 
 /* Escapes one CSV cell into a new string (quoting as above; network
  * != 0 applies the formula guard). */

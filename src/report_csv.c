@@ -127,6 +127,15 @@ add_cell(struct br_strbuf *sb, const char *s, size_t len, int delim,
 	free(c);
 }
 
+/* A cell of network text s (none when NULL), then the delimiter. */
+static void
+add_net(struct br_strbuf *sb, const char *s, int delim)
+{
+	if (s != NULL)
+		add_cell(sb, s, strlen(s), delim, 1);
+	br_strbuf_addc(sb, delim);
+}
+
 static void
 add_num(struct br_strbuf *sb, long long v)
 {
@@ -185,12 +194,8 @@ br_report_csv_line(struct br_report *rp, struct br_strbuf *sb,
 	if (res->http_status != 0)
 		add_num(sb, res->http_status);
 	br_strbuf_addc(sb, d);
-	if (res->error_code != NULL)
-		add_cell(sb, res->error_code, strlen(res->error_code), d, 1);
-	br_strbuf_addc(sb, d);
-	if (res->error_msg != NULL)
-		add_cell(sb, res->error_msg, strlen(res->error_msg), d, 1);
-	br_strbuf_addc(sb, d);
+	add_net(sb, res->error_code, d);
+	add_net(sb, res->error_msg, d);
 	add_num(sb, res->attempts);
 	br_strbuf_addc(sb, d);
 	add_num(sb, res->elapsed_ms);
@@ -199,12 +204,16 @@ br_report_csv_line(struct br_report *rp, struct br_strbuf *sb,
 	br_strbuf_addc(sb, d);
 	add_time(sb, res->finished_ms);
 	br_strbuf_addc(sb, d);
-	if (res->request_id != NULL)
-		add_cell(sb, res->request_id, strlen(res->request_id), d, 1);
-	br_strbuf_addc(sb, d);
-	if (res->response != NULL)
-		add_cell(sb, res->response, strlen(res->response), d, 1);
-	br_strbuf_addc(sb, d);
+	add_net(sb, res->request_id, d);
+	add_net(sb, res->response, d);
+	if (rp->opts.verify) {
+		add_net(sb, res->state, d);
+		if (res->verify_ms >= 0 && res->polls > 0)
+			add_num(sb, res->verify_ms);
+		br_strbuf_addc(sb, d);
+		add_num(sb, res->polls);
+		br_strbuf_addc(sb, d);
+	}
 	br_strbuf_addstr(sb, res->request_fp);
 	br_strbuf_addstr(sb, "\r\n");
 }
@@ -221,17 +230,19 @@ br_report_csv_header(struct br_report *rp, struct br_err *err)
 		br_strbuf_add(&sb, "\xef\xbb\xbf", 3);
 	for (i = 0; i < rp->ncols; i++) {
 		br_strbuf_reset(&name);
-		if (br_report_is_added_column(rp->cols[i]))
+		if (br_report_is_added_column(&rp->opts, rp->cols[i]))
 			br_strbuf_addstr(&name, "input.");
 		br_strbuf_addstr(&name, rp->cols[i]);
 		if (!name.oom)
 			add_cell(&sb, name.p, name.len, dl[0], 0);
 		br_strbuf_addstr(&sb, dl);
 	}
-	for (i = 0; i < br_report_nadded; i++) {
-		br_strbuf_addstr(&sb, br_report_added[i]);
-		br_strbuf_addstr(&sb, i + 1 < br_report_nadded ? dl : "\r\n");
-	}
+	for (i = 0; i < br_report_nadded; i++)
+		if (br_report_column_on(&rp->opts, i)) {
+			br_strbuf_addstr(&sb, br_report_added[i]);
+			br_strbuf_addstr(&sb, i + 1 < br_report_nadded ? dl :
+			    "\r\n");
+		}
 	if (sb.oom || name.oom)
 		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	else

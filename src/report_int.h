@@ -11,9 +11,13 @@
 #include "report.h"
 #include "strbuf.h"
 
-/* The columns a report adds after the manifest's, in order. */
+/* The columns a report adds after the manifest's, in order; the three
+ * from BR_REPORT_STATE_COL (state, verify_ms, polls) only when it
+ * verifies: br_report_column_on(). */
 extern const char *const br_report_added[];
 extern const size_t br_report_nadded;
+#define BR_REPORT_STATE_COL	13
+int	br_report_column_on(const struct br_report_opts *o, size_t i);
 
 struct br_report {
 	FILE		*f;
@@ -43,8 +47,9 @@ int	br_report_csv_header(struct br_report *rp, struct br_err *err);
 void	br_report_csv_line(struct br_report *rp, struct br_strbuf *sb,
 	    const struct br_row *row, const char *op,
 	    const struct br_result *res);
-/* report_jsonl.c: 0 or -1 (out of memory). */
+/* report_jsonl.c: 0 or -1 (out of memory).  verify: with "state",
+ * "verify_ms" and "polls". */
 int	br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row,
-	    const char *op, const struct br_result *res);
+	    const char *op, const struct br_result *res, int verify);
 
 #endif

@@ -223,7 +223,7 @@ add_iso(cJSON *o, const char *name, int64_t ms)
 
 int
 br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row, const char *op,
-    const struct br_result *res)
+    const struct br_result *res, int verify)
 {
 	cJSON *o, *input, *v;
 	char *text = NULL;
@@ -248,6 +248,12 @@ br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row, const char 
 		    strlen(res->response)) : cJSON_CreateNull();
 		ok = v != NULL && cJSON_AddItemToObject(o, "response", v);
 	}
+	if (ok && verify)
+		ok = add_str(o, "state", res->state) &&
+		    (res->verify_ms >= 0 && res->polls > 0 ?
+		    add_int(o, "verify_ms", res->verify_ms, 0) :
+		    cJSON_AddNullToObject(o, "verify_ms") != NULL) &&
+		    add_int(o, "polls", res->polls, 0);
 	if (ok)
 		ok = add_str(o, "request_fp", res->request_fp[0] != '\0' ?
 		    res->request_fp : NULL);

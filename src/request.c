@@ -15,7 +15,6 @@
  *   catalog; 64-bit numbers are written from their decimal text, never
  *   through a double.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,18 +99,14 @@ check_base(const char *url, struct br_err *err)
 	return 0;
 }
 
+/* The endpoint pattern of service svc, named exactly (any case is
+ * enough for --endpoint SERVICE=URL, not here). */
 static const char *
 svc_pattern(const struct br_catalog *c, const char *svc)
 {
-	size_t i;
+	const struct br_service *s = br_catalog_service(c, svc);
 
-	if (c == NULL || svc == NULL)
-		return NULL;
-	for (i = 0; i < c->nservices; i++)
-		if (c->services[i].name != NULL &&
-		    strcmp(c->services[i].name, svc) == 0)
-			return c->services[i].endpoint;
-	return NULL;
+	return s != NULL && strcmp(s->name, svc) == 0 ? s->endpoint : NULL;
 }
 
 static int
@@ -120,8 +115,7 @@ check_region(const char *r, struct br_err *err)
 	size_t i;
 
 	for (i = 0; r[i] != '\0'; i++)
-		if (!isalnum((unsigned char)r[i]) && r[i] != '-' &&
-		    r[i] != '_' && r[i] != '.')
+		if (!br_text_namechar((unsigned char)r[i]))
 			return br_errf(err, BR_EINPUT, NULL, 0,
 			    "invalid region '%s': only letters, digits, '-', "
 			    "'_' and '.' are allowed", showable(r) ? r : "?");
@@ -206,6 +200,23 @@ arg_of(const struct br_bound *b, const struct br_param *p)
 		    (b->args[i].param->in == p->in &&
 		    strcmp(b->args[i].param->name, p->name) == 0))
 			return &b->args[i];
+	}
+	return NULL;
+}
+
+/* From op->params[*i] on, the next parameter in location in that has an
+ * argument: returns the argument, with the parameter in *pp and *i past
+ * it; NULL when none is left. */
+static const struct br_arg *
+next_arg(const struct br_bound *b, enum br_ploc in, size_t *i,
+    const struct br_param **pp)
+{
+	const struct br_arg *a;
+
+	while (*i < b->op->nparams) {
+		*pp = &b->op->params[(*i)++];
+		if ((*pp)->in == in && (a = arg_of(b, *pp)) != NULL)
+			return a;
 	}
 	return NULL;
 }
@@ -324,10 +335,7 @@ build_url(const struct br_bound *b, const char *base, struct br_strbuf *sb,
 	    err)) != 0)
 		return rc;
 	first = sb->p == NULL || strchr(sb->p, '?') == NULL;
-	for (i = 0; i < op->nparams; i++) {
-		p = &op->params[i];
-		if (p->in != BR_IN_QUERY || (a = arg_of(b, p)) == NULL)
-			continue;
+	for (i = 0; (a = next_arg(b, BR_IN_QUERY, &i, &p)) != NULL;) {
 		br_strbuf_addc(sb, first ? '?' : '&');
 		first = 0;
 		t = p->wire != NULL ? p->wire : p->name;
@@ -458,7 +466,6 @@ static int
 build_body(const struct br_bound *b, struct br_request *req,
     struct br_err *err)
 {
-	const struct br_op *op = b->op;
 	const struct br_param *p;
 	const struct br_arg *a;
 	cJSON *root = NULL, *leaf;
@@ -466,10 +473,7 @@ build_body(const struct br_bound *b, struct br_request *req,
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < op->nparams; i++) {
-		p = &op->params[i];
-		if (p->in != BR_IN_BODY || (a = arg_of(b, p)) == NULL)
-			continue;
+	for (i = 0; (a = next_arg(b, BR_IN_BODY, &i, &p)) != NULL;) {
 		if (root == NULL && (root = cJSON_CreateObject()) == NULL)
 			goto oom;
 		if ((leaf = body_value(p, a->value, err)) == NULL) {
@@ -510,10 +514,7 @@ build_headers(const struct br_bound *b, struct br_request *req,
 	if (req->body != NULL && br_request_add_header(req, "Content-Type",
 	    "application/json", 0) != 0)
 		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-	for (i = 0; i < op->nparams; i++) {
-		p = &op->params[i];
-		if (p->in != BR_IN_HEADER || (a = arg_of(b, p)) == NULL)
-			continue;
+	for (i = 0; (a = next_arg(b, BR_IN_HEADER, &i, &p)) != NULL;) {
 		name = p->wire != NULL ? p->wire : p->name;
 		if (!br_hdr_is_token(name))
 			return br_errf(err, BR_EINTERNAL, NULL, 0, "operation "

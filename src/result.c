@@ -646,5 +646,6 @@ br_result_release(struct br_result *r)
 	if (r == NULL)
 		return;
 	clear_texts(r);
+	free(r->state);
 	memset(r, 0, sizeof(*r));
 }

@@ -35,6 +35,11 @@ struct br_result {
 	char		 request_fp[33];	/* what was asked: see
 						   br_request_fp(); "" if
 						   the row was never bound */
+	/* verification (--wait, --precheck, status) */
+	char		*state;		/* the last state read, or NULL */
+	int64_t		 verify_ms;	/* call's answer to verdict; -1:
+					   no verdict */
+	long		 polls;		/* reads made */
 };
 
 const char	*br_outcome_name(enum br_outcome o);

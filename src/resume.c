@@ -273,6 +273,9 @@ get(const struct br_row *row, const char *name)
 }
 
 /* CSV: the next row through the manifest reader (it knows the dialect). */
+/* Any column a report may add, verification's too. */
+static const struct br_report_opts all_columns = { .verify = 1 };
+
 static int
 next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
     struct br_err *err)
@@ -299,7 +302,8 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 	if ((e->op = strdup(op)) == NULL)
 		return BR_ENOMEM;
 	for (i = 0; i < raw->nfields; i++)
-		if (!br_report_is_added_column(raw->fields[i].name) &&
+		if (!br_report_is_added_column(&all_columns,
+		    raw->fields[i].name) &&
 		    raw->fields[i].value != NULL &&
 		    add_value(e, raw->fields[i].name,
 		    raw->fields[i].value) != 0)

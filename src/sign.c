@@ -34,6 +34,7 @@
 #include "hdrname.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "text.h"
 
 #define ALGORITHM	"SDK-HMAC-SHA256"
 #define SIGN_ERR	"cannot sign the request: "
@@ -47,21 +48,6 @@ wipe(void *p, size_t n)
 		explicit_bzero(p, n);
 }
 
-static const char hexdigits[] = "0123456789abcdef";
-
-/* n bytes of d as 2n lower-case hex digits and a NUL into out. */
-static void
-hex_of(const unsigned char *d, size_t n, char *out)
-{
-	const unsigned char *end = d + n;
-
-	for (; d < end; d++) {
-		*out++ = hexdigits[*d >> 4];
-		*out++ = hexdigits[*d & 15];
-	}
-	*out = '\0';
-}
-
 /* hex(sha256(d)) into out[65]; 0 or -1. */
 static int
 sha256_hex(const void *d, size_t n, char *out)
@@ -72,19 +58,8 @@ sha256_hex(const void *d, size_t n, char *out)
 	if (EVP_Digest(d != NULL ? d : "", n, md, &mdlen, EVP_sha256(),
 	    NULL) != 1 || mdlen != 32)
 		return -1;
-	hex_of(md, mdlen, out);
+	br_text_hex(out, md, mdlen);
 	return 0;
-}
-
-/* The value of the hex digit c, or -1. */
-static int
-hexval(int c)
-{
-	const char *p;
-
-	if (c == '\0' || (p = strchr(hexdigits, tolower(c))) == NULL)
-		return -1;
-	return (int)(p - hexdigits);
 }
 
 /* Decodes %XX escapes of s[0..n) into a new buffer (*out, *outlen; may
@@ -110,8 +85,8 @@ pct_decode(const char *s, size_t n, int plus_space, char **out,
 			free(d);
 			return BR_EINPUT;
 		}
-		if ((hi = hexval((unsigned char)s[i + 1])) < 0 ||
-		    (lo = hexval((unsigned char)s[i + 2])) < 0) {
+		if ((hi = br_text_hexval((unsigned char)s[i + 1])) < 0 ||
+		    (lo = br_text_hexval((unsigned char)s[i + 2])) < 0) {
 			free(d);
 			return BR_EINPUT;
 		}
@@ -403,21 +378,6 @@ shdr_cmp(const void *va, const void *vb)
 	return strcmp(a->lname, b->lname);
 }
 
-static void
-trim(const char *v, const char **out, size_t *outlen)
-{
-	size_t n = strlen(v);
-
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	*out = v;
-	*outlen = n;
-}
-
 static char *
 lower_dup(const char *s)
 {
@@ -427,7 +387,7 @@ lower_dup(const char *s)
 	if ((d = strdup(s)) == NULL)
 		return NULL;
 	for (i = 0; d[i] != '\0'; i++)
-		d[i] = (char)tolower((unsigned char)d[i]);
+		d[i] = (char)br_text_lower((unsigned char)d[i]);
 	return d;
 }
 
@@ -481,7 +441,9 @@ collect_signed_headers(const struct br_request *req, int with_host,
 			goto fail;
 		if ((hs[nh].lname = lower_dup(req->headers[i].name)) == NULL)
 			goto oom;
-		trim(req->headers[i].value, &hs[nh].value, &hs[nh].vlen);
+		hs[nh].vlen = strlen(req->headers[i].value);
+		hs[nh].value = br_text_trim_sp(req->headers[i].value,
+		    &hs[nh].vlen);
 		/* curl drops blank ones */
 		keep = !br_hdr_is_unsigned(hs[nh].lname) && hs[nh].vlen > 0;
 		if (keep && strcmp(hs[nh].lname, "host") == 0) {
@@ -638,7 +600,7 @@ br_auth_authorization(const char *ak, const char *sk, const char *date,
 		return NULL;
 	}
 	br_strbuf_release(&sts);
-	hex_of(mac, maclen, sig);
+	br_text_hex(sig, mac, maclen);
 	wipe(mac, sizeof(mac));
 	br_strbuf_addstr(&out, ALGORITHM " Access=");
 	br_strbuf_addstr(&out, ak);

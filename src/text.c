@@ -55,6 +55,19 @@ br_text_trim(const char *s, size_t *len)
 	return s + b;
 }
 
+const char *
+br_text_trim_sp(const char *s, size_t *len)
+{
+	size_t b = 0, e = *len;
+
+	while (b < e && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	*len = e - b;
+	return s + b;
+}
+
 int
 br_text_blank(const char *s, size_t len)
 {
@@ -72,6 +85,22 @@ br_text_ndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+void
+br_text_free_all(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+}
+
+int
+br_text_namechar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 }
 
 int

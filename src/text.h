@@ -2,7 +2,8 @@
  * text.h - small text helpers for the catalog and the checking of rows:
  * blanks, copies, ASCII case, quoting a value for a message, decimal
  * integers, hex digits, percent-decoding.  Pure; no allocation but
- * br_text_ndup().  bulkrun-sim links it too.
+ * br_text_ndup() (and freeing but br_text_free_all()).  bulkrun-sim links
+ * it too.
  */
 #ifndef BR_TEXT_H
 #define BR_TEXT_H
@@ -16,13 +17,21 @@
 /* Trims blanks (ASCII blanks, and U+00A0 NO-BREAK SPACE as spreadsheets
  * write it) around s[0..*len): returns the start, shortens *len. */
 const char	*br_text_trim(const char *s, size_t *len);
+/* Trims spaces and tabs, only those, around s[0..*len): returns the
+ * start, shortens *len (header values, dates, CSV cells' emptiness). */
+const char	*br_text_trim_sp(const char *s, size_t *len);
 /* 1 when s[0..len) is empty or only blanks (as br_text_trim()). */
 int		 br_text_blank(const char *s, size_t len);
 /* A NUL-terminated copy of s[0..n), or NULL when out of memory.  The
  * caller frees it. */
 char		*br_text_ndup(const char *s, size_t n);
+/* Frees the n strings of v (NULL ones too), not v itself. */
+void		 br_text_free_all(char **v, size_t n);
 /* ASCII lower case of c; other bytes unchanged. */
 int		 br_text_lower(int c);
+/* 1 when c is an ASCII letter or digit, '-', '_' or '.' (the bytes of
+ * a region, of an operation's or a service's name), else 0. */
+int		 br_text_namechar(int c);
 /* 1 when a and b are equal ignoring ASCII case, else 0. */
 int		 br_text_eqi(const char *a, const char *b);
 /* Quotes s[0..len) for a message into buf: at most BR_QUOTE_MAX bytes of

@@ -772,3 +772,74 @@ Test(report, a_staged_report_appears_when_published)
 	closedir(d);
 	cr_assert_eq(n, 0, "a staged file was left");
 }
+
+/* A run that verifies adds state, verify_ms and polls after response (a
+ * manifest column "state" becomes input.state); one that does not, none. */
+Test(report, verification_columns_only_when_verifying)
+{
+	static const char *const cols[] = { "state", "cluster_id" };
+	struct br_field f[2];
+	struct br_row row = { .num = 1, .line = 2, .fields = f, .nfields = 2 };
+	struct br_report_opts o = { .format = BR_RF_CSV, .delimiter = ',',
+	    .verify = 1 };
+	struct br_result res = { .outcome = BR_OUT_SUCCEEDED,
+	    .http_status = 200, .attempts = 1, .elapsed_ms = 5,
+	    .verify_ms = 1042, .polls = 3 };
+	struct br_report *rp;
+	struct br_err err = { 0 };
+	char path[128], *text, *line;
+	size_t len;
+
+	field(&f[0], "state", "old");
+	field(&f[1], "cluster_id", "c1");
+	res.state = strdup("200");
+	snprintf(path, sizeof(path), "%s/v.csv", tmpdir);
+	cr_assert_eq(br_report_open(&rp, path, &o, cols, 2, &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq(br_report_write(rp, &row, "css.restart_cluster", &res,
+	    &err), 0, "%s", err.msg);
+	cr_assert_eq(br_report_close(rp, &err), 0, "%s", err.msg);
+	text = slurp(path, &len);
+	cr_assert(strncmp(text, "input.state,cluster_id,row,", 27) == 0, "%s",
+	    text);
+	cr_assert(strstr(text, ",response,state,verify_ms,polls,request_fp\r\n")
+	    != NULL, "%s", text);
+	line = strstr(text, "\r\n") + 2;
+	cr_assert(strstr(line, ",,200,1042,3,\r\n") != NULL, "%s", line);
+	free(text);
+	br_result_release(&res);
+	text = write_one(cols, 2, &row, "css.restart_cluster", BR_RF_CSV);
+	cr_assert(strncmp(text, "state,cluster_id,row,", 21) == 0, "%s", text);
+	cr_assert_null(strstr(text, "verify_ms"), "%s", text);
+	free(text);
+}
+
+/* The same in JSON Lines: "state", "verify_ms" and "polls". */
+Test(report, verification_fields_in_jsonl)
+{
+	struct br_field f[1];
+	struct br_row row = { .num = 1, .line = 2, .fields = f, .nfields = 1 };
+	struct br_report_opts o = { .format = BR_RF_JSONL, .verify = 1 };
+	struct br_result res = { .outcome = BR_OUT_FAILED,
+	    .http_status = 200, .attempts = 1, .verify_ms = 30000,
+	    .polls = 7 };
+	struct br_report *rp;
+	struct br_err err = { 0 };
+	char path[128], *text;
+	size_t len;
+
+	field(&f[0], "cluster_id", "c1");
+	res.state = strdup("100");
+	res.error_code = strdup("VERIFY.TIMEOUT");
+	snprintf(path, sizeof(path), "%s/v.jsonl", tmpdir);
+	cr_assert_eq(br_report_open(&rp, path, &o, NULL, 0, &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq(br_report_write(rp, &row, "css.restart_cluster", &res,
+	    &err), 0, "%s", err.msg);
+	cr_assert_eq(br_report_close(rp, &err), 0, "%s", err.msg);
+	text = slurp(path, &len);
+	cr_assert(strstr(text, "\"state\":\"100\",\"verify_ms\":30000,"
+	    "\"polls\":7,") != NULL, "%s", text);
+	free(text);
+	br_result_release(&res);
+}

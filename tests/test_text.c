@@ -66,3 +66,53 @@ Test(text, pct_decode_reads_exactly_n_bytes)
 	cr_assert_eq(br_text_pct_decode(out, "%41", 2, 0), 2);
 	cr_assert_str_eq(out, "%4");
 }
+
+Test(text, free_all_frees_each_string_not_the_array)
+{
+	char *v[3];
+
+	v[0] = br_text_ndup("a", 1);
+	v[1] = NULL;
+	v[2] = br_text_ndup("bc", 2);
+	cr_assert(v[0] != NULL && v[2] != NULL);
+	br_text_free_all(v, 3);	/* v is on the stack: not freed */
+	br_text_free_all(NULL, 0);
+}
+
+Test(text, trim_sp_trims_spaces_and_tabs_only)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} t[] = {
+		{ "", "" },
+		{ " \t ", "" },
+		{ "a", "a" },
+		{ " \ta b\t ", "a b" },
+		{ "\ra\n", "\ra\n" },		/* CR, LF stay */
+		{ "\xc2\xa0" "a", "\xc2\xa0" "a" },	/* so does NBSP */
+	};
+	const char *p;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = strlen(t[i].in);
+		p = br_text_trim_sp(t[i].in, &n);
+		cr_assert_eq(n, strlen(t[i].want), "%zu", i);
+		cr_assert(memcmp(p, t[i].want, n) == 0, "%zu", i);
+	}
+}
+
+Test(text, namechar_is_ascii_alnum_dash_underscore_dot)
+{
+	const char *yes = "azAZ09-_.", *no = " /:@[`{~\x7f";
+	int c, n = 0;
+
+	for (; *yes != '\0'; yes++)
+		cr_assert_eq(br_text_namechar((unsigned char)*yes), 1, "%c", *yes);
+	for (; *no != '\0'; no++)
+		cr_assert_eq(br_text_namechar((unsigned char)*no), 0, "%c", *no);
+	for (c = 0; c < 256; c++)
+		n += br_text_namechar(c);
+	cr_assert_eq(n, 26 + 26 + 10 + 3);	/* none above 0x7f */
+}

@@ -174,15 +174,23 @@ void
 sim_answer_error(struct sim_answer *a, int status, const char *code,
     const char *msg)
 {
+	sim_answer_json2(a, status, "{\"error_code\":", code,
+	    ",\"error_msg\":", msg, "}");
+}
+
+void
+sim_answer_json2(struct sim_answer *a, int status, const char *head,
+    const char *s1, const char *mid, const char *s2, const char *tail)
+{
 	struct br_strbuf b = BR_STRBUF_INIT;
 	char *body;
 	size_t len = 0;
 
-	br_strbuf_addstr(&b, "{\"error_code\":");
-	br_jsontext_add_string(&b, code, strlen(code));
-	br_strbuf_addstr(&b, ",\"error_msg\":");
-	br_jsontext_add_string(&b, msg, strlen(msg));
-	br_strbuf_addstr(&b, "}");
+	br_strbuf_addstr(&b, head);
+	br_jsontext_add_string(&b, s1, strlen(s1));
+	br_strbuf_addstr(&b, mid);
+	br_jsontext_add_string(&b, s2, strlen(s2));
+	br_strbuf_addstr(&b, tail);
 	body = br_strbuf_take(&b, &len);
 	sim_answer_owned(a, status, body, len);
 }
@@ -353,26 +361,12 @@ prefix(const char **sp, const char *word, long *num)
 static void
 conv_one(int op, const char *key, struct sim_conv *c)
 {
-	static const struct {
-		const char	*word;
-		int		 kind;
-		int		 num;
-	} tab[] = {
-		{ "missing", SIM_CONV_MISSING, 0 },
-		{ "empty", SIM_CONV_EMPTY, 0 },
-		{ "bad", SIM_CONV_BAD, 0 },
-		{ "e500", SIM_CONV_E500, 0 },
-		{ "e503", SIM_CONV_E503, 0 },
-		{ "flaky", SIM_CONV_FLAKY, 1 },
-		{ "throttle", SIM_CONV_THROTTLE, 1 },
-		{ "dmsthrottle", SIM_CONV_DMSTHROTTLE, 1 },
-		{ "drop", SIM_CONV_DROP, 0 },
-		{ "garbage", SIM_CONV_GARBAGE, 0 },
-		{ "html", SIM_CONV_HTML, 0 },
-		{ "huge", SIM_CONV_HUGE, 0 },
+	static const char *const words[] = {	/* by enum sim_conv_kind */
+		NULL, "missing", "empty", "bad", "e500", "e503", "flaky",
+		"throttle", "dmsthrottle", "drop", "garbage", "html", "huge"
 	};
 	const char *s = key;
-	size_t i;
+	int kind;
 	long ms;
 
 	memset(c, 0, sizeof(*c));
@@ -382,14 +376,15 @@ conv_one(int op, const char *key, struct sim_conv *c)
 		if (c->slow_ms > SIM_MAX_DELAY)
 			c->slow_ms = SIM_MAX_DELAY;
 	}
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (tab[i].kind == SIM_CONV_EMPTY && op != SIM_OP_ROMA_RESET)
+	for (kind = SIM_CONV_MISSING; kind <= SIM_CONV_HUGE; kind++) {
+		if (kind == SIM_CONV_EMPTY && op != SIM_OP_ROMA_RESET)
 			continue;
-		if (prefix(&s, tab[i].word, tab[i].num ? &c->n : NULL)) {
-			c->kind = tab[i].kind;
+		c->kind = kind;		/* the counted kinds take an N */
+		if (prefix(&s, words[kind], sim_conv_counted(c) ? &c->n :
+		    NULL))
 			return;
-		}
 	}
+	c->kind = SIM_CONV_NONE;
 }
 
 void

@@ -112,6 +112,10 @@ void	 sim_derived_id(const char *tag, const char *s, char out[33]);
 /* {"error_code": code, "error_msg": msg} with the given status. */
 void	 sim_answer_error(struct sim_answer *a, int status,
 	    const char *code, const char *msg);
+/* Answers status with the JSON body head "s1" mid "s2" tail, s1 and s2
+ * written as JSON strings (the error forms of the APIs and of IAM). */
+void	 sim_answer_json2(struct sim_answer *a, int status, const char *head,
+	    const char *s1, const char *mid, const char *s2, const char *tail);
 /* A fixed body that is not copied or freed. */
 void	 sim_answer_static(struct sim_answer *a, int status,
 	    const char *ctype, const char *body, size_t len);

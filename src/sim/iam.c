@@ -66,17 +66,11 @@ static void
 keystone_error(struct sim_answer *a, int status, const char *title,
     const char *msg)
 {
-	struct br_strbuf b = BR_STRBUF_INIT;
-	char *body;
-	size_t len = 0;
+	char head[64];
 
-	br_strbuf_addf(&b, "{\"error\":{\"code\":%d,\"title\":", status);
-	br_jsontext_add_string(&b, title, strlen(title));
-	br_strbuf_addstr(&b, ",\"message\":");
-	br_jsontext_add_string(&b, msg, strlen(msg));
-	br_strbuf_addstr(&b, "}}");
-	body = br_strbuf_take(&b, &len);
-	sim_answer_owned(a, status, body, len);
+	snprintf(head, sizeof(head), "{\"error\":{\"code\":%d,\"title\":",
+	    status);
+	sim_answer_json2(a, status, head, title, ",\"message\":", msg, "}}");
 }
 
 static void

@@ -972,18 +972,15 @@ parse_args(int argc, char **argv, struct conf *cf)
 				    "(NAME:PASSWORD)") :
 				    usage_error("out of memory");
 			break;
-		case 'E':
-			if (parse_long(optarg, 1, 366L * 86400, &v) == -1)
-				return usage_error("bad --iam-token-ttl '%s' "
-				    "(1 to 31622400 seconds)", optarg);
-			cf->iam_ttl = v;
-			cf->iam_opts = 1;
-			break;
+		case 'E':		/* a token's life: seconds, requests */
 		case 'N':
-			if (parse_long(optarg, 1, LONG_MAX, &v) == -1)
-				return usage_error("bad --expire-tokens-after "
+			if (parse_long(optarg, 1, ch == 'E' ? 366L * 86400 :
+			    LONG_MAX, &v) == -1)
+				return usage_error(ch == 'E' ? "bad "
+				    "--iam-token-ttl '%s' (1 to 31622400 "
+				    "seconds)" : "bad --expire-tokens-after "
 				    "'%s' (1 or more)", optarg);
-			cf->expire_after = v;
+			*(ch == 'E' ? &cf->iam_ttl : &cf->expire_after) = v;
 			cf->iam_opts = 1;
 			break;
 		case 'C':
