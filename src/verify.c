@@ -230,8 +230,9 @@ sent_differs(const cJSON *s, const cJSON *r, struct br_strbuf *path,
 	if (cJSON_IsObject(s)) {
 		keep = path->len;
 		cJSON_ArrayForEach(it, s) {
-			m = cJSON_IsObject(r) ? cJSON_GetObjectItemCaseSensitive(
-			    r, it->string) : NULL;
+			m = cJSON_IsObject(r) ?
+			    cJSON_GetObjectItemCaseSensitive(r, it->string) :
+			    NULL;
 			if (keep > 0)
 				br_strbuf_addc(path, '.');
 			br_strbuf_addstr(path, it->string);
@@ -399,7 +400,8 @@ read_answer(const struct br_verify *v, const struct br_request *sent,
 			st = not_reading(status, out, "the answer is not JSON");
 		else if (first_text(root, v->state, out->text,
 		    sizeof(out->text)) != 0 && out->code[0] != '\0')
-			st = not_reading(status, out, "an error in a 2xx answer");
+			st = not_reading(status, out, "an error in a 2xx "
+			    "answer");
 		else {
 			out->code[0] = '\0';
 			*fresh_time = time_is_fresh(v, root, call_ms);

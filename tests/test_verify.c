@@ -119,17 +119,6 @@ read_request(const char *name, const struct kv *kv, size_t n,
 	br_problems_release(&probs);
 }
 
-static const char *
-header(const struct br_request *req, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < req->nheaders; i++)
-		if (strcmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
-	return NULL;
-}
-
 Test(verify, read_requests_of_the_five_operations, .init = load,
     .fini = release)
 {
@@ -150,19 +139,19 @@ Test(verify, read_requests_of_the_five_operations, .init = load,
 	cr_assert_str_eq(req.url, "https://h.example/v2/p%201/instances/i1/"
 	    "connector/tasks/t%2F1");
 	cr_assert_null(req.body);
-	cr_assert_str_eq(header(&req, "Accept"), "application/json");
-	cr_assert_null(header(&req, "Authorization"));
+	cr_assert_str_eq(br_request_header(&req, "Accept"), "application/json");
+	cr_assert_null(br_request_header(&req, "Authorization"));
 	br_request_release(&req);
 
 	read_request(DLF, dlf, 4, &req);
 	cr_assert_str_eq(req.url, "https://h.example/v1/p1/jobs/job_batch/"
 	    "instances/34765");
-	cr_assert_str_eq(header(&req, "workspace"), "ws1");
+	cr_assert_str_eq(br_request_header(&req, "workspace"), "ws1");
 	br_request_release(&req);
 
 	/* no workspace in the row: no header (the default workspace) */
 	read_request(DLF, dlf, 3, &req);
-	cr_assert_null(header(&req, "workspace"));
+	cr_assert_null(br_request_header(&req, "workspace"));
 	br_request_release(&req);
 
 	read_request(ROMA, roma, 4, &req);
@@ -349,19 +338,20 @@ modify_poll(const char *sent_body, const char *body, struct br_vtrack *t,
 	    NOW, rd);
 }
 
+#define SENT	"{\"topics\": \"topic-1643449744\", \"source_task\": " \
+	"{\"task_num\": 2, \"sasl_mechanism\": \"PLAIN\"}}"
+
 Test(verify, kafka_modify_compares_what_was_sent, .init = load,
     .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
 
-	cr_assert_eq(modify_poll("{\"topics\": \"topic-1643449744\", "
-	    "\"source_task\": {\"task_num\": 2, \"sasl_mechanism\": \"PLAIN\"}}",
-	    TASK("RESTARTING"), &t, &rd), BR_VV_AGAIN);
+	cr_assert_eq(modify_poll(SENT, TASK("RESTARTING"), &t, &rd),
+	    BR_VV_AGAIN);
 	/* equal, and a field the answer does not show is not compared */
-	cr_assert_eq(modify_poll("{\"topics\": \"topic-1643449744\", "
-	    "\"source_task\": {\"task_num\": 2, \"sasl_mechanism\": \"PLAIN\"}}",
-	    TASK("RUNNING"), &t, &rd), BR_VV_HEALTHY);
+	cr_assert_eq(modify_poll(SENT, TASK("RUNNING"), &t, &rd),
+	    BR_VV_HEALTHY);
 
 	/* a field that differs: failed */
 	t = track();
@@ -415,28 +405,37 @@ Test(verify, dataarts_rerun_with_old_start_time_is_not_healthy,
 	cr_assert_str_eq(rd.text, "success");
 }
 
+/* The first poll of a new row; the body is fmt with arg for its %s. */
+static enum br_vverdict
+first_poll(const char *name, long status, const char *fmt, const char *arg,
+    struct br_vread *rd)
+{
+	struct br_vtrack t = track();
+	char body[1024];
+
+	snprintf(body, sizeof(body), fmt, arg);
+	return poll(name, status, body, &t, rd);
+}
+
 Test(verify, dataarts_failed_and_gone, .init = load, .fini = release)
 {
 	static const char *const fails[] = { "fail", "running-exception",
 	    "manual-stop" };
 	static const char *const gone[] = { "DLF.0137", "DLF.0100",
 	    "DLF.0819" };
-	struct br_vtrack t;
+	struct br_vtrack t = track();
 	struct br_vread rd;
-	char body[1024];
 	size_t i;
 
+	/* a start time after the call: fresh at once */
 	for (i = 0; i < 3; i++) {
-		t = track();
-		snprintf(body, sizeof(body), INST("%s", NEW), fails[i]);
-		cr_assert_eq(poll(DLF, 200, body, &t, &rd), BR_VV_FAILED);
+		cr_assert_eq(first_poll(DLF, 200, INST("%s", NEW), fails[i],
+		    &rd), BR_VV_FAILED);
 		cr_assert_str_eq(rd.text, fails[i]);
 	}
 	for (i = 0; i < 3; i++) {
-		t = track();
-		snprintf(body, sizeof(body), "{\"error_code\": \"%s\", "
-		    "\"error_msg\": \"not found\"}", gone[i]);
-		cr_assert_eq(poll(DLF, 400, body, &t, &rd), BR_VV_GONE);
+		cr_assert_eq(first_poll(DLF, 400, "{\"error_code\": \"%s\", "
+		    "\"error_msg\": \"not found\"}", gone[i], &rd), BR_VV_GONE);
 		cr_assert_str_eq(rd.code, gone[i]);
 		cr_assert_str_eq(rd.msg, "not found");
 	}
@@ -551,28 +550,32 @@ Test(verify, css_actions_as_strings_or_objects, .init = load,
 Test(verify, css_failed_with_either_spelling_of_the_reason, .init = load,
     .fini = release)
 {
-	struct br_vtrack t = track();
+	static const struct {
+		const char	*body;
+		const char	*code;
+		const char	*msg;
+	} c[] = {
+		{ "{\"status\": \"303\", \"actions\": [], \"failedReason\": "
+		  "{\"errorCode\": \"CSS.6002\", \"errorMsg\": \"restart "
+		  "failed\"}}", "CSS.6002", "state '303', CSS.6002" },
+		{ "{\"status\": \"303\", \"failed_reasons\": {\"error_code\": "
+		  "\"CSS.6002\", \"error_msg\": \"x\"}}", "CSS.6002",
+		  "state '303', CSS.6002" },
+		{ "{\"status\": \"303\"}", "", "state '303'" },
+	};
+	struct br_vtrack t;
 	struct br_vread rd;
+	size_t i;
 
-	t.saw_progress = 1;
-	cr_assert_eq(poll(CSS, 200, "{\"status\": \"303\", \"actions\": [], "
-	    "\"failedReason\": {\"errorCode\": \"CSS.6002\", \"errorMsg\": "
-	    "\"restart failed\"}}", &t, &rd), BR_VV_FAILED);
-	cr_assert_eq(rd.state, BR_VS_FAILED);
-	cr_assert_str_eq(rd.text, "303");
-	cr_assert_str_eq(rd.code, "CSS.6002");
-	cr_assert_str_eq(rd.msg, "state '303', CSS.6002");
-
-	t = track();
-	t.saw_progress = 1;
-	cr_assert_eq(poll(CSS, 200, "{\"status\": \"303\", \"failed_reasons\":"
-	    " {\"error_code\": \"CSS.6002\", \"error_msg\": \"x\"}}", &t, &rd),
-	    BR_VV_FAILED);
-	cr_assert_str_eq(rd.code, "CSS.6002");
-	/* no reason given */
-	cr_assert_eq(poll(CSS, 200, "{\"status\": \"303\"}", &t, &rd),
-	    BR_VV_FAILED);
-	cr_assert_str_eq(rd.code, "");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		t = track();
+		t.saw_progress = 1;
+		cr_assert_eq(poll(CSS, 200, c[i].body, &t, &rd), BR_VV_FAILED);
+		cr_assert_eq(rd.state, BR_VS_FAILED);
+		cr_assert_str_eq(rd.text, "303");
+		cr_assert_str_eq(rd.code, c[i].code);
+		cr_assert_str_eq(rd.msg, c[i].msg);
+	}
 }
 
 Test(verify, css_gone_is_a_403_errcode_or_a_404, .init = load,
