@@ -142,7 +142,8 @@ FUZZ_CC		?= clang
 FUZZ_BUILD	?= build/fuzz
 FUZZ_SECONDS	?= 30
 FUZZ_TARGETS	 = fuzz_manifest_csv fuzz_manifest_json fuzz_manifest_jsonl \
-		   fuzz_resume fuzz_datetime fuzz_catalog fuzz_result
+		   fuzz_resume fuzz_datetime fuzz_catalog fuzz_result \
+		   fuzz_verify
 FUZZ_FLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   $(filter-out -Werror,$(WARN)) -O1 -g -pthread -Isrc \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -1,8 +1,8 @@
 /*
  * fuzz_catalog - the loader of --catalog FILE (br_catalog_load_file), and
  * what is done with an operation that loaded: bulkrun ops (list, one
- * operation), look-ups, suggestions, and binding a row made of each
- * parameter's example (or "1").
+ * operation), look-ups, suggestions, binding a row made of each
+ * parameter's example (or "1"), and that row's verify read request.
  *
  * One input length in four is loaded on top of a small catalog (so that
  * it may replace its operations and services), one in 64 on top of the
@@ -14,6 +14,7 @@
 #include "fuzz_common.h"
 #include "bind.h"
 #include "catalog.h"
+#include "verify.h"
 
 static FILE *devnull;
 
@@ -34,7 +35,13 @@ static const char base[] =
     "{\"name\": \"mode\", \"in\": \"query\", \"type\": \"enum\","
     " \"enum\": [\"fast\", \"SAFE\"]},"
     "{\"name\": \"spec.n\", \"in\": \"body\", \"type\": \"integer\","
-    " \"min\": 1, \"max\": \"9000000000000000001\"}]}]}";
+    " \"min\": 1, \"max\": \"9000000000000000001\"}],"
+    " \"verify\": {\"path\": \"/v3/{id}\", \"query\": {\"m\": \"{mode}\"},"
+    " \"state\": \"a[0].s | b\", \"healthy\": {\"all\": [{\"path\": \"s\","
+    " \"in\": [\"ok\"]}, {\"path\": \"x[]\", \"empty\": true}]},"
+    " \"failed\": [\"bad\"], \"fresh\": {\"time\": \"t\", \"repeat\": 3},"
+    " \"match_sent\": true, \"gone\": [{\"status\": 200, \"path\": \"a\","
+    " \"has\": [\"0\"]}, {\"codes\": [\"X.1\"]}], \"timeout\": 0.5}}]}";
 
 static void
 use_op(const struct br_catalog *c, const struct br_op *op)
@@ -85,7 +92,15 @@ use_op(const struct br_catalog *c, const struct br_op *op)
 	row.fields = f;
 	bo.now_ms = 1795298400000LL;
 	bo.tz = "UTC";
-	(void)br_catalog_bind(c, &row, &bo, &b, &probs);
+	if (br_catalog_bind(c, &row, &bo, &b, &probs) == 0 &&
+	    op->verify != NULL) {
+		struct br_request req = { 0 };
+
+		if (br_verify_request(op, &b, "https://h.example/x/", &req,
+		    &err) == 0 && (req.url == NULL || req.method[0] == '\0'))
+			__builtin_trap();
+		br_request_release(&req);
+	}
 	if (b.op != NULL)
 		for (i = 0; i < op->nparams; i++)
 			(void)br_bound_get(&b, op->params[i].name);

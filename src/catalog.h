@@ -182,7 +182,7 @@ struct br_verify {
 	struct br_vpair	*headers;
 	size_t		 nheaders;
 	char		*state;		/* path of the state text */
-	char		*code;		/* path of the service's code, or NULL */
+	char		*code;		/* path of the service's code; NULL */
 	struct br_vcond	 healthy, progress, failed;
 	int		 fresh_progress;
 	int		 fresh_repeat;	/* 0: not a proof */

@@ -105,7 +105,8 @@ check_template(struct vctx *vc, const char *t, const char *what)
 		if (*t != '{')
 			continue;
 		if ((e = strchr(t + 1, '}')) == NULL ||
-		    memchr(t + 1, '{', (size_t)(e - t - 1)) != NULL || e == t + 1)
+		    e == t + 1 ||
+		    memchr(t + 1, '{', (size_t)(e - t - 1)) != NULL)
 			return br_loader_err(vc->ld, vc->line, vc->ctx, "%s "
 			    "has a bad placeholder", what);
 		n = (size_t)(e - t - 1);
@@ -151,9 +152,9 @@ read_request(struct vctx *vc, const cJSON *jv, struct br_verify *v)
 	for (s = v->path; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '?' ||
 		    *s == '#')
-			return br_loader_err(vc->ld, vc->line, vc->ctx, "'path' "
-			    "contains a blank, a control character, '?' or "
-			    "'#' (give the query with \"query\")");
+			return br_loader_err(vc->ld, vc->line, vc->ctx,
+			    "'path' contains a blank, a control character, "
+			    "'?' or '#' (give the query with \"query\")");
 	return check_template(vc, v->path, "'path'");
 }
 

@@ -40,6 +40,17 @@ br_request_add_header(struct br_request *req, const char *name,
 	return 0;
 }
 
+const char *
+br_request_header(const struct br_request *req, const char *name)
+{
+	size_t i;
+
+	for (i = 0; req != NULL && i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			return req->headers[i].value;
+	return NULL;
+}
+
 void
 br_request_release(struct br_request *req)
 {

@@ -35,6 +35,10 @@ int	br_request_add_header(struct br_request *req, const char *name,
 void	br_request_print(const struct br_request *req, FILE *f);
 void	br_request_release(struct br_request *req);
 
+/* The value of the first header named name (any case), or NULL. */
+const char *br_request_header(const struct br_request *req,
+	    const char *name);
+
 /* Removes every header named name (any case), zeroing secret values
  * first; returns how many went. */
 int	br_request_remove_header(struct br_request *req, const char *name);

@@ -132,7 +132,8 @@ walk(const cJSON *node, const char *p, const char *end, const cJSON **out,
 	if (!cJSON_IsObject(node) || p == s)
 		return;
 	cJSON_ArrayForEach(it, node) {
-		if (it->string != NULL && strlen(it->string) == (size_t)(p - s) &&
+		if (it->string != NULL &&
+		    strlen(it->string) == (size_t)(p - s) &&
 		    memcmp(it->string, s, (size_t)(p - s)) == 0) {
 			walk(it, p, end, out, n, max);
 			return;

@@ -230,8 +230,9 @@ sent_differs(const cJSON *s, const cJSON *r, struct br_strbuf *path,
 	if (cJSON_IsObject(s)) {
 		keep = path->len;
 		cJSON_ArrayForEach(it, s) {
-			m = cJSON_IsObject(r) ? cJSON_GetObjectItemCaseSensitive(
-			    r, it->string) : NULL;
+			m = cJSON_IsObject(r) ?
+			    cJSON_GetObjectItemCaseSensitive(r, it->string) :
+			    NULL;
 			if (keep > 0)
 				br_strbuf_addc(path, '.');
 			br_strbuf_addstr(path, it->string);
@@ -252,6 +253,8 @@ sent_differs(const cJSON *s, const cJSON *r, struct br_strbuf *path,
 	return 1;
 }
 
+/* 1 when a field sent reads back different (out->msg says which), 0
+ * when none does, -1 when what was sent cannot be read. */
 static int
 sent_mismatch(const struct br_request *sent, const cJSON *root,
     struct br_vread *out)
@@ -260,9 +263,10 @@ sent_mismatch(const struct br_request *sent, const cJSON *root,
 	cJSON *s;
 	int r = 0;
 
-	if (sent == NULL || sent->body == NULL ||
-	    (s = cJSON_ParseWithLength(sent->body, sent->bodylen)) == NULL)
+	if (sent == NULL || sent->body == NULL)
 		return 0;
+	if ((s = cJSON_ParseWithLength(sent->body, sent->bodylen)) == NULL)
+		return -1;	/* built by cJSON: out of memory */
 	if (cJSON_IsObject(s))
 		r = sent_differs(s, root, &path, 0, out);
 	cJSON_Delete(s);
@@ -341,6 +345,8 @@ static enum br_vstate
 state_of(const struct br_verify *v, const struct br_request *sent,
     const cJSON *root, struct br_vread *out, int *declared)
 {
+	int r;
+
 	if (cond_holds(root, &v->failed)) {
 		if (v->code != NULL)
 			first_text(root, v->code, out->code,
@@ -350,9 +356,11 @@ state_of(const struct br_verify *v, const struct br_request *sent,
 		return BR_VS_FAILED;
 	}
 	if (cond_holds(root, &v->healthy)) {
-		if (v->match_sent && sent_mismatch(sent, root, out))
-			return BR_VS_FAILED;
-		return BR_VS_HEALTHY;
+		r = v->match_sent ? sent_mismatch(sent, root, out) : 0;
+		if (r < 0)
+			return not_reading(0, out, "what was sent cannot be "
+			    "read back to compare");
+		return r > 0 ? BR_VS_FAILED : BR_VS_HEALTHY;
 	}
 	*declared = cond_holds(root, &v->progress);
 	if (!*declared && out->text[0] != '\0')
@@ -399,7 +407,8 @@ read_answer(const struct br_verify *v, const struct br_request *sent,
 			st = not_reading(status, out, "the answer is not JSON");
 		else if (first_text(root, v->state, out->text,
 		    sizeof(out->text)) != 0 && out->code[0] != '\0')
-			st = not_reading(status, out, "an error in a 2xx answer");
+			st = not_reading(status, out, "an error in a 2xx "
+			    "answer");
 		else {
 			out->code[0] = '\0';
 			*fresh_time = time_is_fresh(v, root, call_ms);

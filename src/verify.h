@@ -102,7 +102,11 @@ int	br_verify_request(const struct br_op *op, const struct br_bound *b,
  * NULL).  out gets the reading.  HEALTHY and FAILED come only from a
  * fresh read: a "progress" state read since the call, a "fresh.time"
  * timestamp later than t->call_ms, or the same state on "fresh.repeat"
- * polls in a row, as the catalog allows; until then AGAIN.
+ * polls in a row, as the catalog allows; until then AGAIN (out->msg
+ * says so, out->state is what was read).  now_ms is when the answer came
+ * (kept in t->last_ms); the timeout is the caller's, who knows
+ * --wait-timeout.  An operation without a verify block gives RETRY with
+ * a message (the caller's mistake).
  */
 enum br_vverdict br_verify_judge(const struct br_op *op,
 	    const struct br_request *sent, long http_status, const char *body,

@@ -15,11 +15,13 @@
 
 #include <criterion/criterion.h>
 
+#include "bind.h"
 #include "catalog.h"
 #include "manifest.h"
 #include "report.h"
 #include "result.h"
 #include "resume.h"
+#include "verify.h"
 #include "tmpdir.h"
 
 /* ---- the counting allocator ---- */
@@ -265,6 +267,17 @@ Test(oom, the_resume_reader_says_out_of_memory)
 	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
 }
 
+/* A verify block using every part of the format. */
+#define VERIFY	"\"verify\":{\"path\":\"/v1/{project_id}/servers/{id}\"," \
+	"\"query\":{\"t\":\"{type}\"},\"headers\":{\"X-Id\":\"{id}\"}," \
+	"\"state\":\"server.status\",\"code\":\"fault.code | f.c\"," \
+	"\"healthy\":{\"all\":[{\"path\":\"server.status\",\"in\":" \
+	"[\"ACTIVE\"]},{\"path\":\"server.task\",\"empty\":true}]}," \
+	"\"progress\":[\"REBOOT\"],\"failed\":[\"ERROR\"],\"fresh\":" \
+	"{\"time\":\"server.updated\",\"repeat\":2},\"match_sent\":true," \
+	"\"gone\":[{\"status\":404,\"codes\":[\"E.1\"]},{\"status\":200," \
+	"\"path\":\"server\",\"empty\":true}]}"
+
 Test(oom, the_catalog_loader_says_out_of_memory)
 {
 	static const char json[] =
@@ -275,7 +288,7 @@ Test(oom, the_catalog_loader_says_out_of_memory)
 	    "{\"name\":\"project_id\",\"in\":\"path\"},"
 	    "{\"name\":\"id\",\"in\":\"path\",\"example\":\"s1\"},"
 	    "{\"name\":\"type\",\"in\":\"body\",\"type\":\"enum\","
-	    "\"enum\":[\"SOFT\",\"HARD\"]}]}]}";
+	    "\"enum\":[\"SOFT\",\"HARD\"]}]," VERIFY "}]}";
 	struct br_catalog c;
 	struct br_err err;
 	long n;
@@ -321,4 +334,64 @@ Test(oom, the_answer_mapping_says_out_of_memory)
 			cr_assert_str_eq(r.error_code, "FDI.3150");
 		br_result_release(&r);
 	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
+
+/* The read request says out of memory; the judge, which has no error to
+ * give, calls an answer it could not parse no reading (RETRY). */
+Test(oom, verification_says_out_of_memory_or_retries)
+{
+	static const char json[] = "{\"operations\":[{\"name\":\"e.r\","
+	    "\"method\":\"POST\",\"path\":\"/v1/{project_id}/s/{id}\","
+	    "\"params\":[{\"name\":\"project_id\",\"in\":\"path\"},"
+	    "{\"name\":\"id\",\"in\":\"path\"},{\"name\":\"type\","
+	    "\"in\":\"body\"}]," VERIFY "}]}";
+	static const char body[] = "{\"server\":{\"status\":\"ACTIVE\","
+	    "\"updated\":1700000005000},\"type\":\"HARD\"}";
+	struct br_catalog c;
+	struct br_err err = { 0 };
+	struct br_arg args[3];
+	struct br_bound b;
+	struct br_request req, sent = { .body = "{\"type\":\"SOFT\"}",
+	    .bodylen = 15 };
+	struct br_vtrack t;
+	struct br_vread rd;
+	enum br_vverdict v;
+	long n;
+	int rc, hit;
+
+	memset(&c, 0, sizeof(c));
+	cr_assert_eq(br_catalog_load_string(&c, json, strlen(json), "m",
+	    &err), 0, "%s", err.msg);
+	memset(&b, 0, sizeof(b));
+	b.op = &c.ops[0];
+	b.args = args;
+	b.nargs = 3;
+	args[0] = (struct br_arg){ &c.ops[0].params[0], "p1", "p1" };
+	args[1] = (struct br_arg){ &c.ops[0].params[1], "s1", "s1" };
+	args[2] = (struct br_arg){ &c.ops[0].params[2], "SOFT", "SOFT" };
+	for (n = 1, hit = 1; hit && n < TRIES; n++) {
+		memset(&req, 0, sizeof(req));
+		memset(&t, 0, sizeof(t));
+		t.call_ms = 1700000000000LL;
+		br_err_clear(&err);
+		fail_nth(n);
+		rc = br_verify_request(b.op, &b, "https://h", &req, &err);
+		v = br_verify_judge(b.op, &sent, 200, body, strlen(body), &t,
+		    0, &rd);
+		hit = failed();
+		fail_nth(0);
+		cr_assert(rc == 0 || rc == BR_ENOMEM, "allocation %ld: %s", n,
+		    err.msg);
+		cr_assert(v == BR_VV_FAILED || v == BR_VV_RETRY,
+		    "allocation %ld: verdict %d, %s", n, (int)v, rd.msg);
+		if (!hit) {
+			cr_assert_eq(rc, 0, "%s", err.msg);
+			cr_assert_str_eq(req.url, "https://h/v1/p1/servers/s1"
+			    "?t=SOFT");
+			cr_assert_str_eq(rd.msg, "'type' reads 'HARD', not "
+			    "'SOFT' as sent");
+		}
+		br_request_release(&req);
+	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+	br_catalog_release(&c);
 }

@@ -123,17 +123,6 @@ build_ok(const struct br_bound *b, struct br_request *req)
 	cr_assert_eq(rc, 0, "build failed: %s", err.msg);
 }
 
-static const char *
-header(const struct br_request *req, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < req->nheaders; i++)
-		if (strcmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
-	return NULL;
-}
-
 static char *
 printed(const struct br_request *req)
 {
@@ -168,8 +157,8 @@ Test(request, kafka_restart_is_put_without_body)
 	cr_assert_null(req.body);
 	cr_assert_eq(req.bodylen, 0);
 	cr_assert_eq(req.nheaders, 1);
-	cr_assert_str_eq(header(&req, "Accept"), "application/json");
-	cr_assert_null(header(&req, "Content-Type"));
+	cr_assert_str_eq(br_request_header(&req, "Accept"), "application/json");
+	cr_assert_null(br_request_header(&req, "Content-Type"));
 	br_request_release(&req);
 	cr_assert_null(req.url);
 }
@@ -198,10 +187,11 @@ Test(request, kafka_modify_body_nests_in_catalog_order)
 	    BASE "/v2/p/instances/i/connector/tasks/t");
 	cr_assert_str_eq(req.body, want);
 	cr_assert_eq(req.bodylen, strlen(want));
-	cr_assert_str_eq(header(&req, "Content-Type"), "application/json");
-	cr_assert_str_eq(header(&req, "Accept"), "application/json");
-	cr_assert_null(header(&req, "Host"));
-	cr_assert_null(header(&req, "Content-Length"));
+	cr_assert_str_eq(br_request_header(&req, "Content-Type"),
+	    "application/json");
+	cr_assert_str_eq(br_request_header(&req, "Accept"), "application/json");
+	cr_assert_null(br_request_header(&req, "Host"));
+	cr_assert_null(br_request_header(&req, "Content-Length"));
 	br_request_release(&req);
 }
 
@@ -248,7 +238,7 @@ Test(request, dataarts_long_path_value_and_workspace_header)
 	cr_assert_str_eq(req.url, BASE "/v1/b384b9e9ab9b4ee8994c8633aabc9505/"
 	    "jobs/job%20batch%2F1/instances/9223372036854775807/restart");
 	cr_assert_null(req.body);
-	cr_assert_str_eq(header(&req, "workspace"), "ws-7f3a");
+	cr_assert_str_eq(br_request_header(&req, "workspace"), "ws-7f3a");
 	cr_assert_eq(req.nheaders, 2);
 	br_request_release(&req);
 }
@@ -266,7 +256,7 @@ Test(request, dataarts_without_workspace_has_no_header)
 	build_ok(&b, &req);
 	cr_assert_str_eq(req.url, BASE "/v1/p/jobs/job_batch/instances/34765/"
 	    "restart");
-	cr_assert_null(header(&req, "workspace"));
+	cr_assert_null(br_request_header(&req, "workspace"));
 	br_request_release(&req);
 }
 
@@ -293,7 +283,7 @@ Test(request, roma_date_from_is_an_exact_number)
 		cr_assert_str_eq(req.body, want);
 		cr_assert_str_eq(req.url,
 		    BASE "/v2/p/fdi/instances/i/multi-tasks/t/reset");
-		cr_assert_str_eq(header(&req, "Content-Type"),
+		cr_assert_str_eq(br_request_header(&req, "Content-Type"),
 		    "application/json");
 		br_request_release(&req);
 	}
@@ -311,7 +301,7 @@ Test(request, roma_without_date_from_has_no_body)
 
 	build_ok(&b, &req);
 	cr_assert_null(req.body);
-	cr_assert_null(header(&req, "Content-Type"));
+	cr_assert_null(br_request_header(&req, "Content-Type"));
 	br_request_release(&req);
 }
 
