@@ -36,6 +36,7 @@ struct decision {
 	int			 routed;	/* through routing and 401 */
 	int			 iam;		/* the IAM endpoint's answer */
 	int			 throttled;	/* by --throttle-rate */
+	int			 wrote;		/* a write that took effect */
 };
 
 uint64_t
@@ -164,18 +165,40 @@ request_of(const struct decision *d, const struct sim_rq *rq,
 	q->ctype = sim_hdr_get(d->h.v, d->h.n, "Content-Type");
 	q->body = rq->body.p != NULL ? rq->body.p : "";
 	q->len = rq->body.len;
+	q->workspace = sim_hdr_get(d->h.v, d->h.n, "workspace");
 }
 
-/* The override of the first key id the --state file names. */
+/* Counts a request of key: reads and writes are counted apart, so that
+ * throttle1- throttles a write and then a read of the same resource. */
+static long
+count_hit(struct sim *s, const struct decision *d, const char *key)
+{
+	char *k;
+	long n;
+
+	if (!sim_op_is_read(d->r.op))
+		return sim_state_hit(&s->st, key);
+	if ((k = malloc(strlen(key) + 7)) == NULL)
+		return -1;
+	memcpy(k, "\001read\001", 6);
+	strcpy(k + 6, key);
+	n = sim_state_hit(&s->st, k);
+	free(k);
+	return n;
+}
+
+/* The override of the first key id the --state file names for this kind
+ * of request (a write or a read). */
 static const struct sim_override *
 find_override(const struct sim *s, const struct sim_route *r)
 {
 	const struct sim_override *o;
 	const char *const *k;
+	int on = sim_op_is_read(r->op) ? SIM_ON_READ : SIM_ON_WRITE;
 
 	for (k = sim_op_keys(r->op); *k != NULL; k++) {
 		o = sim_state_find(&s->st, sim_route_param(r, *k));
-		if (o != NULL)
+		if (o != NULL && (o->on & on) != 0)
 			return o;
 	}
 	return NULL;
@@ -220,7 +243,7 @@ answer_routed(struct sim *s, struct sim_rq *rq, struct decision *d)
 		return;
 	if ((o = find_override(s, &d->r)) != NULL) {
 		if (o->times >= 0)
-			count = sim_state_hit(&s->st, o->key);
+			count = count_hit(s, d, o->key);
 		if (o->times < 0 || (count >= 0 && count < o->times)) {
 			sim_state_answer(o, a);
 			return;
@@ -229,9 +252,15 @@ answer_routed(struct sim *s, struct sim_rq *rq, struct decision *d)
 			count = -1;	/* another key: count it below */
 	}
 	if (sim_conv_counted(cv) && count == -1)
-		count = sim_state_hit(&s->st, cv->key);
+		count = count_hit(s, d, cv->key);
 	request_of(d, rq, &q);
-	sim_api_answer(&d->r, cv, count, &q, s->conf.retry_after, a);
+	if (!sim_op_is_read(d->r.op)) {
+		sim_api_answer(&d->r, cv, count, &q, s->conf.retry_after, a);
+		d->wrote = a->status >= 200 && a->status < 300 &&
+		    cv->kind != SIM_CONV_GARBAGE;
+	} else if (!sim_api_fault(&d->r, cv, count, s->conf.retry_after, a))
+		sim_res_answer(&s->res, &d->r, cv, count, &q,
+		    br_mono_ms() + a->delay_ms, a);
 }
 
 /* Steps 1 to 4: size, IAM, routing, credentials; sets d->routed. */
@@ -259,7 +288,7 @@ answer_unrouted(struct sim *s, struct sim_rq *rq, struct decision *d)
 			sim_answer_header(a, "Allow", "POST");
 		}
 	} else if (sim_route_match(&d->r, d->method, d->path, d->pathlen) ==
-	    -1)
+	    -1 || sim_route_query(&d->r, d->query, strlen(d->query)) == -1)
 		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");
 	else if (d->r.status != 0) {
 		sim_answer_error(a, d->r.status, "APIG.0101", "The API does "
@@ -292,6 +321,32 @@ add_latency(struct sim *s, struct sim_rq *rq, const struct decision *d)
 		    d->seq, 3) * (double)(s->conf.jitter_ms + 1));
 	if (a->delay_ms > SIM_MAX_DELAY)
 		a->delay_ms = SIM_MAX_DELAY;
+}
+
+/* A write that took effect starts its resource's state machine when its
+ * answer goes out (after its delays). */
+static void
+remember_write(struct sim *s, const struct sim_rq *rq,
+    const struct decision *d)
+{
+	struct sim_res_write w;
+	long jitter = s->conf.restart_jitter_ms;
+
+	if (!d->wrote)
+		return;
+	memset(&w, 0, sizeof(w));
+	w.now_ms = br_mono_ms() + rq->ans.delay_ms;
+	w.wall_ms = br_now_ms() + rq->ans.delay_ms;
+	w.restart_ms = d->cv.restart_ms >= 0 ? d->cv.restart_ms :
+	    s->conf.restart_ms + (long)(sim_uniform(s, d->seq, 6) *
+	    (double)(jitter + 1));
+	w.stale_ms = s->conf.stale_ms;
+	if (d->r.op == SIM_OP_KAFKA_MODIFY) {
+		w.body = rq->ans.body;
+		w.len = rq->ans.len;
+	}
+	w.workspace = sim_hdr_get(d->h.v, d->h.n, "workspace");
+	sim_res_written(&s->res, &d->r, &d->cv, &w);
 }
 
 /* The X-Request-Id: drawn from seq, or the --state override's. */
@@ -373,6 +428,7 @@ sim_decide(struct sim *s, struct MHD_Connection *c, struct sim_rq *rq,
 	if (d.routed)
 		answer_routed(s, rq, &d);
 	add_latency(s, rq, &d);
+	remember_write(s, rq, &d);
 	set_request_id(s, rq, d.seq);
 	log_request(s, rq, &d);
 

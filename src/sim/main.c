@@ -1,7 +1,7 @@
 /*
  * main.c - bulkrun-sim: a local simulator of the five cloud APIs bulkrun
- * drives, with faults to rehearse against.  See README.md; sim.h says
- * which file does what.
+ * drives, and of their read APIs, with faults to rehearse against.  See
+ * README.md; sim.h says which file does what.
  *
  * main() sets up in steps (options, signals, tables, TLS, IAM, log, timer,
  * daemon), waits for SIGINT or SIGTERM, and takes them down in the
@@ -41,6 +41,7 @@ conf_defaults(struct sim_conf *cf)
 	cf->max_skew = SIM_DEFAULT_SKEW;
 	cf->max_body = SIM_DEFAULT_MAX_BODY;
 	cf->iam_ttl = SIM_DEFAULT_IAM_TTL;
+	cf->restart_ms = SIM_DEFAULT_RESTART_MS;
 	snprintf(cf->retry_after, sizeof(cf->retry_after), "1");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	cf->seed = sim_mix64((uint64_t)ts.tv_sec * 1000000000ULL +
@@ -64,7 +65,8 @@ sim_init(struct sim *s)
 	    : 1;
 	s->tokens = s->burst;
 	s->last_ms = br_mono_ms();
-	if (sim_api_init() == -1 || sim_state_init(&s->st) == -1)
+	if (sim_api_init() == -1 || sim_state_init(&s->st) == -1 ||
+	    sim_res_init(&s->res) == -1)
 		return -1;
 	return 0;
 }
@@ -72,6 +74,7 @@ sim_init(struct sim *s)
 static void
 sim_release(struct sim *s)
 {
+	sim_res_release(&s->res);
 	sim_state_release(&s->st);
 	sim_api_release();
 	if (s->iam_on)

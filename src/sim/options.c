@@ -21,12 +21,14 @@ usage(FILE *fp)
 "usage: bulkrun-sim [--port N] [--log FILE] [--state FILE] [--seed N]\n"
 "                   [--threads N] [--fail-rate P] [--drop-rate P]\n"
 "                   [--garbage-rate P] [--throttle-rate R] [--retry-after S]\n"
-"                   [--latency MS[:JITTER]] [--token T] [--aksk AK:SK]\n"
+"                   [--latency MS[:JITTER]] [--restart-ms MS[:JITTER]]\n"
+"                   [--stale-ms MS] [--token T] [--aksk AK:SK]\n"
 "                   [--max-skew S] [--iam-user NAME:PASSWORD]\n"
 "                   [--iam-token-ttl S] [--expire-tokens-after N]\n"
 "                   [--tls CERT KEY] [--max-body BYTES] [--help] [--version]\n"
 "\n"
-"Serves the five bulkrun operations on 127.0.0.1 and prints\n"
+"Serves the five bulkrun operations and their read APIs on 127.0.0.1\n"
+"and prints\n"
 "\"bulkrun-sim listening on http://127.0.0.1:PORT\" (https with --tls)\n"
 "once listening.\n"
 "\n"
@@ -42,6 +44,11 @@ usage(FILE *fp)
 "  --throttle-rate R  requests/s above which it answers 429 APIG.0308\n"
 "  --retry-after S    Retry-After seconds sent with 429 (default 1)\n"
 "  --latency MS[:J]   answer after MS ms plus 0..J ms\n"
+"  --restart-ms MS[:J]\n"
+"                     a resource reads in progress for MS ms plus 0..J ms\n"
+"                     after a write (default 1000)\n"
+"  --stale-ms MS      for MS ms after a write its reads still show the\n"
+"                     state from before the write (default 0)\n"
 "  --token T          require X-Auth-Token: T (else 401 APIG.0307)\n"
 "  --aksk AK:SK       accept SDK-HMAC-SHA256 signatures by AK/SK\n"
 "  --max-skew S       X-Sdk-Date tolerance in seconds (default 900; 0: any)\n"
@@ -57,7 +64,8 @@ usage(FILE *fp)
 "                     unencrypted private key)\n"
 "  --max-body BYTES   larger request bodies get 413 (default 1048576)\n"
 "\n"
-"Id conventions (missing-, flaky2-, slow500-, ...): see README.md.\n");
+"Id conventions (missing-, flaky2-, slow500-, failverify-, stuck-,\n"
+"gone-, restart2000-, ...) and the read routes: see README.md.\n");
 }
 
 static int usage_error(const char *, ...)
@@ -168,6 +176,8 @@ sim_options_parse(int argc, char **argv, struct sim_conf *cf)
 		{ "throttle-rate", required_argument, NULL, 'r' },
 		{ "retry-after", required_argument, NULL, 'R' },
 		{ "latency", required_argument, NULL, 'L' },
+		{ "restart-ms", required_argument, NULL, 'm' },
+		{ "stale-ms", required_argument, NULL, 'a' },
 		{ "token", required_argument, NULL, 'T' },
 		{ "aksk", required_argument, NULL, 'A' },
 		{ "max-skew", required_argument, NULL, 'k' },
@@ -244,6 +254,19 @@ sim_options_parse(int argc, char **argv, struct sim_conf *cf)
 			    &cf->jitter_ms) == -1)
 				return usage_error("bad --latency '%s' "
 				    "(MS[:JITTER])", optarg);
+			break;
+		case 'm':
+			if (parse_ms_jitter(optarg, &cf->restart_ms,
+			    &cf->restart_jitter_ms) == -1)
+				return usage_error("bad --restart-ms '%s' "
+				    "(MS[:JITTER], at most %d each)", optarg,
+				    SIM_MAX_DELAY);
+			break;
+		case 'a':
+			if (parse_long(optarg, 0, SIM_MAX_DELAY,
+			    &cf->stale_ms) == -1)
+				return usage_error("bad --stale-ms '%s' (0 to "
+				    "%d)", optarg, SIM_MAX_DELAY);
 			break;
 		case 'T':
 			if (*optarg == '\0')

@@ -24,12 +24,14 @@
 #include "api.h"
 #include "iam.h"
 #include "reqlog.h"
+#include "resource.h"
 #include "state.h"
 #include "strbuf.h"
 
 #define SIM_DEFAULT_MAX_BODY	(1024 * 1024)
 #define SIM_DEFAULT_SKEW	900
 #define SIM_DEFAULT_IAM_TTL	3600
+#define SIM_DEFAULT_RESTART_MS	1000
 #define SIM_CONN_MEMORY		(256 * 1024)
 #define SIM_CONN_TIMEOUT	120
 #define SIM_DRAIN_MS		3000	/* answers in flight at a stop */
@@ -50,6 +52,9 @@ struct sim_conf {
 	char		 retry_after[24];
 	long		 latency_ms;
 	long		 jitter_ms;
+	long		 restart_ms;	/* --restart-ms MS[:J] */
+	long		 restart_jitter_ms;
+	long		 stale_ms;	/* --stale-ms MS */
 	const char	*token;
 	char		*ak;		/* --aksk AK:SK: a copy of AK */
 	const char	*sk;		/* and SK, in argv */
@@ -83,6 +88,7 @@ struct sim_rq {
 struct sim {
 	struct sim_conf		 conf;
 	struct sim_state	 st;
+	struct sim_res_table	 res;		/* the read APIs' resources */
 	struct sim_log		 log;
 	struct sim_iam		 iam;
 	int			 iam_on;	/* --iam-user given */
