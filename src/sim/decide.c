@@ -37,6 +37,8 @@ struct decision {
 	int			 iam;		/* the IAM endpoint's answer */
 	int			 throttled;	/* by --throttle-rate */
 	int			 wrote;		/* a write that took effect */
+	long			 restart_ms;	/* its duration, for the log */
+	const char		*shown;		/* the state a read showed */
 };
 
 uint64_t
@@ -259,7 +261,7 @@ answer_routed(struct sim *s, struct sim_rq *rq, struct decision *d)
 		d->wrote = a->status >= 200 && a->status < 300 &&
 		    cv->kind != SIM_CONV_GARBAGE;
 	} else if (!sim_api_fault(&d->r, cv, count, s->conf.retry_after, a))
-		sim_res_answer(&s->res, &d->r, cv, count, &q,
+		d->shown = sim_res_answer(&s->res, &d->r, cv, count, &q,
 		    br_mono_ms() + a->delay_ms, a);
 }
 
@@ -326,8 +328,7 @@ add_latency(struct sim *s, struct sim_rq *rq, const struct decision *d)
 /* A write that took effect starts its resource's state machine when its
  * answer goes out (after its delays). */
 static void
-remember_write(struct sim *s, const struct sim_rq *rq,
-    const struct decision *d)
+remember_write(struct sim *s, const struct sim_rq *rq, struct decision *d)
 {
 	struct sim_res_write w;
 	long jitter = s->conf.restart_jitter_ms;
@@ -347,6 +348,7 @@ remember_write(struct sim *s, const struct sim_rq *rq,
 	}
 	w.workspace = sim_hdr_get(d->h.v, d->h.n, "workspace");
 	sim_res_written(&s->res, &d->r, &d->cv, &w);
+	d->restart_ms = w.restart_ms;
 }
 
 /* The X-Request-Id: drawn from seq, or the --state override's. */
@@ -393,6 +395,8 @@ log_request(struct sim *s, const struct sim_rq *rq, const struct decision *d)
 	lr.status = a->status;
 	lr.request_id = a->status != 0 ? rq->sent_rid : "";
 	lr.op = d->routed ? sim_op_name(d->r.op) : NULL;
+	lr.state = d->shown;
+	lr.restart_ms = d->restart_ms;
 	if (d->iam) {
 		/* the log is test evidence: it holds no password */
 		if (s->log.fp != NULL && (logbody = sim_iam_mask(rq->body.p,
@@ -417,6 +421,7 @@ sim_decide(struct sim *s, struct MHD_Connection *c, struct sim_rq *rq,
 	memset(&d, 0, sizeof(d));
 	memset(&rq->ans, 0, sizeof(rq->ans));
 	d.r.op = -1;
+	d.restart_ms = -1;
 	d.method = method;
 	d.path = rq->uri;
 	d.pathlen = strcspn(rq->uri, "?");

@@ -497,27 +497,29 @@ answer_gone(const struct sim_route *r, struct sim_answer *a)
 	}
 }
 
-void
+const char *
 sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
     const struct sim_conv *c, long count, const struct sim_req *q,
     int64_t now_ms, struct sim_answer *a)
 {
+	static const char *const shown[] = { "healthy", "in_progress",
+	    "failed" };
 	int gone = c->kind == SIM_CONV_MISSING || c->kind == SIM_CONV_GONE;
 	struct view v;
 
 	if (service(r->op) == SVC_ROMA && sim_route_param(r, "task_id") ==
 	    NULL) {
 		sim_api_bad_request(a, r->op, "'task_id' is required.");
-		return;
+		return NULL;
 	}
 	if (gone && answer_gone(r, a))
-		return;
+		return "gone";
 	if (service(r->op) == SVC_CSS && c->kind == SIM_CONV_CSSBUSY &&
 	    count >= 0 && count < c->n) {
 		css_error(a, 202, "CSS.0011", "Another operation is being "
 		    "performed on the instance or the instance is faulty. "
 		    "Try again later.");
-		return;
+		return NULL;
 	}
 	look(t, r, c, q, now_ms, &v);
 	switch (service(r->op)) {
@@ -535,4 +537,7 @@ sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
 		break;
 	}
 	free(v.body);
+	if (a->status != 200)
+		return NULL;		/* a 400 of the read's own checks */
+	return gone ? "gone" : shown[v.phase];
 }

@@ -54,8 +54,10 @@ void	sim_res_release(struct sim_res_table *);
 void	sim_res_written(struct sim_res_table *, const struct sim_route *r,
 	    const struct sim_conv *c, const struct sim_res_write *w);
 /* The answer of read route r at now_ms (monotonic): count is the read's
- * per-key count (cssbusyN-) or -1. */
-void	sim_res_answer(struct sim_res_table *, const struct sim_route *r,
+ * per-key count (cssbusyN-) or -1.  Returns the state it showed, for the
+ * log: "healthy", "in_progress", "failed" or "gone"; NULL when the answer
+ * showed none (a 400, 202 CSS.0011). */
+const char *sim_res_answer(struct sim_res_table *, const struct sim_route *r,
 	    const struct sim_conv *c, long count, const struct sim_req *q,
 	    int64_t now_ms, struct sim_answer *a);
 

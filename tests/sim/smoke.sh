@@ -390,6 +390,13 @@ logged "read op dataarts" '"op":"dataarts.show_job_instance"'
 logged "read op roma" '"query":"task_id=v1&limit=10"'
 logged "read op roma" '"op":"roma.list_tasks"'
 logged "read op css" '"op":"css.show_cluster"'
+logged "read state" '"op":"css.show_cluster","state":"in_progress"'
+logged "read state gone" '"status":403,"request_id":'
+grep -qE '"status":403,"request_id":"[0-9a-f]{32}","op":"css.show_cluster","state":"gone"' "$LOG" &&
+    ok || ko "read state gone: not logged"
+logged "write restart_ms" '"op":"css.restart_cluster","restart_ms":800'
+logged "write restartMS-" '"restart_ms":100}'
+grep -q '"status":429,.*"restart_ms"' "$LOG" && ko "a throttled write has restart_ms" || ok
 stop
 
 # the stale spell: right after a write the reads still show the old state
