@@ -1,5 +1,6 @@
 /*
- * api.c - routes, id conventions and answers of the five operations.
+ * api.c - routes and id conventions of the five operations and their read
+ * APIs, and the answers of the writes.
  */
 #include <math.h>
 #include <pthread.h>
@@ -30,6 +31,7 @@ struct opdef {
 	const char	*nf_msg;
 	const char	*bad_code;
 	const char	*bad_msg;
+	const char	*query;		/* a key id given in the query */
 };
 
 static const struct opdef ops[SIM_OP_COUNT] = {
@@ -74,15 +76,45 @@ static const struct opdef ops[SIM_OP_COUNT] = {
 		404, "CSS.0015", "The cluster does not exist.",
 		"CSS.0001", "The parameter is incorrect."
 	},
+	/* the reads; their "not found" answers are resource.c's */
+	[SIM_OP_KAFKA_SHOW] = {
+		"kafka.show_connector_task", "GET",
+		{ "v2", "{project_id}", "instances", "{instance_id}",
+		    "connector", "tasks", "{task_id}", NULL },
+		{ "task_id", NULL },
+		404, "DMS.00404022", "The task does not exist.",
+		"DMS.00400002", "Invalid request parameter."
+	},
+	[SIM_OP_DLF_SHOW] = {
+		"dataarts.show_job_instance", "GET",
+		{ "v1", "{project_id}", "jobs", "{job_name}", "instances",
+		    "{instance_id}", NULL },
+		{ "instance_id", "job_name", NULL },
+		400, "DLF.0137", "Job instance does not exist.",
+		"DLF.0002", "The request parameter is invalid."
+	},
+	[SIM_OP_ROMA_LIST] = {
+		"roma.list_tasks", "GET",
+		{ "v2", "{project_id}", "fdi", "instances", "{instance_id}",
+		    "tasks", NULL },
+		{ "task_id", NULL },
+		200, NULL, NULL,
+		"FDI.3001", "Invalid request parameter.",
+		"task_id"
+	},
+	[SIM_OP_CSS_SHOW] = {
+		"css.show_cluster", "GET",
+		{ "v1.0", "{project_id}", "clusters", "{cluster_id}", NULL },
+		{ "cluster_id", NULL },
+		403, "CSS.0015", "The cluster does not exist.",
+		"CSS.0001", "The parameter is incorrect."
+	},
 };
 
 static const char html_body[] =
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
     "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
     "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-static const char garbage_body[] = "{\"jobId\": [";
-static const char fallback_body[] =
-    "{\"error_code\":\"SYS.500\",\"error_msg\":\"Internal Server Error\"}";
 static const char json_type[] = "application/json";
 
 static char *huge_body;
@@ -117,122 +149,33 @@ sim_op_name(int op)
 	return op >= 0 && op < SIM_OP_COUNT ? ops[op].name : NULL;
 }
 
+int
+sim_op_is_read(int op)
+{
+	return op >= SIM_OP_KAFKA_SHOW && op < SIM_OP_COUNT;
+}
+
+int
+sim_op_write_of(int op)
+{
+	switch (op) {
+	case SIM_OP_KAFKA_SHOW:
+		return SIM_OP_KAFKA_RESTART;	/* modify: the same task */
+	case SIM_OP_DLF_SHOW:
+		return SIM_OP_DLF_RESTART;
+	case SIM_OP_ROMA_LIST:
+		return SIM_OP_ROMA_RESET;
+	case SIM_OP_CSS_SHOW:
+		return SIM_OP_CSS_RESTART;
+	default:
+		return op;
+	}
+}
+
 const char *const *
 sim_op_keys(int op)
 {
 	return ops[op].keys;
-}
-
-/* --- answers ------------------------------------------------------------ */
-
-void
-sim_answer_release(struct sim_answer *a)
-{
-	if (a->owned)
-		free(a->body);
-	memset(a, 0, sizeof(*a));
-}
-
-static void
-answer_reset(struct sim_answer *a)
-{
-	long delay = a->delay_ms;
-
-	sim_answer_release(a);
-	a->delay_ms = delay;
-}
-
-void
-sim_answer_static(struct sim_answer *a, int status, const char *ctype,
-    const char *body, size_t len)
-{
-	answer_reset(a);
-	a->status = status;
-	a->ctype = ctype;
-	a->body = (char *)(uintptr_t)body;	/* never written or freed */
-	a->len = len;
-}
-
-/* Takes a malloc'd body, or answers 500 when it is NULL. */
-void
-sim_answer_owned(struct sim_answer *a, int status, char *body, size_t len)
-{
-	answer_reset(a);
-	if (body == NULL) {
-		sim_answer_static(a, 500, json_type, fallback_body,
-		    sizeof(fallback_body) - 1);
-		return;
-	}
-	a->status = status;
-	a->ctype = json_type;
-	a->body = body;
-	a->len = len;
-	a->owned = 1;
-}
-
-void
-sim_answer_error(struct sim_answer *a, int status, const char *code,
-    const char *msg)
-{
-	sim_answer_json2(a, status, "{\"error_code\":", code,
-	    ",\"error_msg\":", msg, "}");
-}
-
-void
-sim_answer_json2(struct sim_answer *a, int status, const char *head,
-    const char *s1, const char *mid, const char *s2, const char *tail)
-{
-	struct br_strbuf b = BR_STRBUF_INIT;
-	char *body;
-	size_t len = 0;
-
-	br_strbuf_addstr(&b, head);
-	br_jsontext_add_string(&b, s1, strlen(s1));
-	br_strbuf_addstr(&b, mid);
-	br_jsontext_add_string(&b, s2, strlen(s2));
-	br_strbuf_addstr(&b, tail);
-	body = br_strbuf_take(&b, &len);
-	sim_answer_owned(a, status, body, len);
-}
-
-int
-sim_answer_header(struct sim_answer *a, const char *name, const char *value)
-{
-	if (a->nhdrs >= SIM_MAX_AHDRS)
-		return -1;
-	a->hdrs[a->nhdrs].name = name;
-	a->hdrs[a->nhdrs].value = value;
-	a->nhdrs++;
-	return 0;
-}
-
-void
-sim_answer_throttled(struct sim_answer *a, const char *retry_after)
-{
-	sim_answer_error(a, 429, "APIG.0308", "The request is throttled.");
-	sim_answer_header(a, "Retry-After", retry_after);
-}
-
-void
-sim_answer_unavailable(struct sim_answer *a)
-{
-	sim_answer_error(a, 503, "SYS.503", "Service Unavailable");
-}
-
-void
-sim_answer_garbage(struct sim_answer *a)
-{
-	sim_answer_static(a, 200, json_type, garbage_body,
-	    sizeof(garbage_body) - 1);
-}
-
-void
-sim_answer_json(struct sim_answer *a, int status, const cJSON *j)
-{
-	char *s;
-
-	s = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
-	sim_answer_owned(a, status, s, s != NULL ? strlen(s) : 0);
 }
 
 /* --- routing ------------------------------------------------------------ */
@@ -244,6 +187,7 @@ sim_route_release(struct sim_route *r)
 
 	for (i = 0; i < r->nseg; i++)
 		free(r->seg[i]);
+	free(r->qval);
 	memset(r, 0, sizeof(*r));
 	r->op = -1;
 }
@@ -307,10 +251,42 @@ sim_route_match(struct sim_route *r, const char *method, const char *path,
 			r->allow = NULL;
 			return 0;
 		}
+		/* the one path with two methods: a Kafka task's */
+		r->allow = r->status == 405 && strcmp(r->allow,
+		    ops[op].method) != 0 ? "GET, PUT" : ops[op].method;
 		r->status = 405;
-		r->allow = ops[op].method;
 	}
 	memset(r->param, 0, sizeof(r->param));
+	return 0;
+}
+
+int
+sim_route_query(struct sim_route *r, const char *query, size_t len)
+{
+	const char *name, *p, *end = query + len, *amp;
+	size_t nl, vl;
+
+	if (r->op < 0 || (name = ops[r->op].query) == NULL)
+		return 0;
+	r->qname = name;
+	nl = strlen(name);
+	for (p = query; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		if ((size_t)(amp - p) <= nl || strncmp(p, name, nl) != 0 ||
+		    p[nl] != '=')
+			continue;
+		vl = (size_t)(amp - p) - nl - 1;
+		free(r->qval);
+		if ((r->qval = malloc(vl + 1)) == NULL)
+			return -1;
+		if (br_text_pct_decode(r->qval, p + nl + 1, vl, 1) !=
+		    strlen(r->qval)) {
+			free(r->qval);	/* %00 inside: no such task */
+			r->qval = NULL;
+		}
+		break;			/* the first one counts */
+	}
 	return 0;
 }
 
@@ -319,6 +295,9 @@ sim_route_param(const struct sim_route *r, const char *name)
 {
 	size_t n = strlen(name);
 	int i;
+
+	if (r->qname != NULL && strcmp(r->qname, name) == 0)
+		return r->qval;
 
 	for (i = 0; i < r->nseg; i++) {
 		if (r->param[i] != NULL && strlen(r->param[i]) == n + 2 &&
@@ -363,7 +342,9 @@ conv_one(int op, const char *key, struct sim_conv *c)
 {
 	static const char *const words[] = {	/* by enum sim_conv_kind */
 		NULL, "missing", "empty", "bad", "e500", "e503", "flaky",
-		"throttle", "dmsthrottle", "drop", "garbage", "html", "huge"
+		"throttle", "dmsthrottle", "drop", "garbage", "html", "huge",
+		"gone", "failverify", "stuck", "busy", "failedbefore",
+		"cssbusy"
 	};
 	const char *s = key;
 	int kind;
@@ -371,12 +352,18 @@ conv_one(int op, const char *key, struct sim_conv *c)
 
 	memset(c, 0, sizeof(*c));
 	c->key = key;
-	while (prefix(&s, "slow", &ms)) {
-		c->slow_ms += ms;
-		if (c->slow_ms > SIM_MAX_DELAY)
-			c->slow_ms = SIM_MAX_DELAY;
+	c->restart_ms = -1;
+	for (;;) {
+		if (prefix(&s, "slow", &ms)) {
+			c->slow_ms += ms;
+			if (c->slow_ms > SIM_MAX_DELAY)
+				c->slow_ms = SIM_MAX_DELAY;
+		} else if (prefix(&s, "restart", &ms))
+			c->restart_ms = ms < SIM_MAX_DELAY ? ms : SIM_MAX_DELAY;
+		else
+			break;
 	}
-	for (kind = SIM_CONV_MISSING; kind <= SIM_CONV_HUGE; kind++) {
+	for (kind = SIM_CONV_MISSING; kind <= SIM_CONV_CSSBUSY; kind++) {
 		if (kind == SIM_CONV_EMPTY && op != SIM_OP_ROMA_RESET)
 			continue;
 		c->kind = kind;		/* the counted kinds take an N */
@@ -394,24 +381,27 @@ sim_conv_parse(const struct sim_route *r, struct sim_conv *c)
 	const char *v, *first = NULL;
 
 	memset(c, 0, sizeof(*c));
+	c->restart_ms = -1;
 	for (k = ops[r->op].keys; *k != NULL; k++) {
 		if ((v = sim_route_param(r, *k)) == NULL)
 			continue;
 		if (first == NULL)
 			first = v;
 		conv_one(r->op, v, c);
-		if (c->kind != SIM_CONV_NONE || c->slow_ms > 0)
+		if (c->kind != SIM_CONV_NONE || c->slow_ms > 0 ||
+		    c->restart_ms >= 0)
 			return;
 	}
 	memset(c, 0, sizeof(*c));
 	c->key = first;
+	c->restart_ms = -1;
 }
 
 int
 sim_conv_counted(const struct sim_conv *c)
 {
 	return c->kind == SIM_CONV_FLAKY || c->kind == SIM_CONV_THROTTLE ||
-	    c->kind == SIM_CONV_DMSTHROTTLE;
+	    c->kind == SIM_CONV_DMSTHROTTLE || c->kind == SIM_CONV_CSSBUSY;
 }
 
 /* --- the operations ----------------------------------------------------- */
@@ -486,8 +476,8 @@ blank(const char *s, size_t n)
 	return 1;
 }
 
-static void
-bad_request(struct sim_answer *a, int op, const char *why)
+void
+sim_api_bad_request(struct sim_answer *a, int op, const char *why)
 {
 	char msg[256];
 
@@ -512,6 +502,18 @@ wrong_member(const cJSON *in, const char *const *names,
 	return NULL;
 }
 
+double
+sim_kafka_task_defaults(const char *task_id, char name[64])
+{
+	char hex[33];
+
+	sim_derived_id("kafka-task:", task_id, hex);
+	snprintf(name, 64, "smart-connect-%.10s", hex);
+	/* a fixed creation time in 2023-2026, from the task id */
+	return 1700000000000.0 +
+	    (double)(strtoull(hex + 16, NULL, 16) % 100000000000ULL);
+}
+
 static void
 kafka_modify(const struct sim_route *r, const struct sim_req *q,
     struct sim_answer *a)
@@ -521,7 +523,8 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 	static const char *objs[] = { "source_task", "sink_task", NULL };
 	const char *task = sim_route_param(r, "task_id");
 	cJSON *in, *out = NULL;
-	char hex[33], name[64], why[128];
+	char name[64], why[128];
+	double created;
 	const char *bad, *kind = "";
 
 	if (!sim_is_json_type(q->ctype) ||
@@ -536,13 +539,12 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 		kind = "an object";
 	if (bad != NULL) {
 		snprintf(why, sizeof(why), "'%s' must be %s.", bad, kind);
-		bad_request(a, r->op, why);
+		sim_api_bad_request(a, r->op, why);
 		goto out;
 	}
 	if ((out = cJSON_Duplicate(in, 1)) == NULL)
 		goto out;
-	sim_derived_id("kafka-task:", task, hex);
-	snprintf(name, sizeof(name), "smart-connect-%.10s", hex);
+	created = sim_kafka_task_defaults(task, name);
 	if (!cJSON_HasObjectItem(out, "task_name"))
 		cJSON_AddStringToObject(out, "task_name", name);
 	if (!cJSON_HasObjectItem(out, "topics"))
@@ -560,9 +562,7 @@ kafka_modify(const struct sim_route *r, const struct sim_req *q,
 	cJSON_DeleteItemFromObjectCaseSensitive(out, "create_time");
 	cJSON_AddStringToObject(out, "id", task);
 	cJSON_AddStringToObject(out, "status", "RUNNING");
-	/* a fixed creation time in 2023-2026, from the task id */
-	cJSON_AddNumberToObject(out, "create_time", 1700000000000.0 +
-	    (double)(strtoull(hex + 16, NULL, 16) % 100000000000ULL));
+	cJSON_AddNumberToObject(out, "create_time", created);
 	sim_answer_json(a, 200, out);
 out:
 	if (a->status == 0)	/* out of memory on the way */
@@ -571,18 +571,23 @@ out:
 	cJSON_Delete(in);
 }
 
-static void
-dlf_restart(const struct sim_route *r, struct sim_answer *a)
+int
+sim_is_long(const char *id)
 {
-	const char *id = sim_route_param(r, "instance_id");
 	const char *s;
 
 	for (s = id; *s >= '0' && *s <= '9'; s++)
 		;
-	/* a Long: 1 to 19 digits, at most 9223372036854775807 */
-	if (*s != '\0' || s == id || s - id > 19 || (s - id == 19 &&
-	    strcmp(id, "9223372036854775807") > 0)) {
-		bad_request(a, r->op, "'instance_id' must be a Long.");
+	/* 1 to 19 digits, at most 9223372036854775807 */
+	return !(*s != '\0' || s == id || s - id > 19 || (s - id == 19 &&
+	    strcmp(id, "9223372036854775807") > 0));
+}
+
+static void
+dlf_restart(const struct sim_route *r, struct sim_answer *a)
+{
+	if (!sim_is_long(sim_route_param(r, "instance_id"))) {
+		sim_api_bad_request(a, r->op, "'instance_id' must be a Long.");
 		return;
 	}
 	sim_answer_static(a, 204, NULL, "", 0);
@@ -606,18 +611,18 @@ roma_reset(const struct sim_route *r, const struct sim_req *q,
 		if (v == NULL || strlen(v) > ROMA_MAX_ID) {
 			snprintf(why, sizeof(why), "'%s' must be 1 to %d "
 			    "characters.", ids[i], ROMA_MAX_ID);
-			bad_request(a, r->op, why);
+			sim_api_bad_request(a, r->op, why);
 			return;
 		}
 	}
 	if (q->len > 0 && !blank(q->body, q->len)) {
 		if (!sim_is_json_type(q->ctype)) {
-			bad_request(a, r->op, "The body must be "
+			sim_api_bad_request(a, r->op, "The body must be "
 			    "application/json.");
 			return;
 		}
 		if ((in = sim_json_object(q->body, q->len)) == NULL) {
-			bad_request(a, r->op, "The body is not a JSON object.");
+			sim_api_bad_request(a, r->op, "The body is not a JSON object.");
 			return;
 		}
 		d = cJSON_GetObjectItemCaseSensitive(in, "date_from");
@@ -626,7 +631,7 @@ roma_reset(const struct sim_route *r, const struct sim_req *q,
 			if (x != floor(x) || x < 1 ||
 			    x > 9999999999999999999.0) {
 				cJSON_Delete(in);
-				bad_request(a, r->op, "'date_from' must be an "
+				sim_api_bad_request(a, r->op, "'date_from' must be an "
 				    "integer from 1 to 9999999999999999999.");
 				return;
 			}
@@ -669,69 +674,71 @@ success(const struct sim_route *r, const struct sim_req *q,
 	}
 }
 
-void
-sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
-    long count, const struct sim_req *q, const char *retry_after,
-    struct sim_answer *a)
+int
+sim_api_fault(const struct sim_route *r, const struct sim_conv *c,
+    long count, const char *retry_after, struct sim_answer *a)
 {
 	const struct opdef *d = &ops[r->op];
 	int first_n = count >= 0 && count < c->n;
 
 	switch (c->kind) {
 	case SIM_CONV_MISSING:
+		if (sim_op_is_read(r->op))
+			return 0;	/* gone, the service's way */
 		sim_answer_error(a, d->nf_status, d->nf_code, d->nf_msg);
-		return;
+		return 1;
 	case SIM_CONV_EMPTY:
 		sim_answer_error(a, 400, "FDI.3150", "The task list is empty.");
-		return;
+		return 1;
 	case SIM_CONV_BAD:
 		sim_answer_error(a, 400, d->bad_code, d->bad_msg);
-		return;
+		return 1;
 	case SIM_CONV_E500:
 		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");
-		return;
+		return 1;
 	case SIM_CONV_E503:
 		sim_answer_unavailable(a);
-		return;
+		return 1;
 	case SIM_CONV_FLAKY:
-		if (first_n) {
+		if (first_n)
 			sim_answer_unavailable(a);
-			return;
-		}
-		break;
+		return first_n;
 	case SIM_CONV_THROTTLE:
-		if (first_n) {
+		if (first_n)
 			sim_answer_throttled(a, retry_after);
-			return;
-		}
-		break;
+		return first_n;
 	case SIM_CONV_DMSTHROTTLE:
-		if (first_n) {
+		if (first_n)
 			sim_answer_error(a, 404, "DMS.10240407",
 			    "Too many requests. Try again later.");
-			return;
-		}
-		break;
+		return first_n;
 	case SIM_CONV_DROP:
-		answer_reset(a);
-		a->status = 0;
-		return;
+		sim_answer_static(a, 0, NULL, "", 0);	/* drop it */
+		return 1;
 	case SIM_CONV_GARBAGE:
 		sim_answer_garbage(a);
-		return;
+		return 1;
 	case SIM_CONV_HTML:
 		sim_answer_static(a, 502, "text/html", html_body,
 		    sizeof(html_body) - 1);
-		return;
+		return 1;
 	case SIM_CONV_HUGE:
 		if (huge_body != NULL)
 			sim_answer_static(a, 500, json_type, huge_body,
 			    HUGE_LEN);
 		else
 			sim_answer_owned(a, 500, NULL, 0);
-		return;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
-	success(r, q, a);
+}
+
+void
+sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
+    long count, const struct sim_req *q, const char *retry_after,
+    struct sim_answer *a)
+{
+	if (!sim_api_fault(r, c, count, retry_after, a))
+		success(r, q, a);
 }

@@ -1,6 +1,7 @@
 /*
- * api.h - the five simulated operations: routing on the raw path, the id
- * conventions (missing-, flakyN-, ...) and the answers.  Nothing here locks
+ * api.h - the five simulated operations and their four read APIs: routing
+ * on the raw path, the id conventions (missing-, flakyN-, ...) and the
+ * answers of the writes (the reads' answers are resource.c's).  Nothing here locks
  * or touches the network: the caller passes in what it counted.
  */
 #ifndef SIM_API_H
@@ -20,6 +21,11 @@ enum sim_op {
 	SIM_OP_DLF_RESTART,
 	SIM_OP_ROMA_RESET,
 	SIM_OP_CSS_RESTART,
+	/* the read APIs: the writes' resources as they are now */
+	SIM_OP_KAFKA_SHOW,
+	SIM_OP_DLF_SHOW,
+	SIM_OP_ROMA_LIST,
+	SIM_OP_CSS_SHOW,
 	SIM_OP_COUNT
 };
 
@@ -47,6 +53,8 @@ struct sim_route {
 	int		 nseg;
 	char		*seg[SIM_MAX_SEGS];	/* decoded path segments */
 	const char	*param[SIM_MAX_SEGS];	/* template name or NULL */
+	const char	*qname;		/* the key id taken from the query */
+	char		*qval;		/* its decoded value, or NULL */
 };
 
 enum sim_conv_kind {
@@ -62,13 +70,21 @@ enum sim_conv_kind {
 	SIM_CONV_DROP,
 	SIM_CONV_GARBAGE,
 	SIM_CONV_HTML,
-	SIM_CONV_HUGE
+	SIM_CONV_HUGE,
+	/* the state machine of the read APIs; writes answer as usual */
+	SIM_CONV_GONE,		/* reads: gone, writes as usual */
+	SIM_CONV_FAILVERIFY,	/* fails after each write */
+	SIM_CONV_STUCK,		/* in progress for ever after a write */
+	SIM_CONV_BUSY,		/* in progress before any write */
+	SIM_CONV_FAILEDBEFORE,	/* failed before any write */
+	SIM_CONV_CSSBUSY	/* css reads: 202 CSS.0011 for the first N */
 };
 
 struct sim_conv {
 	int		 kind;		/* enum sim_conv_kind */
 	long		 n;		/* the N of flakyN-, throttleN-, ... */
 	long		 slow_ms;	/* sum of the slowMS- prefixes */
+	long		 restart_ms;	/* the last restartMS- prefix, or -1 */
 	const char	*key;		/* the key id it was read from */
 };
 
@@ -77,6 +93,7 @@ struct sim_req {
 	const char	*ctype;		/* request Content-Type or NULL */
 	const char	*body;
 	size_t		 len;
+	const char	*workspace;	/* the workspace header or NULL */
 };
 
 /* Splits the raw path (no query) on '/', percent-decodes each segment and
@@ -85,22 +102,40 @@ struct sim_req {
 int	 sim_route_match(struct sim_route *r, const char *method,
 	    const char *path, size_t len);
 void	 sim_route_release(struct sim_route *r);
+/* Takes the key id of a matched read route whose key is in the query (the
+ * ROMA task list's task_id) from the raw query, percent-decoded with '+'
+ * as a space.  -1 only when out of memory. */
+int	 sim_route_query(struct sim_route *r, const char *query, size_t len);
 /* The decoded value of a path parameter, or NULL. */
 const char *sim_route_param(const struct sim_route *r, const char *name);
 const char *sim_op_name(int op);
+/* 1 for the read APIs (SIM_OP_KAFKA_SHOW and after). */
+int	 sim_op_is_read(int op);
+/* The write whose resource a read shows, or the write itself. */
+int	 sim_op_write_of(int op);
 /* The key ids of an operation in the order they are tried (NULL-ended). */
 const char *const *sim_op_keys(int op);
 
 /* Reads the conventions from the key ids of a matched route.  c->key is the
  * key id that carries them, or the first key id when none does. */
 void	 sim_conv_parse(const struct sim_route *r, struct sim_conv *c);
+/* The 400 of an operation: its bad-parameter code, its message and why. */
+void	 sim_api_bad_request(struct sim_answer *a, int op, const char *why);
+/* 1 if id is a Java Long that is not negative (DataArts' instance ids). */
+int	 sim_is_long(const char *id);
 /* 1 if the convention needs the per-key request count. */
 int	 sim_conv_counted(const struct sim_conv *c);
 
-/* The answer of a matched, authorised request without a global fault or
- * state override: the convention (count = requests with the same key id
- * before this one) or the operation's own validation and success answer.
- * retry_after is the Retry-After value of 429 answers. */
+/* The answer of the convention of a matched, authorised request (count =
+ * requests with the same key id before this one; retry_after is the
+ * Retry-After value of 429 answers): 1 if it answered, 0 when the
+ * operation answers (for the reads, a missing- key too: the resource says
+ * it is gone, each service in its own way). */
+int	 sim_api_fault(const struct sim_route *r, const struct sim_conv *c,
+	    long count, const char *retry_after, struct sim_answer *a);
+/* The answer of a matched, authorised write without a global fault or
+ * state override: sim_api_fault() or the operation's own validation and
+ * success answer. */
 void	 sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
 	    long count, const struct sim_req *q, const char *retry_after,
 	    struct sim_answer *a);
@@ -108,6 +143,10 @@ void	 sim_api_answer(const struct sim_route *r, const struct sim_conv *c,
 /* A fixed id of 32 lower-case hex digits made from tag and s (the first
  * 16 bytes of SHA-256(tag s)): a jobId, IAM's user and project ids. */
 void	 sim_derived_id(const char *tag, const char *s, char out[33]);
+
+/* The default name and creation time of a Kafka task (the answer of a
+ * modify adds them when missing), fixed by the task id. */
+double	 sim_kafka_task_defaults(const char *task_id, char name[64]);
 
 /* {"error_code": code, "error_msg": msg} with the given status. */
 void	 sim_answer_error(struct sim_answer *a, int status,

@@ -137,6 +137,10 @@ sim_log_write(struct sim_log *l, const struct sim_logrec *r)
 		br_jsontext_add_string(&b, r->subject_token,
 		    strlen(r->subject_token));
 	}
+	if (r->state != NULL)
+		br_strbuf_addf(&b, ",\"state\":\"%s\"", r->state);
+	if (r->restart_ms >= 0)
+		br_strbuf_addf(&b, ",\"restart_ms\":%ld", r->restart_ms);
 	br_strbuf_addstr(&b, "}\n");
 
 	pthread_mutex_lock(&l->mu);

@@ -3,8 +3,9 @@
  *
  * One object per request, written and flushed before the answer is queued:
  * {"seq", "time_ms", "method", "path", "query", "headers", "body",
- * "status", "request_id", "op"}, and "subject_token" when an IAM token
- * was issued.  Writers are serialised by a mutex.
+ * "status", "request_id", "op"}, "subject_token" when an IAM token was
+ * issued, "state" on a read that showed its resource's state, and
+ * "restart_ms" on a write that changed its resource.  Writers are serialised by a mutex.
  */
 #ifndef SIM_REQLOG_H
 #define SIM_REQLOG_H
@@ -38,6 +39,10 @@ struct sim_logrec {
 	const char		*op;		/* operation name or NULL */
 	const char		*subject_token;	/* X-Subject-Token sent, or
 						   NULL: not written */
+	const char		*state;		/* a read's resource state,
+						   or NULL: not written */
+	long			 restart_ms;	/* a write's duration, or -1:
+						   not written */
 };
 
 /* path NULL: no log; "-": standard error.  -1 with a message in err. */

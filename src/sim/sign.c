@@ -242,66 +242,93 @@ canonical_headers(struct br_strbuf *b, const struct sim_sigcheck *c,
 	return 0;
 }
 
-int
-sim_sign_check(const struct sim_sigcheck *c, const char **why)
+/* The parts of the Authorization header that the check needs. */
+struct authz {
+	char		 access[256];
+	char		 signed_hdrs[1024];
+	char		 sig[128];
+	const char	*date;		/* X-Sdk-Date */
+};
+
+/* Reads the Authorization and X-Sdk-Date headers and checks the access
+ * key and the clock: 0, or -1 with the reason in *why. */
+static int
+read_authz(const struct sim_sigcheck *c, struct authz *az, const char **why)
 {
-	char access[256], sh[1024], sig[128], hash[65], want[65];
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
-	const char *auth, *date, *payload;
-	struct br_strbuf sts = BR_STRBUF_INIT;
-	struct br_strbuf b = BR_STRBUF_INIT;
-	char *path = NULL;
-	size_t plen;
+	const char *auth;
 	long long t;
-	int has_date, rc = -1;
 
 	auth = sim_hdr_get(c->hdrs, c->nhdrs, "Authorization");
 	if (auth == NULL || strncmp(auth, ALGO " ", sizeof(ALGO)) != 0) {
 		*why = "no SDK-HMAC-SHA256 Authorization header";
-		goto out;
+		return -1;
 	}
 	auth += sizeof(ALGO);
-	if (auth_param(auth, "Access", access, sizeof(access)) == -1 ||
-	    auth_param(auth, "SignedHeaders", sh, sizeof(sh)) == -1 ||
-	    auth_param(auth, "Signature", sig, sizeof(sig)) == -1) {
+	if (auth_param(auth, "Access", az->access, sizeof(az->access)) == -1 ||
+	    auth_param(auth, "SignedHeaders", az->signed_hdrs,
+	    sizeof(az->signed_hdrs)) == -1 ||
+	    auth_param(auth, "Signature", az->sig, sizeof(az->sig)) == -1) {
 		*why = "malformed Authorization header";
-		goto out;
+		return -1;
 	}
-	if (strcmp(access, c->ak) != 0) {
+	if (strcmp(az->access, c->ak) != 0) {
 		*why = "unknown access key";
-		goto out;
+		return -1;
 	}
-	date = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Date");
-	if (parse_date(date, &t) == -1) {
+	az->date = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Date");
+	if (parse_date(az->date, &t) == -1) {
 		*why = "x-sdk-date is missing or malformed";
-		goto out;
+		return -1;
 	}
 	if (c->max_skew > 0 && (t > c->now + c->max_skew ||
 	    t < c->now - c->max_skew)) {
 		*why = "x-sdk-date expired or invalid: "
 		    "too far from the server clock";
-		goto out;
+		return -1;
 	}
+	return 0;
+}
 
-	/* canonical request */
+/* The canonical URI: the path fully decoded, re-encoded, '/' at the end. */
+static int
+canonical_uri(struct br_strbuf *b, const struct sim_sigcheck *c)
+{
+	char *path;
+	size_t plen;
+
+	if ((path = malloc(c->pathlen + 1)) == NULL)
+		return -1;
+	plen = br_text_pct_decode(path, c->path, c->pathlen, 0);
+	encode(b, path, plen, 1);
+	if (plen == 0 || path[plen - 1] != '/')
+		br_strbuf_add(b, "/", 1);
+	free(path);
+	return 0;
+}
+
+/* The hex SHA-256 of the canonical request into hash: 0, or -1 with the
+ * reason in *why. */
+static int
+canonical_hash(const struct sim_sigcheck *c, const struct authz *az,
+    char hash[65], const char **why)
+{
+	struct br_strbuf b = BR_STRBUF_INIT;
+	const char *payload;
+	int has_date, rc = -1;
+
 	br_strbuf_addstr(&b, c->method);
 	br_strbuf_add(&b, "\n", 1);
-	if ((path = malloc(c->pathlen + 1)) == NULL) {
+	if (canonical_uri(&b, c) == -1) {
 		*why = "out of memory";
 		goto out;
 	}
-	plen = br_text_pct_decode(path, c->path, c->pathlen, 0);
-	encode(&b, path, plen, 1);
-	if (plen == 0 || path[plen - 1] != '/')
-		br_strbuf_add(&b, "/", 1);
 	br_strbuf_add(&b, "\n", 1);
 	if (canonical_query(&b, c->query, c->querylen) == -1) {
 		*why = "query string too long";
 		goto out;
 	}
 	br_strbuf_add(&b, "\n", 1);
-	if (canonical_headers(&b, c, sh, &has_date) == -1) {
+	if (canonical_headers(&b, c, az->signed_hdrs, &has_date) == -1) {
 		*why = "a signed header is missing or malformed";
 		goto out;
 	}
@@ -310,7 +337,7 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 		goto out;
 	}
 	br_strbuf_add(&b, "\n", 1);
-	br_strbuf_addstr(&b, sh);
+	br_strbuf_addstr(&b, az->signed_hdrs);
 	br_strbuf_add(&b, "\n", 1);
 	payload = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Content-Sha256");
 	if (payload != NULL && strcmp(payload, "UNSIGNED-PAYLOAD") == 0)
@@ -327,9 +354,26 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 		*why = "out of memory";
 		goto out;
 	}
+	rc = 0;
+out:
+	br_strbuf_release(&b);
+	return rc;
+}
+
+/* The signature the string to sign calls for, compared with the one sent:
+ * 0, or -1 with the reason in *why. */
+static int
+signature_matches(const struct sim_sigcheck *c, const struct authz *az,
+    const char *hash, const char **why)
+{
+	struct br_strbuf sts = BR_STRBUF_INIT;
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	char want[65];
+	int rc = -1;
 
 	br_strbuf_addstr(&sts, ALGO "\n");
-	br_strbuf_addstr(&sts, date);
+	br_strbuf_addstr(&sts, az->date);
 	br_strbuf_add(&sts, "\n", 1);
 	br_strbuf_addstr(&sts, hash);
 	if (sts.oom || HMAC(EVP_sha256(), c->sk,
@@ -339,14 +383,26 @@ sim_sign_check(const struct sim_sigcheck *c, const char **why)
 		goto out;
 	}
 	br_text_hex(want, mac, 32);
-	if (strlen(sig) != 64 || CRYPTO_memcmp(sig, want, 64) != 0) {
+	if (strlen(az->sig) != 64 || CRYPTO_memcmp(az->sig, want, 64) != 0) {
 		*why = "verify aksk signature fail";
 		goto out;
 	}
 	rc = 0;
 out:
-	free(path);
-	br_strbuf_release(&b);
 	br_strbuf_release(&sts);
 	return rc;
+}
+
+int
+sim_sign_check(const struct sim_sigcheck *c, const char **why)
+{
+	struct authz az;
+	char hash[65];
+
+	memset(&az, 0, sizeof(az));
+	if (read_authz(c, &az, why) == -1 ||
+	    canonical_hash(c, &az, hash, why) == -1 ||
+	    signature_matches(c, &az, hash, why) == -1)
+		return -1;
+	return 0;
 }

@@ -222,6 +222,20 @@ header_ok(const char *name, const char *value)
 	return 1;
 }
 
+/* "write", "read", "any": the requests an override answers; 0 if none. */
+static int
+on_value(const cJSON *j)
+{
+	if (!cJSON_IsString(j))
+		return 0;
+	if (strcmp(j->valuestring, "write") == 0)
+		return SIM_ON_WRITE;
+	if (strcmp(j->valuestring, "read") == 0)
+		return SIM_ON_READ;
+	return strcmp(j->valuestring, "any") == 0 ? SIM_ON_WRITE |
+	    SIM_ON_READ : 0;
+}
+
 static int
 load_one(const cJSON *e, struct sim_override *o, char *why, size_t wl)
 {
@@ -231,6 +245,7 @@ load_one(const cJSON *e, struct sim_override *o, char *why, size_t wl)
 
 	o->times = -1;
 	o->status = 200;
+	o->on = SIM_ON_WRITE;
 	cJSON_ArrayForEach(f, e) {
 		if (strcmp(f->string, "status") == 0) {
 			if (!int_in(f, 0, 599, &v) || (v > 0 && v < 200)) {
@@ -249,6 +264,12 @@ load_one(const cJSON *e, struct sim_override *o, char *why, size_t wl)
 			if (!int_in(f, 0, SIM_MAX_DELAY, &o->delay_ms)) {
 				snprintf(why, wl, "'delay_ms' must be 0 to %d",
 				    SIM_MAX_DELAY);
+				return -1;
+			}
+		} else if (strcmp(f->string, "on") == 0) {
+			if ((o->on = on_value(f)) == 0) {
+				snprintf(why, wl, "'on' must be \"write\", "
+				    "\"read\" or \"any\"");
 				return -1;
 			}
 		} else if (strcmp(f->string, "body") == 0) {
@@ -300,7 +321,7 @@ load_one(const cJSON *e, struct sim_override *o, char *why, size_t wl)
 			}
 		} else {
 			snprintf(why, wl, "unknown field '%s' (status, body, "
-			    "headers, times, delay_ms)", f->string);
+			    "headers, times, delay_ms, on)", f->string);
 			return -1;
 		}
 	}

@@ -13,6 +13,8 @@
 #include "api.h"
 
 #define SIM_MAX_COUNTERS	65536	/* distinct key ids counted */
+#define SIM_ON_WRITE		1	/* an override answers the writes */
+#define SIM_ON_READ		2	/* the read APIs */
 
 /* One entry of the --state file. */
 struct sim_override {
@@ -26,6 +28,7 @@ struct sim_override {
 	size_t		 nhdrs;
 	long		 times;		/* -1: every request */
 	long		 delay_ms;
+	int		 on;		/* SIM_ON_WRITE and/or SIM_ON_READ */
 };
 
 struct counter;
@@ -43,7 +46,7 @@ struct sim_state {
 int	sim_state_init(struct sim_state *);
 void	sim_state_release(struct sim_state *);
 /* Loads a --state file: a JSON object mapping key ids to
- * {"status", "body", "headers", "times", "delay_ms"}.  On error returns -1
+ * {"status", "body", "headers", "times", "delay_ms", "on"}.  On error returns -1
  * with "FILE: message" in err. */
 int	sim_state_load(struct sim_state *, const char *path, char *err,
 	    size_t errlen);

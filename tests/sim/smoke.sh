@@ -4,8 +4,10 @@
 #   tests/sim/smoke.sh build/bulkrun-sim
 #
 # Starts the simulator on port 0 (several times, with different options),
-# checks every route, id convention, global fault, the credentials checks
-# (fixed token, AK/SK, the IAM token endpoint), TLS and the request log,
+# checks every route, id convention, global fault, the read APIs and their
+# state machine (in progress, healthy, failed, stuck, gone, stale reads),
+# the credentials checks (fixed token, AK/SK, the IAM token endpoint), TLS
+# and the request log,
 # and prints "N passed, N failed" as its last line.  Exit status 0 only
 # when nothing failed.  Needs bash, curl, grep, sed, openssl.
 set -u
@@ -277,6 +279,144 @@ b=$(codes)
 stop
 [ "$a" = "$b" ] && ok || ko "same seed, other faults: '$a' / '$b'"
 case "$a" in *200*503*|*503*200*) ok ;; *) ko "fail-rate 0.5 gave '$a'" ;; esac
+
+# --- read APIs and the state machine per resource ---------------------------
+RT=/v2/p1/fdi/instances/i1/tasks
+W=(-H 'workspace: w1')
+# field NAME: the value of "NAME": in the last body (a number or a string)
+field() {
+	sed -n 's/.*"'"$1"'":"\{0,1\}\([^",}]*\).*/\1/p' "$TMP/b" | head -1
+}
+timeout 5 "$BIN" --restart-ms 5x >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "bad --restart-ms: exit status not 2"
+timeout 5 "$BIN" --stale-ms -1 >/dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "bad --stale-ms: exit status not 2"
+cat >"$TMP/rstate.json" <<'EOF2'
+{"st-read": {"status": 202, "body": {"errCode": "CSS.0011"}, "on": "read", "times": 1}}
+EOF2
+start reads --seed 5 --restart-ms 800 --state "$TMP/rstate.json" || die
+# healthy before any write
+check "read kafka before" 200 '"status":"RUNNING"' $B$M/v1
+grep -qF '"id":"v1"' "$TMP/b" && grep -qF '"create_time":' "$TMP/b" && ok ||
+    ko "read kafka: task shape $(cat "$TMP/b")"
+check "read dataarts before" 200 '"status":"success"' "${W[@]}" $B$D/j1/instances/11
+grep -qF '"instanceId":11,' "$TMP/b" && ok || ko "read dataarts: instanceId"
+old_start=$(field startTime)
+check "read roma before" 200 '"execute_status":"RUNNING"' "$B$RT?task_id=v1&limit=10"
+grep -qF '"total":1,' "$TMP/b" && grep -qF '"status":1,' "$TMP/b" && ok ||
+    ko "read roma: shape $(cat "$TMP/b")"
+check "read css before" 200 '"status":"200","actions":[]' $B$C/v1
+grep -qF '"instances":[{' "$TMP/b" && ok || ko "read css: no instances"
+# a write each, then in progress at once (no --stale-ms)
+t0=$(date +%s%N)
+check "write kafka" 204 - -X PUT $B$K/v1/restart
+check "write dataarts" 204 - -X POST "${W[@]}" $B$D/j1/instances/11/restart
+check "write roma" 200 Reset -X POST $B$R/v1/reset
+check "write css" 200 jobId -X POST $B$C/v1/restart
+check "read kafka after" 200 '"status":"RESTARTING"' $B$M/v1
+check "read dataarts after" 200 '"status":"running"' "${W[@]}" $B$D/j1/instances/11
+new_start=$(field startTime)
+[ -n "$old_start" ] && [ "${new_start:-0}" -gt "$old_start" ] && ok ||
+    ko "read dataarts: startTime $old_start -> $new_start"
+check "read dataarts, other workspace" 400 DLF.0100 $B$D/j1/instances/11
+check "read roma after" 200 '"execute_status":"WAITING"' "$B$RT?task_id=v1"
+check "read css after" 200 '"status":"100","actions":["REBOOTING"]' $B$C/v1
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 800 ] || ko "reads took ${ms}ms: the in-progress checks prove nothing"
+sleep 1
+check "read kafka later" 200 '"status":"RUNNING"' $B$M/v1
+check "read dataarts later" 200 '"status":"success"' "${W[@]}" $B$D/j1/instances/11
+[ "$(field startTime)" = "$new_start" ] && ok || ko "read dataarts: startTime moved"
+check "read roma later" 200 '"execute_status":"RUNNING"' "$B$RT?task_id=v1"
+check "read css later" 200 '"status":"200","actions":[]' $B$C/v1
+# kafka modify: the GET shows the fields last PUT
+check "modify for read" 200 '"topics":"t-9"' -X PUT "${J[@]}" \
+    -d '{"topics":"t-9","source_task":{"task_num":2}}' $B$M/v2
+check "read modified" 200 '"topics":"t-9"' $B$M/v2
+grep -qF '"task_num":2' "$TMP/b" && grep -qF '"status":"RESTARTING"' "$TMP/b" &&
+    ok || ko "read modified: $(cat "$TMP/b")"
+# each service's own failure, and a resource that never comes back
+check "fail kafka" 204 - -X PUT $B$K/failverify-1/restart
+check "fail dataarts" 204 - -X POST $B$D/failverify-j/instances/12/restart
+check "fail roma" 200 Reset -X POST $B$R/failverify-1/reset
+check "fail css" 200 jobId -X POST $B$C/failverify-1/restart
+check "stuck css" 200 jobId -X POST $B$C/stuck-1/restart
+check "fast css" 200 jobId -X POST $B$C/restart100-1/restart
+sleep 0.3
+check "restart100- back" 200 '"status":"200"' $B$C/restart100-1
+check "css default still restarting" 200 '"status":"100"' $B$C/failverify-1
+sleep 0.8
+check "failed kafka" 200 '"status":"PAUSED"' $B$M/failverify-1
+check "failed dataarts" 200 '"status":"fail"' $B$D/failverify-j/instances/12
+check "failed roma" 200 '"status":0,"execute_status":"ERROR"' "$B$RT?task_id=failverify-1"
+check "failed css" 200 '"status":"303"' $B$C/failverify-1
+grep -qF '"failedReason":{"errorCode":"CSS.6002"' "$TMP/b" && ok ||
+    ko "failed css: no CSS.6002: $(cat "$TMP/b")"
+check "stuck css later" 200 '"status":"100","actions":["REBOOTING"]' $B$C/stuck-1
+# before any write: busy-, failedbefore-
+check "busy css" 200 '"status":"100"' $B$C/busy-1
+check "busy dataarts" 200 '"status":"running"' $B$D/busy-j/instances/13
+check "failedbefore kafka" 200 '"status":"PAUSED"' $B$M/failedbefore-1
+check "failedbefore css" 200 '"status":"303"' $B$C/failedbefore-1
+# gone, each service its own way
+check "gone kafka" 404 DMS.00404022 $B$M/gone-1
+check "gone dataarts" 400 DLF.0137 $B$D/gone-j/instances/14
+check "gone roma" 200 '{"total":0,"size":0,"entities":[]}' "$B$RT?task_id=gone-1"
+check "gone css" 403 '{"errCode":"CSS.0015",' $B$C/gone-1
+check "gone css, write" 200 jobId -X POST $B$C/gone-1/restart
+check "missing css" 403 '"errCode":"CSS.0015"' $B$C/missing-1
+check "missing dataarts instance" 400 DLF.0137 $B$D/j/instances/missing-7
+# a 2xx that carries an error; throttled reads, counted apart from writes
+check "cssbusy1 #1" 202 '"errCode":"CSS.0011"' $B$C/cssbusy1-c
+check "cssbusy1 #2" 200 '"status":"200"' $B$C/cssbusy1-c
+check "throttle1 write" 429 APIG.0308 -X POST $B$C/throttle1-r/restart
+check "throttle1 write again" 200 jobId -X POST $B$C/throttle1-r/restart
+check "throttle1 read" 429 APIG.0308 $B$C/throttle1-r
+check "throttle1 read again" 200 '"status":' $B$C/throttle1-r
+check "dmsthrottle1 read" 404 DMS.10240407 $B$M/dmsthrottle1-r
+check "dmsthrottle1 read again" 200 '"status":"RUNNING"' $B$M/dmsthrottle1-r
+check "state on read" 202 CSS.0011 $B$C/st-read
+check "state on read, spent" 200 '"status":"200"' $B$C/st-read
+check "state on read, write" 200 jobId -X POST $B$C/st-read/restart
+# routing of the reads
+check "roma list without task_id" 400 FDI.3001 $B$RT
+check "dataarts read, not a Long" 400 DLF.0002 $B$D/j1/instances/1x
+check "kafka task, DELETE" 405 APIG.0101 -X DELETE $B$M/v1
+header "kafka task, DELETE" 'Allow: GET, PUT'
+check "css cluster, POST" 405 APIG.0101 -X POST $B$C/v1
+header "css cluster, POST" 'Allow: GET'
+logged "read op kafka" '"op":"kafka.show_connector_task"'
+logged "read op dataarts" '"op":"dataarts.show_job_instance"'
+logged "read op roma" '"query":"task_id=v1&limit=10"'
+logged "read op roma" '"op":"roma.list_tasks"'
+logged "read op css" '"op":"css.show_cluster"'
+logged "read state" '"op":"css.show_cluster","state":"in_progress"'
+logged "read state gone" '"status":403,"request_id":'
+grep -qE '"status":403,"request_id":"[0-9a-f]{32}","op":"css.show_cluster","state":"gone"' "$LOG" &&
+    ok || ko "read state gone: not logged"
+logged "write restart_ms" '"op":"css.restart_cluster","restart_ms":800'
+logged "write restartMS-" '"restart_ms":100}'
+grep -q '"status":429,.*"restart_ms"' "$LOG" && ko "a throttled write has restart_ms" || ok
+stop
+
+# the stale spell: right after a write the reads still show the old state
+start stale --restart-ms 1500 --stale-ms 400 || die
+check "stale: kafka fields" 200 '"topics":"a"' -X PUT "${J[@]}" -d '{"topics":"a"}' $B$M/s1
+check "stale: dataarts before" 200 '"status":"success"' $B$D/js/instances/21
+old_start=$(field startTime)
+check "stale: css write" 200 jobId -X POST $B$C/s1/restart
+check "stale: kafka write" 200 '"topics":"b"' -X PUT "${J[@]}" -d '{"topics":"b"}' $B$M/s1
+check "stale: dataarts write" 204 - -X POST $B$D/js/instances/21/restart
+check "stale: css old" 200 '"status":"200","actions":[]' $B$C/s1
+check "stale: kafka old fields" 200 '"topics":"a"' $B$M/s1
+check "stale: dataarts old" 200 '"status":"success"' $B$D/js/instances/21
+[ "$(field startTime)" = "$old_start" ] && ok || ko "stale: dataarts startTime moved"
+sleep 0.6
+check "stale over: css" 200 '"status":"100"' $B$C/s1
+check "stale over: kafka" 200 '"topics":"b"' $B$M/s1
+check "stale over: dataarts" 200 '"status":"running"' $B$D/js/instances/21
+[ "$(field startTime)" -gt "$old_start" ] && ok || ko "stale over: startTime"
+stop
 
 # --- credentials ------------------------------------------------------------
 start tok --token s3cret || die
