@@ -148,16 +148,19 @@ br_vrun_verify_only(struct run *r, struct job *j, int64_t call_ms,
 	}
 }
 
-/* "state 303, CSS.6002: restart failed" */
+/* What a read showed: the judge's sentence (the state and the service's
+ * code), else "state 303, CSS.6002". */
 static void
 reading_text(const struct br_vread *rd, struct br_strbuf *sb)
 {
+	if (rd->msg[0] != '\0') {
+		br_strbuf_addstr(sb, rd->msg);
+		return;
+	}
 	br_strbuf_addf(sb, "state %s", rd->text[0] != '\0' ? rd->text :
 	    br_vstate_name(rd->state));
 	if (rd->code[0] != '\0')
 		br_strbuf_addf(sb, ", %s", rd->code);
-	if (rd->msg[0] != '\0')
-		br_strbuf_addf(sb, ": %s", rd->msg);
 }
 
 static void
