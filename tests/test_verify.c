@@ -783,3 +783,53 @@ Test(verify, ops_name_shows_the_verify_block, .init = load,
 	    "HTTP 404\n"), "%s", buf);
 	free(buf);
 }
+
+Test(verify, a_read_needs_its_path_values, .init = load, .fini = release)
+{
+	static const char json[] = VOP("{\"path\": \"/a/{id}/{ws}\", "
+	    "\"state\": \"s\", \"healthy\": [\"ok\"]}");
+	struct br_err err = { 0 };
+	struct br_arg arg;
+	struct br_bound b;
+	struct br_request req;
+	const struct br_op *o;
+
+	cr_assert_eq(br_catalog_load_string(&cat, json, strlen(json), "t.json",
+	    &err), 0, "%s", err.msg);
+	o = op("x.y");
+	memset(&b, 0, sizeof(b));
+	memset(&req, 0, sizeof(req));
+	arg.param = &o->params[0];
+	arg.value = (char *)"7";
+	arg.written = "7";
+	b.op = o;
+	b.args = &arg;
+	b.nargs = 1;
+	/* the header parameter ws is not given: no path */
+	cr_assert_eq(br_verify_request(o, &b, "https://h", &req, &err),
+	    BR_EINPUT);
+	cr_assert_str_eq(err.msg, "operation 'x.y': no value for parameter "
+	    "'ws'");
+	cr_assert_null(req.url);
+}
+
+Test(verify, ops_name_says_when_there_is_no_verify_block, .init = load,
+    .fini = release)
+{
+	static const char json[] = "{\"operations\": [{\"name\": \"x.y\", "
+	    "\"method\": \"POST\", \"path\": \"/v1/go\"}]}";
+	struct br_err err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cr_assert_eq(br_catalog_load_string(&cat, json, strlen(json), "t.json",
+	    &err), 0, "%s", err.msg);
+	cr_assert_null(br_catalog_find(&cat, "x.y")->verify);
+	cr_assert_not_null(f = open_memstream(&buf, &len));
+	cr_assert_eq(br_catalog_print_op(&cat, "x.y", f, &err), 0);
+	fclose(f);
+	cr_assert_not_null(strstr(buf, "\nverify: (none: --wait, status and "
+	    "--precheck cannot read this operation back)\n"), "%s", buf);
+	free(buf);
+}
