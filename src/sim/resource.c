@@ -235,7 +235,7 @@ keep_body(struct sim_res_table *t, struct sim_res *e,
 		return;			/* a restart: the fields stay */
 	if (w->len <= SIM_RES_MAX_BODY && t->body_bytes + w->len <=
 	    SIM_RES_MAX_BYTES && (copy = strndup(w->body, w->len)) != NULL)
-		t->body_bytes += w->len;
+		t->body_bytes += strlen(copy);
 	if (e->old_body != NULL)
 		t->body_bytes -= strlen(e->old_body);
 	free(e->old_body);
