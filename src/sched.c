@@ -255,7 +255,7 @@ br_sched_finish(struct run *r, struct job *j, int64_t now)
 static void
 collected(struct run *r, struct job *j, int64_t now)
 {
-	int64_t delay, ra;
+	int64_t delay;
 	int throttled;
 
 	r->inflight--;
@@ -298,12 +298,8 @@ collected(struct run *r, struct job *j, int64_t now)
 	    br_retry_wanted(&r->o->retry, j->resp.net != BR_NET_OK,
 	    j->resp.sent && !j->b.op->idempotent, j->res.http_status,
 	    j->res.error_code)) {
-		delay = br_retry_backoff(&r->o->retry, j->attempts, &r->rng);
-		ra = br_retry_after_ms(j->resp.retry_after, br_now_ms());
-		if (ra > r->o->retry.max_ms)
-			ra = r->o->retry.max_ms;
-		if (ra > delay)
-			delay = ra;
+		delay = br_retry_delay(&r->o->retry, j->attempts, &r->rng,
+		    j->resp.retry_after, br_now_ms());
 		slot_release(r, j);
 		br_sched_wait_until(r, j, now + delay);
 		return;
@@ -602,33 +598,10 @@ execute(struct run *r)
 		;
 	return 0;
 }
-static int run_manifest(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg, int status);
-
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
-	return run_manifest(o, c, NULL, NULL, 0);
-}
-
-int
-br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg)
-{
-	return run_manifest(o, c, drv, drv_arg, 0);
-}
-
-int
-br_sched_status(const struct br_opts *o, const struct br_catalog *c)
-{
-	return run_manifest(o, c, NULL, NULL, 1);
-}
-
-int
-br_sched_status_with(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg)
-{
-	return run_manifest(o, c, drv, drv_arg, 1);
+	return br_sched_run_with(o, c, NULL, NULL);
 }
 
 /* Everything before a row is sent: credentials, the manifest and its
@@ -747,9 +720,9 @@ conclude(struct run *r, const struct br_survey *s)
 	return br_exit_status(&end);
 }
 
-static int
-run_manifest(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg, int status)
+int
+br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg)
 {
 	struct run r;
 	struct br_survey s = { 0 };
@@ -760,7 +733,7 @@ run_manifest(const struct br_opts *o, const struct br_catalog *c,
 	br_run_setup(&r, o, c);
 	r.drv = drv;
 	r.drv_arg = drv_arg;
-	r.status = status;
+	r.status = o->cmd == BR_CMD_STATUS;
 	if ((rc = prepare(&r, &s, &err)) == 0 && o->dry_run) {
 		rc = br_run_dry(&r, &err);
 		rc = rc < 0 ? br_exit_error(&err, stderr) :
