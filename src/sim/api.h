@@ -35,6 +35,20 @@ struct sim_hdr {
 	const char	*value;
 };
 
+/* A request as it came, borrowed: what the signature check and the log
+ * line read of it. */
+struct sim_reqview {
+	const char		*method;
+	const char		*path;		/* raw, without the query */
+	size_t			 pathlen;
+	const char		*query;		/* raw, without '?' */
+	size_t			 querylen;
+	const struct sim_hdr	*hdrs;		/* all request headers */
+	size_t			 nhdrs;
+	const char		*body;
+	size_t			 len;
+};
+
 struct sim_answer {
 	int		 status;	/* 0: close the connection, no answer */
 	const char	*ctype;		/* Content-Type; NULL: no body */
