@@ -53,6 +53,15 @@ static const char *const svc_ids[][4] = {
 	[SVC_CSS] = { "project_id", "cluster_id", NULL, NULL },
 };
 
+/* The status each service shows in each phase (healthy, in progress,
+ * failed). */
+static const char *const svc_status[][3] = {
+	[SVC_KAFKA] = { "RUNNING", "RESTARTING", "PAUSED" },
+	[SVC_DLF] = { "success", "running", "fail" },
+	[SVC_ROMA] = { "RUNNING", "WAITING", "ERROR" },
+	[SVC_CSS] = { "200", "100", "303" },
+};
+
 static int
 service(int op)
 {
@@ -322,11 +331,9 @@ answer_buf(struct sim_answer *a, int status, struct br_strbuf *b)
 
 static void
 kafka_task(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "RUNNING", "RESTARTING", "PAUSED" };
 	const char *task = sim_route_param(r, "task_id");
-	const char *status = st[v->phase];
 	struct br_strbuf b = BR_STRBUF_INIT;
 	char name[64];
 	double created;
@@ -357,9 +364,8 @@ kafka_task(const struct sim_route *r, const struct view *v,
 
 static void
 dlf_instance(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "success", "running", "fail" };
 	const char *id = sim_route_param(r, "instance_id");
 	struct br_strbuf b = BR_STRBUF_INIT;
 
@@ -378,16 +384,15 @@ dlf_instance(const struct sim_route *r, const struct view *v,
 	    "\"planTime\":%lld,\"startTime\":%lld,\"endTime\":%lld,"
 	    "\"forceSuccess\":false,\"ignoreSuccess\":false,\"total\":1,"
 	    "\"nodes\":[{\"nodeName\":\"node_1\",\"status\":\"%s\"}]}", id,
-	    st[v->phase], (long long)v->start - 1000, (long long)v->start,
-	    (long long)v->end, st[v->phase]);
+	    status, (long long)v->start - 1000, (long long)v->start,
+	    (long long)v->end, status);
 	answer_buf(a, 200, &b);
 }
 
 static void
 roma_tasks(const struct sim_route *r, const struct view *v, int gone,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "RUNNING", "WAITING", "ERROR" };
 	static const char *const ids[] = { "project_id", "instance_id",
 	    "task_id", NULL };
 	static const char none[] = "{\"total\":0,\"size\":0,\"entities\":[]}";
@@ -417,7 +422,7 @@ roma_tasks(const struct sim_route *r, const struct view *v, int gone,
 	br_strbuf_addf(&b, ",\"task_name\":\"task-%.8s\",\"status\":%d,"
 	    "\"execute_status\":\"%s\",\"ext_type\":\"CDC\","
 	    "\"last_modified_time\":%lld}]}", hex, v->phase != PH_FAILED,
-	    st[v->phase], (long long)v->start);
+	    status, (long long)v->start);
 	answer_buf(a, 200, &b);
 }
 
@@ -435,9 +440,8 @@ css_time(char out[32], int64_t ms)
 
 static void
 css_cluster(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "200", "100", "303" };
 	const char *id = sim_route_param(r, "cluster_id");
 	struct br_strbuf b = BR_STRBUF_INIT;
 	char hex[33], updated[32];
@@ -449,7 +453,7 @@ css_cluster(const struct sim_route *r, const struct view *v,
 	add_str(&b, id);
 	br_strbuf_addf(&b, ",\"name\":\"css-%.4s\",\"status\":\"%s\","
 	    "\"actions\":%s,\"actionProgress\":{},\"updated\":\"%s\"", hex,
-	    st[v->phase], v->phase == PH_PROGRESS ? "[\"REBOOTING\"]" : "[]",
+	    status, v->phase == PH_PROGRESS ? "[\"REBOOTING\"]" : "[]",
 	    updated);
 	if (v->phase == PH_FAILED)
 		br_strbuf_addstr(&b, ",\"failedReason\":{\"errorCode\":"
@@ -461,7 +465,7 @@ css_cluster(const struct sim_route *r, const struct view *v,
 		br_strbuf_addf(&b, "%s{\"id\":\"%.31s%d\",\"name\":\"css-%.4s-"
 		    "ess-esn-%d-1\",\"status\":\"%s\",\"type\":\"ess\"}",
 		    i > 1 ? "," : "", hex, i, hex, i, v->phase == PH_PROGRESS &&
-		    i == 2 ? "200" : st[v->phase]);
+		    i == 2 ? svc_status[SVC_CSS][PH_HEALTHY] : status);
 	}
 	br_strbuf_addstr(&b, "]}");
 	answer_buf(a, 200, &b);
@@ -505,6 +509,7 @@ sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
 	static const char *const shown[] = { "healthy", "in_progress",
 	    "failed" };
 	int gone = c->kind == SIM_CONV_MISSING || c->kind == SIM_CONV_GONE;
+	const char *status;
 	struct view v;
 
 	if (service(r->op) == SVC_ROMA && sim_route_param(r, "task_id") ==
@@ -522,18 +527,19 @@ sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
 		return NULL;
 	}
 	look(t, r, c, q, now_ms, &v);
+	status = svc_status[service(r->op)][v.phase];
 	switch (service(r->op)) {
 	case SVC_KAFKA:
-		kafka_task(r, &v, a);
+		kafka_task(r, &v, status, a);
 		break;
 	case SVC_DLF:
-		dlf_instance(r, &v, a);
+		dlf_instance(r, &v, status, a);
 		break;
 	case SVC_ROMA:
-		roma_tasks(r, &v, gone, a);
+		roma_tasks(r, &v, gone, status, a);
 		break;
 	default:
-		css_cluster(r, &v, a);
+		css_cluster(r, &v, status, a);
 		break;
 	}
 	free(v.body);
