@@ -14,7 +14,6 @@
 #include "resource.h"
 #include "strbuf.h"
 
-#define NTAB		4096
 #define ROMA_MAX_ID	64
 #define RUN_MS		60000	/* how long a run "took" before any write */
 
@@ -22,7 +21,7 @@ enum { SVC_KAFKA, SVC_DLF, SVC_ROMA, SVC_CSS };
 enum phase { PH_HEALTHY, PH_PROGRESS, PH_FAILED };
 
 struct sim_res {
-	struct sim_res	*next;
+	struct sim_keyent head;		/* first */
 	int64_t		 t_write;	/* monotonic ms of the last write */
 	int64_t		 w_wall;	/* and its epoch ms */
 	long		 restart_ms;
@@ -33,7 +32,6 @@ struct sim_res {
 	char		*old_body;	/* the one before (old_same: body) */
 	int		 old_same;
 	char		*workspace;	/* DataArts: the last write's */
-	char		 key[];
 };
 
 /* A resource as one read sees it; the strings are the reader's copies. */
@@ -82,51 +80,27 @@ int
 sim_res_init(struct sim_res_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	if ((t->tab = calloc(NTAB, sizeof(*t->tab))) == NULL)
-		return -1;
-	t->ntab = NTAB;
-	if (pthread_mutex_init(&t->mu, NULL) != 0) {
-		free(t->tab);
-		t->tab = NULL;
-		return -1;
-	}
-	return 0;
+	return sim_keytab_init(&t->keys, SIM_MAX_RESOURCES);
+}
+
+static void
+res_free(struct sim_keyent *k)
+{
+	struct sim_res *e = (struct sim_res *)k;
+
+	free(e->body);
+	free(e->old_body);
+	free(e->workspace);
 }
 
 void
 sim_res_release(struct sim_res_table *t)
 {
-	struct sim_res *e, *next;
-	size_t i;
-
-	if (t->tab == NULL)
-		return;
-	for (i = 0; i < t->ntab; i++) {
-		for (e = t->tab[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->body);
-			free(e->old_body);
-			free(e->workspace);
-			free(e);
-		}
-	}
-	free(t->tab);
-	pthread_mutex_destroy(&t->mu);
+	sim_keytab_release(&t->keys, res_free);
 	memset(t, 0, sizeof(*t));
 }
 
 /* --- the state machine -------------------------------------------------- */
-
-static uint64_t
-fnv(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
 
 /* "svc" then "len:value" of each id of the resource; NULL when out of
  * memory or an id is missing. */
@@ -154,19 +128,14 @@ res_key(const struct sim_route *r, size_t *lenp)
 static int64_t
 base_wall(const char *key, size_t len)
 {
-	return 1700000000000LL + (int64_t)(fnv(key, len) % 50000000000ULL);
+	return 1700000000000LL + (int64_t)(sim_keytab_hash(key, len) %
+	    50000000000ULL);
 }
 
 static struct sim_res *
 find(struct sim_res_table *t, const char *key, size_t len)
 {
-	struct sim_res *e;
-
-	for (e = t->tab[fnv(key, len) % t->ntab]; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0)
-			return e;
-	}
-	return NULL;
+	return (struct sim_res *)sim_keytab_find(&t->keys, key, len);
 }
 
 static int
@@ -213,23 +182,15 @@ state_at(const struct sim_res *e, const struct sim_conv *c, int64_t base,
 static struct sim_res *
 insert(struct sim_res_table *t, const char *key, size_t len)
 {
-	struct sim_res *e;
-	size_t h = fnv(key, len) % t->ntab;
-
-	if (t->n >= SIM_MAX_RESOURCES) {
+	if (t->keys.n >= t->keys.max) {
 		if (!t->full_warned)
 			fprintf(stderr, "bulkrun-sim: too many resources; "
 			    "writes of new ones are not remembered\n");
 		t->full_warned = 1;
 		return NULL;
 	}
-	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL)
-		return NULL;
-	memcpy(e->key, key, len + 1);
-	e->next = t->tab[h];
-	t->tab[h] = e;
-	t->n++;
-	return e;
+	return (struct sim_res *)sim_keytab_insert(&t->keys, key, len,
+	    sizeof(struct sim_res));
 }
 
 /* Keeps a copy of a Kafka task answered by a modify, within the caps. */
@@ -265,7 +226,7 @@ sim_res_written(struct sim_res_table *t, const struct sim_route *r,
 		return;
 	if (w->workspace != NULL)
 		ws = strdup(w->workspace);
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->keys.mu);
 	if ((e = find(t, key, len)) == NULL)
 		e = insert(t, key, len);
 	if (e != NULL) {
@@ -282,7 +243,7 @@ sim_res_written(struct sim_res_table *t, const struct sim_route *r,
 		e->workspace = ws;
 		ws = NULL;
 	}
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->keys.mu);
 	free(ws);
 	free(key);
 }
@@ -300,14 +261,14 @@ look(struct sim_res_table *t, const struct sim_route *r,
 	memset(v, 0, sizeof(*v));
 	if ((key = res_key(r, &len)) == NULL)
 		return;
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->keys.mu);
 	e = find(t, key, len);
 	state_at(e, c, base_wall(key, len), now, v);
 	v->body = v->body != NULL ? strdup(v->body) : NULL;
 	if (e != NULL && service(r->op) == SVC_DLF)
 		v->other_ws = strcmp(e->workspace != NULL ? e->workspace : "",
 		    q->workspace != NULL ? q->workspace : "") != 0;
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->keys.mu);
 	free(key);
 }
 
