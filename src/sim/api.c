@@ -178,10 +178,7 @@ sim_op_keys(int op)
 void
 sim_route_release(struct sim_route *r)
 {
-	int i;
-
-	for (i = 0; i < r->nseg; i++)
-		free(r->seg[i]);
+	br_text_free_all(r->seg, (size_t)r->nseg);
 	free(r->qval);
 	memset(r, 0, sizeof(*r));
 	r->op = -1;
