@@ -22,8 +22,8 @@
 #define ROMA_MAX_ID	64
 
 /* A service: the ids of its key id (the first present; see sim_op_keys),
- * its "not found" of a write's missing resource (the reads answer theirs
- * in resource.c) and its 400. */
+ * its "not found" (of a missing resource; resource.c decides when a read
+ * gets it, and CSS's reads answer theirs in another shape) and its 400. */
 struct service {
 	const char	*keys[3];
 	int		 nf_status;
@@ -477,6 +477,14 @@ sim_api_bad_request(struct sim_answer *a, int op, const char *why)
 	sim_answer_error(a, 400, ops[op].svc->bad_code, msg);
 }
 
+void
+sim_api_not_found(struct sim_answer *a, int op)
+{
+	const struct service *v = ops[op].svc;
+
+	sim_answer_error(a, v->nf_status, v->nf_code, v->nf_msg);
+}
+
 /* The first of names that in has with a value neither null nor what is()
  * accepts; NULL when there is none. */
 static const char *
@@ -677,8 +685,7 @@ sim_api_fault(const struct sim_route *r, const struct sim_conv *c,
 	case SIM_CONV_MISSING:
 		if (sim_op_is_read(r->op))
 			return 0;	/* gone, the service's way */
-		sim_answer_error(a, d->svc->nf_status, d->svc->nf_code,
-		    d->svc->nf_msg);
+		sim_api_not_found(a, r->op);
 		return 1;
 	case SIM_CONV_EMPTY:
 		sim_answer_error(a, 400, "FDI.3150", "The task list is empty.");

@@ -135,6 +135,9 @@ const char *const *sim_op_keys(int op);
 void	 sim_conv_parse(const struct sim_route *r, struct sim_conv *c);
 /* The 400 of an operation: its bad-parameter code, its message and why. */
 void	 sim_api_bad_request(struct sim_answer *a, int op, const char *why);
+/* The "not found" of an operation's service (a Kafka task, a DataArts job
+ * instance, a ROMA task, a CSS cluster) in the common error shape. */
+void	 sim_api_not_found(struct sim_answer *a, int op);
 /* 1 if id is a Java Long that is not negative (DataArts' instance ids). */
 int	 sim_is_long(const char *id);
 /* 1 if the convention needs the per-key request count. */

@@ -447,12 +447,8 @@ answer_gone(const struct sim_route *r, struct sim_answer *a)
 {
 	switch (service(r->op)) {
 	case SVC_KAFKA:
-		sim_answer_error(a, 404, "DMS.00404022",
-		    "The task does not exist.");
-		return 1;
 	case SVC_DLF:
-		sim_answer_error(a, 400, "DLF.0137",
-		    "Job instance does not exist.");
+		sim_api_not_found(a, r->op);
 		return 1;
 	case SVC_CSS:
 		css_error(a, 403, "CSS.0015", "The cluster does not exist.");
