@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "run.h"
 #include "sched.h"
+#include "text.h"
 
 static void
 print_problems(const char *file, const struct br_row *row,
@@ -97,10 +98,7 @@ add_column(struct br_survey *s, const char *name)
 void
 br_survey_release(struct br_survey *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->ncolumns; i++)
-		free(s->columns[i]);
+	br_text_free_all(s->columns, s->ncolumns);
 	free(s->columns);
 	memset(s, 0, sizeof(*s));
 }
