@@ -24,7 +24,8 @@ enum {
 	O_NOT_AFTER, O_WINDOW, O_RESUME, O_SHARD, O_DRY_RUN, O_PROGRESS,
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
-	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK
+	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
+	O_RESUME_MISMATCH
 };
 
 /*
@@ -64,6 +65,7 @@ static const struct spec {
 	{ "not-after",	ARG,	O_NOT_AFTER,	P_STR,	F(not_after), 0, 0 },
 	{ "window",	ARG,	O_WINDOW,	P_STR,	F(window), 0, 0 },
 	{ "resume",	ARG,	O_RESUME,	P_STR,	F(resume), 0, 0 },
+	{ "resume-mismatch", ARG, O_RESUME_MISMATCH, P_OWN, 0, 0, 0 },
 	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
 	{ "dry-run",	NOARG,	O_DRY_RUN,	P_FLAG,	F(dry_run), 0, 0 },
 	{ "wait",	NOARG,	O_WAIT,		P_FLAG,	F(wait), 0, 0 },
@@ -134,6 +136,8 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --tz ZONE               time zone for local dates (default: local)\n"
 "  --shard K/N             only rows with (row-1) mod N = K-1\n"
 "  --resume REPORT         do not send again what succeeded in REPORT\n"
+"  --resume-mismatch skip|send  a row that succeeded there and differs now:\n"
+"                          reported skipped (skip), or sent again\n"
 "Where and as whom\n"
 "  --endpoint URL          send every service to URL\n"
 "  --endpoint SERVICE=URL  send one service to URL (repeatable)\n"
@@ -402,6 +406,13 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			else
 				return bad("--progress: '%s' is not auto, "
 				    "always or never", optarg);
+			break;
+		case O_RESUME_MISMATCH:
+			if (strcmp(optarg, "skip") != 0 &&
+			    strcmp(optarg, "send") != 0)
+				return bad("--resume-mismatch: '%s' is not skip "
+				    "or send", optarg);
+			o->resume_send = optarg[1] == 'e';
 			break;
 		case O_SET:
 			if (o->nsets == BR_MAX_LIST ||

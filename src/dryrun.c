@@ -85,6 +85,13 @@ br_run_dry(struct run *r, struct br_err *fail)
 			    "report, not sent again\n\n", row.num, row.line);
 			continue;
 		}
+		if (r->resume != NULL && !r->o->resume_send &&
+		    br_resume_mismatched(r->resume, row.num)) {
+			printf("# row %ld (line %ld): succeeded in the earlier "
+			    "report and differs from it now: not sent "
+			    "(--resume-mismatch send)\n\n", row.num, row.line);
+			continue;
+		}
 		memset(&b, 0, sizeof(b));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
 		if (br_run_bind(r, &row, &b, 1, NULL) != 0) {

@@ -137,6 +137,14 @@ read_next(struct run *r)
 		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
 		    br_resume_carried(r->resume, j->row.num)))
 			continue;	/* not ours, or done in an earlier run */
+		if (r->resume != NULL && !r->o->resume_send &&
+		    br_resume_mismatched(r->resume, j->row.num)) {
+			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
+			    "SKIPPED.MISMATCH", "not sent: it succeeded in the "
+			    "resumed report and differs from it now "
+			    "(--resume-mismatch send sends it)");
+			continue;
+		}
 		why = br_run_halted(r);
 		job_reset(j);
 		rc = br_run_bind(r, &j->row, &j->b, 1, j->rfp);
@@ -617,6 +625,9 @@ prepare(struct run *r, struct br_survey *s, struct br_err *err)
 	    (rc = br_run_load_resume(r, err)) != 0 ||
 	    (rc = br_survey_run(r, s, 1, 1, err)) != 0)
 		return rc;
+	if (r->resume != NULL)
+		br_resume_explain(r->resume, br_manifest_name(r->m),
+		    o->resume_send, stderr);
 	if (s->invalid > 0 && !o->skip_invalid)
 		return br_errf(err, BR_EINPUT, "bulkrun", 0, "%ld of %ld rows "
 		    "are invalid; nothing was sent (fix them, or run the "

@@ -140,8 +140,10 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep,
 		memset(&b, 0, sizeof(b));
 		rc = br_run_bind(r, &row, &b, check_ep, r->resume != NULL ? rfp :
 		    NULL);
-		if (rc == 0 && r->resume != NULL)
-			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
+		if (rc == 0 && r->resume != NULL &&
+		    br_resume_match(r->resume, &row, b.op->name, rfp) ==
+		    BR_ENOMEM)
+			rc = BR_ENOMEM;
 		br_bound_release(&b);
 		if (rc == BR_ENOMEM)
 			break;
