@@ -78,6 +78,7 @@ print_dates(const char *file, const struct br_row *row,
 		else
 			printf("%s:%ld: %s: %s\n", file, row->line, where,
 			    shown);
+		fflush(stdout);	/* in order with the problems on stderr */
 	}
 }
 
