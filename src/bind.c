@@ -640,6 +640,22 @@ check_plausible(const struct br_param *p, const char *v, size_t len,
 	return CHECK_OK;
 }
 
+/* A date field that did not parse: say so when it is a spreadsheet's
+ * date-time serial (46347.5). */
+static void
+serial_text(const struct br_param *p, const char *v, size_t len,
+    struct br_problem *pr)
+{
+	char why[BR_PLAUS_MSG];
+	const char *s;
+	size_t n = len;
+
+	s = br_text_trim(v, &n);
+	if (strcmp(pr->reason, "FORMAT") == 0 &&
+	    br_plaus_serial_text(s, n, why, sizeof(why)))
+		problem_set(pr, "FORMAT", "'%s' %s", p->name, why);
+}
+
 /* Checks parameter p of the row: its value goes to b->args, or its
  * problem (MISSING, TYPE, ...) to probs.  0 or BR_ENOMEM. */
 static int
@@ -666,6 +682,8 @@ bind_param(const struct br_row *row, const struct br_bind_opts *opts,
 		r = br_bind_check_value(p, v, len, kind, opts, &norm, &pr);
 	if (r == BR_ENOMEM)
 		return BR_ENOMEM;
+	if (r == CHECK_BAD && p->type == BR_T_EPOCH_MS)
+		serial_text(p, v, len, &pr);
 	if (r == CHECK_OK && check_plausible(p, v, len, norm, opts, &pr) !=
 	    CHECK_OK) {
 		free(norm);

@@ -105,6 +105,38 @@ br_plaus_epoch_ms(int64_t ms, int number, char *msg, size_t msgsz)
 }
 
 int
+br_plaus_serial_text(const char *s, size_t len, char *msg, size_t msgsz)
+{
+	char d[16], q[BR_QUOTE_BUF];
+	size_t i, nd;
+	long day = 0, secs;
+	double frac = 0, scale = 0.1;
+
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		day = day * 10 + (s[i] - '0');
+	if (i == 0 || i > 5 || i == len || (s[i] != '.' && s[i] != ',') ||
+	    day < 1)
+		return 0;
+	for (i++, nd = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++, nd++) {
+		frac += (s[i] - '0') * scale;
+		scale /= 10;
+	}
+	if (nd == 0 || i != len)
+		return 0;
+	secs = (long)(frac * DAY_S + 0.5);
+	if (secs >= DAY_S) {		/* 46347.99999999 */
+		secs -= DAY_S;
+		day++;
+	}
+	br_plaus_serial_date(day, d, sizeof(d));
+	br_text_quote(q, sizeof(q), s, len);
+	snprintf(msg, msgsz, "looks like a spreadsheet date-time serial (%s "
+	    "= %s %02ld:%02ld:%02ld); format the column as YYYY-MM-DD HH:MM",
+	    q, d, secs / 3600, secs / 60 % 60, secs % 60);
+	return 1;
+}
+
+int
 br_plaus_rounded_id(const char *s, size_t len, char *msg, size_t msgsz)
 {
 	char q[BR_QUOTE_BUF];

@@ -36,6 +36,16 @@
  */
 int	br_plaus_epoch_ms(int64_t ms, int number, char *msg, size_t msgsz);
 
+/*
+ * A value of a date field that is neither a date nor a whole number:
+ * returns 1 when s[0..len) is a spreadsheet date-time serial (1 to 5
+ * digits, a decimal point or comma, digits: "46347.5", "46347,5"), msg
+ * "looks like a spreadsheet date-time serial (46347.5 = 2026-11-21
+ * 12:00:00); format the column as YYYY-MM-DD HH:MM", else 0.
+ */
+int	br_plaus_serial_text(const char *s, size_t len, char *msg,
+	    size_t msgsz);
+
 /* The day of spreadsheet date serial n (1900 date system, 1 is
  * 1900-01-01, 25569 is 1970-01-01) as YYYY-MM-DD into buf (>= 16). */
 void	br_plaus_serial_date(long n, char *buf, size_t bufsz);

@@ -1728,6 +1728,16 @@ Test(catalog, old_dates_are_refused_unless_allowed, .init = load_builtin,
 	cr_assert_str_eq(br_bound_get(&b, "date_from"), "46347");
 	br_bound_release(&b);
 
+	/* a date-time serial is no date at all, whatever the options */
+	f[4].value = "46347.5";
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), BR_EINPUT);
+	cr_assert_str_eq(p.v[0].reason, "FORMAT");
+	cr_assert_str_eq(p.v[0].msg, "'date_from' looks like a spreadsheet "
+	    "date-time serial (46347.5 = 2026-11-21 12:00:00); format the "
+	    "column as YYYY-MM-DD HH:MM");
+	br_bound_release(&b);
+	br_problems_clear(&p);
+
 	/* a date written as one is refused when old, as what it is */
 	o.allow_old_dates = 0;
 	f[4].value = "1972-12-31";

@@ -168,3 +168,33 @@ Test(plausible, blanks_around_a_value_are_named)
 		cr_assert_eq(br_plaus_blanks(fine[i], strlen(fine[i]), msg,
 		    sizeof(msg)), 0, "'%s'", fine[i]);
 }
+
+Test(plausible, date_time_serials_as_text)
+{
+	static const struct { const char *s; const char *msg; } t[] = {
+		{ "46347.5", "looks like a spreadsheet date-time serial "
+		  "(46347.5 = 2026-11-21 12:00:00); format the column as "
+		  "YYYY-MM-DD HH:MM" },
+		{ "46347,25", "looks like a spreadsheet date-time serial "
+		  "(46347,25 = 2026-11-21 06:00:00); format the column as "
+		  "YYYY-MM-DD HH:MM" },
+		{ "46347.999999999", "looks like a spreadsheet date-time "
+		  "serial (46347.999999999 = 2026-11-22 00:00:00); format the "
+		  "column as YYYY-MM-DD HH:MM" },
+	};
+	static const char *const not[] = {
+		"46347", "46347.", ".5", "123456.5", "0.5", "46347.5x",
+		"2026-11-21", "4634 7.5", "",
+	};
+	char msg[BR_PLAUS_MSG];
+	size_t i;
+
+	for (i = 0; i < N(t); i++) {
+		cr_assert_eq(br_plaus_serial_text(t[i].s, strlen(t[i].s), msg,
+		    sizeof(msg)), 1, "%s", t[i].s);
+		cr_assert_str_eq(msg, t[i].msg);
+	}
+	for (i = 0; i < N(not); i++)
+		cr_assert_eq(br_plaus_serial_text(not[i], strlen(not[i]), msg,
+		    sizeof(msg)), 0, "%s", not[i]);
+}
