@@ -25,7 +25,7 @@ enum {
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
 	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
-	O_RESUME_MISMATCH
+	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES
 };
 
 /*
@@ -80,6 +80,8 @@ static const struct spec {
 	{ "set",	ARG,	O_SET,		P_OWN,	0, 0, 0 },
 	{ "delimiter",	ARG,	O_DELIMITER,	P_OWN,	0, 0, 0 },
 	{ "skip-invalid", NOARG, O_SKIP_INVALID, P_FLAG, F(skip_invalid), 0, 0 },
+	{ "allow-old-dates", NOARG, O_ALLOW_OLD_DATES, P_FLAG,
+	    F(allow_old_dates), 0, 0 },
 	{ "catalog",	ARG,	O_CATALOG,	P_OWN,	0, 0, 0 },
 	{ "endpoint",	ARG,	O_ENDPOINT,	P_OWN,	0, 0, 0 },
 	{ "region",	ARG,	O_REGION,	P_STR,	F(region), 0, 0 },
@@ -134,6 +136,8 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --catalog FILE          add operations from FILE (repeatable)\n"
 "  --skip-invalid          run the valid rows, report the others 'invalid'\n"
 "  --tz ZONE               time zone for local dates (default: local)\n"
+"  --allow-old-dates       take dates before 1973-03-03 (else refused as\n"
+"                          date serials or epoch seconds)\n"
 "  --shard K/N             only rows with (row-1) mod N = K-1\n"
 "  --resume REPORT         do not send again what succeeded in REPORT\n"
 "  --resume-mismatch skip|send  a row that succeeded there and differs now:\n"

@@ -46,6 +46,7 @@ struct br_opts {
 	int		 precheck;
 	int		 resume_send;	/* --resume-mismatch send */
 	int		 skip_invalid;
+	int		 allow_old_dates;	/* dates before 1973 */
 	const char	*report;
 	int		 progress;	/* 0 auto, 1 always, -1 never */
 	int		 quiet;
