@@ -7,7 +7,7 @@ BUILD	?= build
 SAN	?=
 CC	?= cc
 
-PKGS	 = libcurl libcjson libcrypto
+PKGS	 = libcurl libcjson libcrypto xlsxwriter
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes
 CFLAGS	?= -O2 -g

@@ -24,6 +24,10 @@ need libcriterion-dev      have_pc criterion
 need libmicrohttpd-dev     have_pc libmicrohttpd
 need libssl-dev            have_pc libcrypto
 need libcsv-dev            test -f /usr/include/csv.h
+# -o report.xlsx (libxlsxwriter); the tests read the workbooks back with
+# openpyxl, as a spreadsheet user's script would
+need libxlsxwriter-dev     have_pc xlsxwriter
+need python3-openpyxl      /usr/bin/python3 -c 'import openpyxl'
 need openssl               command -v openssl
 need tzdata                test -f /usr/share/zoneinfo/Europe/Berlin
 need make                  command -v make

@@ -100,15 +100,38 @@ br_report_is_added_column(const struct br_report_opts *o, const char *name)
 enum br_rformat
 br_report_format_for(const char *path)
 {
-	const char *dot;
+	enum br_rformat f;
 
+	return br_report_format_check(path, &f, NULL) == 0 ? f : BR_RF_CSV;
+}
+
+int
+br_report_format_check(const char *path, enum br_rformat *fmt,
+    struct br_err *err)
+{
+	static const struct {
+		const char	*ext;
+		enum br_rformat	 fmt;
+	} known[] = {
+		{ ".csv", BR_RF_CSV }, { ".tsv", BR_RF_CSV }, { ".txt", BR_RF_CSV },
+		{ ".jsonl", BR_RF_JSONL }, { ".ndjson", BR_RF_JSONL },
+		{ ".json", BR_RF_JSONL }, { ".xlsx", BR_RF_XLSX }
+	};
+	const char *dot;
+	size_t i;
+
+	*fmt = BR_RF_CSV;
 	if (path == NULL || (dot = strrchr(path, '.')) == NULL ||
 	    strchr(dot, '/') != NULL)
-		return BR_RF_CSV;
-	if (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0 ||
-	    strcasecmp(dot, ".json") == 0)
-		return BR_RF_JSONL;
-	return BR_RF_CSV;
+		return 0;		/* no extension: CSV */
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcasecmp(dot, known[i].ext) == 0) {
+			*fmt = known[i].fmt;
+			return 0;
+		}
+	return br_errf(err, BR_EINPUT, path, 0, "'%s' is no report type "
+	    "bulkrun writes: .csv, .tsv, .txt, .jsonl, .ndjson, .json or .xlsx",
+	    dot);
 }
 
 char *

@@ -28,7 +28,7 @@
 #include "manifest.h"
 #include "result.h"
 
-enum br_rformat { BR_RF_CSV = 1, BR_RF_JSONL };
+enum br_rformat { BR_RF_CSV = 1, BR_RF_JSONL, BR_RF_XLSX };
 
 struct br_report_opts {
 	enum br_rformat	 format;
@@ -45,8 +45,15 @@ struct br_report_opts {
 
 struct br_report;
 
-/* The format a path asks for: .jsonl/.ndjson/.json -> JSONL, else CSV. */
+/* The format a path asks for: .jsonl/.ndjson/.json -> JSONL, .xlsx ->
+ * XLSX, else CSV. */
 enum br_rformat	br_report_format_for(const char *path);
+/* The format -o asks for: .csv, .tsv, .txt (CSV), .jsonl, .ndjson, .json
+ * (JSON Lines), .xlsx (a workbook: report_xlsx.h), no extension or "-"
+ * (CSV); any other extension is refused (BR_EINPUT, err says which are
+ * known). */
+int	br_report_format_check(const char *path, enum br_rformat *fmt,
+	    struct br_err *err);
 
 /* A report path of our own making, unique to the millisecond:
  * reports/BASE-YYYYMMDDTHHMMSS.mmmZ[-N].EXT, BASE the manifest's name

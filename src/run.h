@@ -150,7 +150,9 @@ struct run {
 	const char		**cols;		/* the report's columns */
 	size_t			 ncols;
 	int			 cols_owned;
-	char			*report_path;	/* the report's name */
+	char			*report_path;	/* the report's name (the
+						   journal of an .xlsx) */
+	char			*xlsx_path;	/* -o FILE.xlsx, or NULL */
 	struct br_report_opts	 ro;
 };
 
@@ -182,6 +184,8 @@ int	br_run_load_resume(struct run *r, struct br_err *err);
  * manifest's: the keys s saw), in its dialect. */
 int	br_run_open_report(struct run *r, const struct br_survey *s,
 	    struct br_err *err);
+/* -o FILE.xlsx: the workbook from the run's journal. */
+int	br_run_write_workbook(struct run *r, struct br_err *err);
 /* A staged report (resuming) takes its name. */
 int	br_run_publish_report(struct run *r, struct br_err *err);
 /* The request for b, without credentials. */

@@ -13,6 +13,8 @@
 #include "run.h"
 #include "sched.h"
 #include "datetime.h"
+#include "report_xlsx.h"
+#include "version.h"
 
 int
 br_run_open_manifest(struct run *r, int snapshot, struct br_err *err)
@@ -27,7 +29,7 @@ br_run_open_manifest(struct run *r, int snapshot, struct br_err *err)
 int
 br_run_load_resume(struct run *r, struct br_err *err)
 {
-	char a[4096], b[4096];
+	char a[4096], b[4096], *journal;
 	int rc;
 
 	if (r->o->resume == NULL)
@@ -37,7 +39,16 @@ br_run_load_resume(struct run *r, struct br_err *err)
 		return br_errf(err, BR_EINPUT, "bulkrun", 0, "--resume and "
 		    "--report name the same file: write the new report to "
 		    "another one");
-	if ((rc = br_resume_load(&r->resume, r->o->resume, err)) != 0)
+	if (br_report_format_for(r->o->resume) == BR_RF_XLSX) {
+		/* a workbook resumes from its journal */
+		if ((journal = br_report_xlsx_journal(r->o->resume)) == NULL)
+			return br_errf(err, BR_ENOMEM, "bulkrun", 0, "out of "
+			    "memory");
+		rc = br_resume_load(&r->resume, journal, err);
+		free(journal);
+	} else
+		rc = br_resume_load(&r->resume, r->o->resume, err);
+	if (rc != 0)
 		br_err_prefix(err, "bulkrun");
 	return rc;
 }
@@ -86,9 +97,20 @@ open_report_file(struct run *r, struct br_err *err)
 	 * that a crash meanwhile leaves the newest report whole */
 	r->ro.staged = r->resume != NULL;
 	if (r->o->report != NULL) {
-		if ((r->report_path = strdup(r->o->report)) == NULL)
+		if ((rc = br_report_format_check(r->o->report, &r->ro.format,
+		    err)) != 0)
+			return rc;
+		if (r->ro.format == BR_RF_XLSX) {
+			/* the rows go to a CSV journal; the workbook is made
+			 * from it at the end */
+			r->ro.format = BR_RF_CSV;
+			if ((r->xlsx_path = strdup(r->o->report)) == NULL ||
+			    (r->report_path = br_report_xlsx_journal(
+			    r->o->report)) == NULL)
+				return br_errf(err, BR_ENOMEM, NULL, 0, "out of "
+				    "memory");
+		} else if ((r->report_path = strdup(r->o->report)) == NULL)
 			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
-		r->ro.format = br_report_format_for(r->report_path);
 		return br_report_open(&r->rep, r->report_path, &r->ro, r->cols,
 		    r->ncols, err);
 	}
@@ -172,6 +194,7 @@ br_run_teardown(struct run *r)
 	if (r->cols_owned)
 		free(r->cols);
 	free(r->report_path);
+	free(r->xlsx_path);
 }
 
 /* The request for b, without credentials. */
@@ -196,4 +219,30 @@ br_run_count_carried(const struct br_result *res, void *arg)
 	struct run *r = arg;
 
 	br_stats_add(&r->stats, res);
+}
+
+int
+br_run_write_workbook(struct run *r, struct br_err *err)
+{
+	const struct br_opts *o = r->o;
+	char jobs[16], rate[32], started[40];
+	struct br_xlsx_setting set[] = {
+		{ "manifest", o->manifest },
+		{ "journal (what --resume reads)", r->report_path },
+		{ "started", started },
+		{ "jobs", jobs },
+		{ "rate", rate },
+		{ "wait", o->wait ? "yes" : "no" },
+		{ "bulkrun", BR_VERSION },
+	};
+
+	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
+	if (o->rate > 0)
+		snprintf(rate, sizeof(rate), "%g/s", o->rate);
+	else
+		snprintf(rate, sizeof(rate), "unlimited");
+	br_datetime_iso(br_now_ms() - (r->stats.end_mono -
+	    r->stats.start_mono), started, sizeof(started));
+	return br_report_xlsx_write(r->report_path, r->ro.delimiter,
+	    r->xlsx_path, &r->stats, set, sizeof(set) / sizeof(set[0]), err);
 }

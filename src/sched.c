@@ -712,6 +712,13 @@ conclude(struct run *r, const struct br_survey *s)
 		(void)br_report_close(r->rep_err, &err);
 	r->rep_err = NULL;
 	br_progress_end(&r->progress);
+	if (r->xlsx_path != NULL && !r->report_failed &&
+	    br_run_write_workbook(r, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s (the rows are in its journal, %s)"
+		    "\n", err.msg, path);
+		r->report_failed = 1;
+	} else if (r->xlsx_path != NULL)
+		path = r->xlsx_path;
 	if (!r->o->quiet)
 		br_stats_print(&r->stats, strcmp(path, "-") ? path : NULL,
 		    stderr);

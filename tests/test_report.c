@@ -540,12 +540,28 @@ Test(report, format_for_path)
 		{ "A.NDJSON", BR_RF_JSONL }, { "x.json", BR_RF_JSONL },
 		{ "x.txt", BR_RF_CSV }, { "noext", BR_RF_CSV },
 		{ "dir.jsonl/file", BR_RF_CSV }, { "-", BR_RF_CSV },
+		{ "r.XLSX", BR_RF_XLSX }, { "r.tsv", BR_RF_CSV },
 	};
+	static const char *const refused[] = { "r.xls", "r.ods", "out.pdf",
+	    "a.csv.bak" };
+	struct br_err err = { 0 };
+	enum br_rformat f;
 	size_t i;
 
-	for (i = 0; i < N(t); i++)
+	for (i = 0; i < N(t); i++) {
 		cr_assert_eq(br_report_format_for(t[i].path), t[i].fmt,
 		    "%s", t[i].path);
+		cr_assert_eq(br_report_format_check(t[i].path, &f, &err), 0);
+		cr_assert_eq(f, t[i].fmt, "%s", t[i].path);
+	}
+	for (i = 0; i < N(refused); i++) {
+		br_err_clear(&err);
+		cr_assert_eq(br_report_format_check(refused[i], &f, &err),
+		    BR_EINPUT, "%s", refused[i]);
+		cr_assert(strstr(err.msg, "is no report type bulkrun writes: "
+		    ".csv, .tsv, .txt, .jsonl, .ndjson, .json or .xlsx") != NULL,
+		    "%s", err.msg);
+	}
 }
 
 Test(report, each_line_is_flushed_as_written)
