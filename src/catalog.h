@@ -247,6 +247,9 @@ const char		*br_catalog_suggest(const struct br_catalog *c,
 const struct br_service	*br_catalog_service(const struct br_catalog *c,
 			    const char *name);
 const char		*br_ptype_name(enum br_ptype t);
+/* A parameter's limits as `bulkrun ops NAME` shows them ("1..100",
+ * "a|b|c", "len >= 1"), "" when none. */
+void	br_param_limits_text(const struct br_param *p, char *buf, size_t sz);
 const char		*br_ploc_name(enum br_ploc l);
 
 /* "bulkrun ops": one line per operation; "bulkrun ops NAME": parameters,

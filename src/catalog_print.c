@@ -50,8 +50,8 @@ br_catalog_print_list(const struct br_catalog *c, FILE *f)
 	}
 }
 
-static void
-limits_text(const struct br_param *p, char *buf, size_t sz)
+void
+br_param_limits_text(const struct br_param *p, char *buf, size_t sz)
 {
 	size_t i, o = 0;
 	int n;
@@ -245,7 +245,7 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
 			wi = n;
 		if ((n = strlen(br_ptype_name(p->type))) > wt)
 			wt = n;
-		limits_text(p, lim, sizeof(lim));
+		br_param_limits_text(p, lim, sizeof(lim));
 		if ((n = strlen(lim)) > wl)
 			wl = n;
 	}
@@ -257,7 +257,7 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
 		    (int)wl, "LIMITS", "DESCRIPTION");
 	for (i = 0; i < op->nparams; i++) {
 		p = &op->params[i];
-		limits_text(p, lim, sizeof(lim));
+		br_param_limits_text(p, lim, sizeof(lim));
 		fprintf(f, "  %-*s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn,
 		    p->name, (int)wi, br_ploc_name(p->in), (int)wt,
 		    br_ptype_name(p->type), p->required ? "yes" : "no",

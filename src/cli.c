@@ -25,7 +25,7 @@ enum {
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
 	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
-	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES
+	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES, O_TEMPLATE
 };
 
 /*
@@ -66,6 +66,7 @@ static const struct spec {
 	{ "window",	ARG,	O_WINDOW,	P_STR,	F(window), 0, 0 },
 	{ "resume",	ARG,	O_RESUME,	P_STR,	F(resume), 0, 0 },
 	{ "resume-mismatch", ARG, O_RESUME_MISMATCH, P_OWN, 0, 0, 0 },
+	{ "template",	ARG,	O_TEMPLATE,	P_STR,	F(template_path), 0, 0 },
 	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
 	{ "dry-run",	NOARG,	O_DRY_RUN,	P_FLAG,	F(dry_run), 0, 0 },
 	{ "wait",	NOARG,	O_WAIT,		P_FLAG,	F(wait), 0, 0 },
@@ -120,6 +121,7 @@ br_cli_usage(const char *cmd, FILE *f)
 "       bulkrun validate MANIFEST [options]  check every row, send nothing\n"
 "       bulkrun status MANIFEST [options]    read every row's resource once\n"
 "       bulkrun ops [NAME]                   list operations, or show one\n"
+"       bulkrun ops NAME --template FILE.xlsx  a workbook to start from\n"
 "       bulkrun --help | --version\n"
 "\n"
 "MANIFEST is a .csv, .json or .jsonl file, or - for standard input.\n"
@@ -487,6 +489,9 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
+	if (o->template_path != NULL && (o->cmd != BR_CMD_OPS ||
+	    o->manifest == NULL))
+		return bad("%s", "--template goes with 'bulkrun ops NAME'");
 	if (o->retry.max_ms < o->retry.base_ms)
 		o->retry.max_ms = o->retry.base_ms;
 	return 0;

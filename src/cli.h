@@ -45,6 +45,7 @@ struct br_opts {
 	int64_t		 poll_interval_ms;	/* 0: the catalog's */
 	int		 precheck;
 	int		 resume_send;	/* --resume-mismatch send */
+	const char	*template_path;	/* ops NAME --template FILE.xlsx */
 	int		 skip_invalid;
 	int		 allow_old_dates;	/* dates before 1973 */
 	const char	*report;

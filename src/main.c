@@ -14,6 +14,7 @@
 #include "datetime.h"
 #include "http.h"
 #include "sched.h"
+#include "template.h"
 #include "version.h"
 
 static void
@@ -81,7 +82,11 @@ main(int argc, char **argv)
 
 	switch (o.cmd) {
 	case BR_CMD_OPS:
-		if (o.manifest == NULL)
+		if (o.manifest != NULL && o.template_path != NULL) {
+			if (br_catalog_write_template(&cat, o.manifest,
+			    o.template_path, &err) != 0)
+				rc = br_exit_error(&err, stderr);
+		} else if (o.manifest == NULL)
 			br_catalog_print_list(&cat, stdout);
 		else if (br_catalog_print_op(&cat, o.manifest, stdout,
 		    &err) != 0) {
