@@ -129,6 +129,25 @@ scan_take(struct br_utf8_scan *sc, const unsigned char *s, size_t n)
 		sc->_ring[sc->_nline++ & (BR_UTF8_CTX - 1)] = s[i];
 }
 
+/* Takes in the ASCII that starts u[0..n) up to a line break or a byte
+ * above 0x7F (the bulk of a manifest, so a byte at a time is too slow);
+ * returns its length. */
+static size_t
+scan_ascii(struct br_utf8_scan *sc, const unsigned char *u, size_t n)
+{
+	size_t k, m, i;
+
+	for (k = 0; k < n && u[k] < 0x80 && u[k] != '\n' && u[k] != '\r'; k++)
+		;
+	m = k < BR_UTF8_CTX ? k : BR_UTF8_CTX;	/* the last m bytes */
+	for (i = k - m; i < k; i++)
+		sc->_ring[(sc->_nline + i) & (BR_UTF8_CTX - 1)] = u[i];
+	sc->_nline += k;
+	sc->col += (long)k;
+	sc->_prev_cr = 0;
+	return k;
+}
+
 /* Completes the sequence cut by the last piece from u[0..n); returns the
  * bytes used, or (size_t)-1 when it is not UTF-8. */
 static size_t
@@ -160,8 +179,12 @@ br_utf8_scan_feed(struct br_utf8_scan *sc, const char *s, size_t n)
 	if (sc->_npend > 0 && (i = scan_pending(sc, u, n)) == (size_t)-1)
 		return -1;
 	while (i < n) {
-		if (u[i] < 0x80) {
+		if (u[i] == '\n' || u[i] == '\r') {
 			scan_take(sc, u + i++, 1);
+			continue;
+		}
+		if (u[i] < 0x80) {
+			i += scan_ascii(sc, u + i, n - i);
 			continue;
 		}
 		if ((len = lead_len(u[i])) == 0)
