@@ -14,7 +14,7 @@
 
 #define INSZ	(64 * 1024)		/* bytes read at once */
 #define OUTSZ	(4 * INSZ)		/* UTF-8 of a piece, mostly */
-#define SHOWN	32			/* bytes of text shown before a bad one */
+#define SHOWN	32			/* bytes shown before a bad one */
 
 #define SAVE_HOW	"save it as UTF-8: in Excel, File > Save As > \"CSV " \
 	"UTF-8 (Comma delimited)\"; in LibreOffice, File > Save As, \"Text " \

@@ -250,9 +250,9 @@ format_from_name(const char *path, int *dflt)
 }
 
 /* Sets *from to the encoding the file f (seekable) is to be converted
- * from (0: none): a UTF-16 byte-order mark says UTF-16, else the one
- * given.  A mark that contradicts the one given is an error.  Leaves f
- * at its start. */
+ * from (BR_ENC_UTF8: none): a UTF-16 byte-order mark says UTF-16, else
+ * the one given.  A mark that contradicts the one given is an error.
+ * Leaves f at its start. */
 static int
 source_encoding(struct br_manifest *m, FILE *f, int given, int *from,
     struct br_err *err)
@@ -309,15 +309,13 @@ take_copy(struct br_manifest *m, FILE *t, int enc, struct br_err *err)
 {
 	int from, rv;
 
-	if ((rv = source_encoding(m, t, enc, &from, err)) != 0 ||
+	if ((rv = source_encoding(m, t, enc, &from, err)) == 0 &&
 	    from == BR_ENC_UTF8) {
-		if (rv == 0)
-			m->rd.f = t;
-		else
-			fclose(t);
-		return rv;
+		m->rd.f = t;
+		return 0;
 	}
-	rv = convert(m, t, from, err);
+	if (rv == 0)
+		rv = convert(m, t, from, err);
 	fclose(t);
 	return rv;
 }
