@@ -245,7 +245,7 @@ conv_piece(struct conv *c, size_t *have, struct br_err *err)
 static int
 conv_end(struct conv *c, size_t have, struct br_err *err)
 {
-	char was[8], garbled[24], would[64] = "";
+	char was[8], garbled[24], would[96] = "";
 
 	if (have > 0)
 		return br_errf(err, BR_EINPUT, c->name, c->at.line, "the "
