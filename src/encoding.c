@@ -178,6 +178,8 @@ struct conv {
 	struct br_utf8_scan in;		/* is the input UTF-8 already? */
 	int		 in_utf8;
 	struct br_utf8_scan at;		/* where the output is */
+	long		 c1_line, c1_col;	/* Latin-1: the first byte */
+	unsigned char	 c1;		/* 0x80-0x9F, or 0 */
 };
 
 static int
@@ -263,6 +265,47 @@ conv_end(struct conv *c, size_t have, struct br_err *err)
 	    encs[c->enc].opt);
 }
 
+/* Latin-1: notes where the first byte 0x80-0x9F is (a C1 control
+ * character, which in a sheet is a Windows-1252 one), converting the
+ * piece up to it first. */
+static int
+note_c1(struct conv *c, size_t *have, struct br_err *err)
+{
+	const unsigned char *u = (const unsigned char *)c->ib;
+	size_t k, rest;
+	int rv;
+
+	if (c->enc != BR_ENC_LATIN1 || c->c1 != 0)
+		return 0;
+	for (k = 0; k < *have && (u[k] < 0x80 || u[k] > 0x9f); k++)
+		;
+	if (k == *have)
+		return 0;
+	rest = *have - k;
+	c->c1 = u[k];
+	if ((rv = conv_piece(c, &k, err)) != 0)	/* no rest: single bytes */
+		return rv;
+	c->c1_line = c->at.line;
+	c->c1_col = c->at.col;
+	memmove(c->ib, c->ib + (*have - rest), rest);
+	*have = rest;
+	return 0;
+}
+
+/* Latin-1 with a C1 control character: Windows-1252 read wrong. */
+static int
+c1_err(const struct conv *c, struct br_err *err)
+{
+	char as[64] = "", ch[8];
+
+	if (decode(BR_ENC_CP1252, (const char *)&c->c1, 1, ch, sizeof(ch)))
+		snprintf(as, sizeof(as), " (in Windows-1252, '%s')", ch);
+	return br_errf(err, BR_EINPUT, c->name, c->c1_line, "byte 0x%02X in "
+	    "column %ld is an invisible control character in Latin-1%s: the "
+	    "file is Windows-1252, most likely; give --encoding cp1252",
+	    c->c1, c->c1_col, as);
+}
+
 static int
 conv_run(struct conv *c, FILE *f, struct br_err *err)
 {
@@ -281,13 +324,16 @@ conv_run(struct conv *c, FILE *f, struct br_err *err)
 			have -= 2;
 		}
 		first = 0;
-		if ((rv = conv_piece(c, &have, err)) != 0)
+		if ((rv = note_c1(c, &have, err)) != 0 ||
+		    (rv = conv_piece(c, &have, err)) != 0)
 			return rv;
 	}
 	if (ferror(f))
 		return io_err(c->name, "read error", err);
 	if ((rv = conv_end(c, have, err)) != 0)
 		return rv;
+	if (c->c1 != 0)
+		return c1_err(c, err);
 	if (fflush(c->out) != 0)
 		return io_err(c->name, "cannot write a temporary file", err);
 	return 0;

@@ -55,9 +55,11 @@ int	br_enc_check(FILE *f, const char *name, struct br_err *err);
  * (so that a spreadsheet opens the report, written in the manifest's
  * dialect, as UTF-8).  0 (out flushed); BR_EINPUT when a byte is no
  * character of enc (its line and column), when a UTF-16 file ends inside
- * a character, and, for Windows-1252 and Latin-1, when the file is UTF-8
+ * a character, for Windows-1252 and Latin-1 when the file is UTF-8
  * already (it has non-ASCII text and all of it is UTF-8: converting it
- * would garble every accent); BR_EIO, BR_ENOMEM.
+ * would garble every accent), and for Latin-1 when it has a byte
+ * 0x80-0x9F (an invisible control character there: the file is
+ * Windows-1252, and '€' would be lost); BR_EIO, BR_ENOMEM.
  */
 int	br_enc_convert(FILE *f, FILE *out, int enc, const char *name,
 	    struct br_err *err);

@@ -191,29 +191,54 @@ Test(encoding, cp1252_bytes_become_utf8_after_a_bom)
 	free(out.s);
 }
 
-/* Latin-1 is the first 256 code points; Windows-1252 differs from it
- * only in 0x80-0x9F. */
+/* Latin-1 is the first 256 code points (but for the C1 controls, see
+ * below); Windows-1252 differs from it only in 0x80-0x9F. */
 Test(encoding, latin1_is_every_byte_and_cp1252_agrees_above_0x9f)
 {
 	struct buf want = { 0 }, out, out2;
 	char in[255], u[4], msg[1024];
 	unsigned int b;
+	size_t n = 0;
 
 	put(&want, BOM8, 3);
 	for (b = 1; b < 256; b++) {
-		in[b - 1] = (char)b;
+		if (b >= 0x80 && b <= 0x9f)
+			continue;
+		in[n++] = (char)b;
 		put(&want, u, br_utf8_put(u, b));
 	}
-	cr_assert_eq(convert(BR_ENC_LATIN1, in, sizeof(in), &out, msg), 0,
-	    "%s", msg);
+	cr_assert_eq(convert(BR_ENC_LATIN1, in, n, &out, msg), 0, "%s", msg);
 	cr_assert_eq(out.n, want.n);
 	cr_assert_eq(memcmp(out.s, want.s, want.n), 0);
-	cr_assert_eq(convert(BR_ENC_CP1252, in + 0x9f, 0x60, &out2, msg), 0,
-	    "%s", msg);
+	cr_assert_eq(convert(BR_ENC_CP1252, in + 0x7f, n - 0x7f, &out2, msg),
+	    0, "%s", msg);
 	cr_assert_str_eq(out2.s + 3, strstr(want.s, "\xc2\xa0"));
 	free(want.s);
 	free(out.s);
 	free(out2.s);
+}
+
+/* 0x80-0x9F are invisible controls in Latin-1: a sheet that has them is
+ * Windows-1252 (its '€'), even past the first piece. */
+Test(encoding, latin1_with_a_c1_control_is_windows_1252_most_likely)
+{
+	struct buf in = { 0 }, out;
+	char msg[1024];
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		put(&in, "caf\xe9 ok\n", 8);
+	put(&in, "5 \x80\n", 4);
+	cr_assert_eq(convert(BR_ENC_LATIN1, in.s, in.n, &out, msg), BR_EINPUT);
+	cr_expect_str_eq(msg, "f.csv:10001: byte 0x80 in column 3 is an "
+	    "invisible control character in Latin-1 (in Windows-1252, "
+	    "'\xe2\x82\xac'): the file is Windows-1252, most likely; give "
+	    "--encoding cp1252");
+	free(out.s);
+	cr_assert_eq(convert(BR_ENC_CP1252, in.s, in.n, &out, msg), 0, "%s",
+	    msg);
+	free(out.s);
+	free(in.s);
 }
 
 Test(encoding, a_byte_cp1252_does_not_have_says_where)
