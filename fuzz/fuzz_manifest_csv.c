@@ -7,7 +7,7 @@
  * ';' or TAB; one class in five leaves the format to the sniffer), and the
  * bits of size / 5 turn on hash_is_data, cut_ok (as --resume reads a
  * report), snapshot, the whole-file UTF-8 check (utf8_only) and the
- * conversion from Windows-1252 (encoding); a UTF-16 byte-order mark
+ * conversion from Windows-1252 or Latin-1 (encoding); a UTF-16 mark
  * converts whatever the bits say.
  */
 #include "encoding.h"
@@ -27,6 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.cut_ok = (v & 2) != 0;
 	o.snapshot = (v & 4) != 0;
 	o.utf8_only = (v & 8) != 0;
-	o.encoding = (v & 16) != 0 ? BR_ENC_CP1252 : BR_ENC_UTF8;
+	o.encoding = (v & 16) != 0 ? BR_ENC_CP1252 :
+	    (v & 32) != 0 ? BR_ENC_LATIN1 : BR_ENC_UTF8;
 	return fz_manifest_run(data, size, &o);
 }
