@@ -32,7 +32,8 @@ seed() {	# seed TARGET FILE... (missing files are skipped)
 	return 0
 }
 seed fuzz_manifest_csv tests/data/manifest/*.csv manifests/*.csv \
-    manifests/examples/*.csv tests/data/report/*.csv
+    manifests/examples/*.csv tests/data/report/*.csv tests/data/encoding/*.csv \
+    tests/data/encoding/*.txt
 seed fuzz_manifest_json tests/data/manifest/*.json manifests/examples/*.json
 seed fuzz_manifest_jsonl tests/data/manifest/*.jsonl \
     manifests/examples/*.jsonl tests/data/report/*.jsonl

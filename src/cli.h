@@ -55,6 +55,7 @@ struct br_opts {
 	struct br_set	 sets[BR_MAX_LIST];
 	size_t		 nsets;
 	int		 delimiter;	/* 0: detect */
+	const char	*encoding;	/* --encoding as given, or NULL */
 	const char	*catalogs[BR_MAX_LIST];
 	size_t		 ncatalogs;
 	const char	*endpoint_all;

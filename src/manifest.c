@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "encoding.h"
 #include "manifest_int.h"
 #include "text.h"
 
@@ -248,17 +249,90 @@ format_from_name(const char *path, int *dflt)
 	return 0;
 }
 
+/* Sets *from to the encoding the file f (seekable) is to be converted
+ * from (BR_ENC_UTF8: none): a UTF-16 byte-order mark says UTF-16, else
+ * the one given.  A mark that contradicts the one given is an error.
+ * Leaves f at its start. */
+static int
+source_encoding(struct br_manifest *m, FILE *f, int given, int *from,
+    struct br_err *err)
+{
+	unsigned char b[4];
+	size_t n;
+	int bom;
+
+	if (fseeko(f, 0, SEEK_SET) != 0)
+		return br_reader_io_err(&m->rd, err, "cannot seek");
+	n = fread(b, 1, sizeof(b), f);
+	if (ferror(f))
+		return br_reader_io_err(&m->rd, err, "read error");
+	if (fseeko(f, 0, SEEK_SET) != 0)
+		return br_reader_io_err(&m->rd, err, "cannot seek");
+	bom = br_enc_bom(b, n);
+	*from = given;
+	if (bom == BR_ENC_UTF16LE || bom == BR_ENC_UTF16BE) {
+		*from = bom;
+		if (given != BR_ENC_UTF8)
+			return br_errf(err, BR_EINPUT, m->name, 0, "the file "
+			    "starts with a UTF-16 byte-order mark (Excel's "
+			    "\"Unicode Text\"), which bulkrun reads as it "
+			    "is: leave out --encoding");
+	} else if (bom == BR_ENC_UTF8 && given != BR_ENC_UTF8)
+		return br_errf(err, BR_EINPUT, m->name, 0, "the file starts "
+		    "with a UTF-8 byte-order mark: it is UTF-8 already; leave "
+		    "out --encoding");
+	return 0;
+}
+
+/* Converts f (at its start) from enc into a temporary file, m->rd.f. */
+static int
+convert(struct br_manifest *m, FILE *f, int enc, struct br_err *err)
+{
+	FILE *t;
+	int rv;
+
+	if ((t = tmpfile()) == NULL)
+		return br_reader_io_err(&m->rd, err,
+		    "cannot create a temporary file");
+	if ((rv = br_enc_convert(f, t, enc, m->name, err)) != 0) {
+		fclose(t);
+		return rv;
+	}
+	m->rd.f = t;
+	m->enc = enc;
+	return 0;
+}
+
+/* Takes the temporary copy t as m->rd.f, converted first if need be. */
+static int
+take_copy(struct br_manifest *m, FILE *t, int enc, struct br_err *err)
+{
+	int from, rv;
+
+	if ((rv = source_encoding(m, t, enc, &from, err)) == 0 &&
+	    from == BR_ENC_UTF8) {
+		m->rd.f = t;
+		return 0;
+	}
+	if (rv == 0)
+		rv = convert(m, t, from, err);
+	fclose(t);
+	return rv;
+}
+
 /*
  * Opens path into m->rd.f: a regular file as it is, anything else (and
- * a regular file when snapshot) copied to a temporary file first.
+ * a regular file when snapshot) copied to a temporary file first; a file
+ * in another encoding is converted into a temporary file (which is then
+ * the snapshot: what is checked is what is run).
  */
 static int
-open_file(struct br_manifest *m, const char *path, int snapshot,
+open_file(struct br_manifest *m, const char *path, int snapshot, int enc,
     struct br_err *err)
 {
 	struct stat st;
-	FILE *f;
-	int rv;
+	FILE *f, *t;
+	int rv, from;
 
 	if ((f = fopen(path, "rb")) == NULL)
 		return br_reader_io_err(&m->rd, err, "cannot open");
@@ -271,10 +345,6 @@ open_file(struct br_manifest *m, const char *path, int snapshot,
 		fclose(f);
 		return br_errf(err, BR_EIO, m->name, 0, "is a directory");
 	}
-	if (S_ISREG(st.st_mode) && !snapshot) {
-		m->rd.f = f;
-		return 0;
-	}
 	if (snapshot && S_ISREG(st.st_mode)) {
 		m->snap = 1;
 		m->snap_st = st;
@@ -283,31 +353,62 @@ open_file(struct br_manifest *m, const char *path, int snapshot,
 			return br_mf_nomem(err);
 		}
 	}
-	rv = br_reader_spool(&m->rd, f, &m->rd.f, err);
+	if (!S_ISREG(st.st_mode)) {	/* a pipe: copied, then looked at */
+		rv = br_reader_spool(&m->rd, f, &t, err);
+		fclose(f);
+		return rv != 0 ? rv : take_copy(m, t, enc, err);
+	}
+	if ((rv = source_encoding(m, f, enc, &from, err)) == 0) {
+		if (from != BR_ENC_UTF8)
+			rv = convert(m, f, from, err);
+		else if (!snapshot) {
+			m->rd.f = f;
+			return 0;
+		} else
+			rv = br_reader_spool(&m->rd, f, &m->rd.f, err);
+	}
 	fclose(f);
 	return rv;
 }
 
-/* Refuses UTF-16 and skips a UTF-8 byte order mark. */
+/* Skips a UTF-8 byte order mark. */
 static int
 check_bom(struct br_manifest *m, struct br_err *err)
 {
-	const unsigned char *b;
 	int rv;
 
 	if ((rv = br_reader_seek(&m->rd, 0, 1, err)) != 0 ||
 	    (rv = br_reader_fill(&m->rd, err)) < 0)
 		return rv;
-	b = m->rd.buf;
-	if (m->rd.len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
-	    (b[0] == 0xfe && b[1] == 0xff)))
-		return br_errf(err, BR_EINPUT, m->name, 0, "the file is "
-		    "UTF-16: save it as UTF-8 (in Excel: \"CSV UTF-8\")");
-	if (m->rd.len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+	if (br_enc_bom(m->rd.buf, m->rd.len) == BR_ENC_UTF8) {
 		m->start = 3;
 		m->bom = 1;
 	}
 	return 0;
+}
+
+/* Opens the file (or standard input), converted if need be, checked to
+ * be UTF-8 if asked, at its first byte after a UTF-8 byte order mark. */
+static int
+open_input(struct br_manifest *m, const char *path,
+    const struct br_manifest_opts *opts, struct br_err *err)
+{
+	struct br_manifest_opts none = { 0 };
+	FILE *t;
+	int rv;
+
+	if (opts == NULL)
+		opts = &none;
+	if (strcmp(path, "-") != 0)
+		rv = open_file(m, path, opts->snapshot, opts->encoding, err);
+	else if ((rv = br_reader_spool(&m->rd, stdin, &t, err)) == 0)
+		rv = take_copy(m, t, opts->encoding, err);
+	if (rv == 0 && opts->utf8_only && m->enc == BR_ENC_UTF8 &&
+	    (rv = br_reader_seek(&m->rd, 0, 1, err)) == 0)
+		rv = br_enc_check(m->rd.f, m->name, err);
+	if (rv != 0)
+		return rv;
+	return check_bom(m, err);
 }
 
 int
@@ -327,11 +428,7 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 		rv = br_mf_nomem(err);
 		goto fail;
 	}
-	if (stdin_)
-		rv = br_reader_spool(&m->rd, stdin, &m->rd.f, err);
-	else
-		rv = open_file(m, path, opts != NULL && opts->snapshot, err);
-	if (rv != 0 || (rv = check_bom(m, err)) != 0)
+	if ((rv = open_input(m, path, opts, err)) != 0)
 		goto fail;
 	if (opts != NULL) {
 		m->hash_is_data = opts->hash_is_data;
@@ -340,6 +437,8 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 	fmt = opts != NULL ? opts->format : 0;
 	if (fmt == 0 && !stdin_)
 		fmt = format_from_name(path, &dflt);
+	if (m->enc == BR_ENC_UTF16LE || m->enc == BR_ENC_UTF16BE)
+		dflt = '\t';		/* Excel's "Unicode Text" */
 	if (fmt == 0 && (rv = sniff(m, &fmt, err)) != 0)
 		goto fail;
 	m->fmt = (enum br_mformat)fmt;
@@ -452,6 +551,12 @@ int
 br_manifest_delimiter(const struct br_manifest *m)
 {
 	return m->fmt == BR_MF_CSV ? m->csv.delim : ',';
+}
+
+int
+br_manifest_encoding(const struct br_manifest *m)
+{
+	return m->enc;
 }
 
 int

@@ -14,9 +14,19 @@
  * extensions are sniffed from the first non-blank byte: '[' is JSON, '{'
  * is JSON Lines when a complete object stands alone on the first line
  * (and has no "operations" key), else JSON; anything else is CSV.  A
- * UTF-8 byte-order mark is skipped in every format; a UTF-16 one, or a
- * NUL byte anywhere, is an error.  Standard input and other files that
- * are not regular files (pipes, process substitution) are spooled.
+ * UTF-8 byte-order mark is skipped in every format; a NUL byte anywhere
+ * is an error.  Standard input and other files that are not regular
+ * files (pipes, process substitution) are spooled.
+ *
+ * Encodings (encoding.h): a file that starts with a UTF-16 byte-order
+ * mark (Excel's "Unicode Text"), and with opts->encoding a Windows-1252
+ * or Latin-1 file, is converted to UTF-8 into a temporary file at open,
+ * in pieces, and read from there (that copy is the snapshot); the copy
+ * starts with a UTF-8 byte-order mark, so br_manifest_had_bom() is 1 and
+ * a report in the manifest's dialect opens as UTF-8.  Line numbers are
+ * the file's own.  With opts->utf8_only a file that is not UTF-8 is
+ * refused at open with one message (the first bad byte's line and
+ * column, how to save the file as UTF-8), before any row is read.
  *
  * CSV details:
  * - Skipped (not rows, but counted as lines): empty lines, lines whose
@@ -118,6 +128,10 @@ struct br_manifest_opts {
 	int		 cut_ok;	/* CSV: a file that ends inside a
 					   quoted cell gives its last record,
 					   cut (br_manifest_cut() says so) */
+	int		 encoding;	/* BR_ENC_* to convert from (a
+					   --encoding); 0: UTF-8 */
+	int		 utf8_only;	/* refuse a file that is not UTF-8
+					   (after a conversion) at open */
 };
 
 struct br_manifest;
@@ -125,7 +139,9 @@ struct br_manifest;
 /* Opens path ("-" = standard input).  Reads the CSV header (or the JSON
  * defaults), so header problems are reported here: a header with an
  * empty or duplicate name (duplicates compared case-insensitively),
- * unreadable file, empty file.  0 or BR_E*. */
+ * unreadable file, empty file; and a file not in its encoding (see
+ * above), or with a byte-order mark that contradicts opts->encoding.
+ * 0 or BR_E*. */
 int	br_manifest_open(struct br_manifest **mp, const char *path,
 	    const struct br_manifest_opts *opts, struct br_err *err);
 
@@ -149,6 +165,9 @@ enum br_mformat	 br_manifest_format(const struct br_manifest *m);
  * For JSON: ',' and 0. */
 int		 br_manifest_delimiter(const struct br_manifest *m);
 int		 br_manifest_had_bom(const struct br_manifest *m);
+/* The encoding the file was converted from (BR_ENC_*, encoding.h), or
+ * 0 (BR_ENC_UTF8) when it was read as it is. */
+int		 br_manifest_encoding(const struct br_manifest *m);
 /* CSV only: the header names (trimmed, case kept).  0 columns for JSON. */
 size_t		 br_manifest_ncolumns(const struct br_manifest *m);
 const char	*br_manifest_column(const struct br_manifest *m, size_t i);

@@ -111,6 +111,7 @@ struct br_manifest {
 	int		 hash_is_data, cut_ok, cut;
 	enum br_mformat	 fmt;
 	int		 bom;
+	int		 enc;		/* BR_ENC_* converted from, or 0 */
 	off_t		 start;		/* after the BOM */
 	struct reader	 rd;
 	struct br_err	 fail;		/* sticky error of next() */

@@ -13,6 +13,7 @@
 #include "run.h"
 #include "sched.h"
 #include "datetime.h"
+#include "encoding.h"
 #include "report_xlsx.h"
 #include "version.h"
 
@@ -21,8 +22,14 @@ br_run_open_manifest(struct run *r, int snapshot, struct br_err *err)
 {
 	/* run reads a private copy: what is sent is what was checked */
 	struct br_manifest_opts mo = { .delimiter = r->o->delimiter,
-	    .snapshot = snapshot };
+	    .snapshot = snapshot, .utf8_only = 1 };
 
+	if (r->o->encoding != NULL &&
+	    (mo.encoding = br_enc_parse(r->o->encoding)) < 0)
+		return br_errf(err, BR_EINPUT, "bulkrun", 0, "--encoding: "
+		    "'%s' is not cp1252 (windows-1252) or latin1 (iso-8859-1); "
+		    "a file in UTF-16 with a byte-order mark is read as it is",
+		    r->o->encoding);
 	return br_manifest_open(&r->m, r->o->manifest, &mo, err);
 }
 

@@ -17,6 +17,7 @@
 
 #include "bind.h"
 #include "catalog.h"
+#include "encoding.h"
 #include "manifest.h"
 #include "report.h"
 #include "result.h"
@@ -132,16 +133,19 @@ teardown(void)
 
 TestSuite(oom, .init = setup, .fini = teardown, .timeout = 60);
 
-/* Reads every row; 0 at the end, else the error. */
+/* Reads every row (as run does: checked to be UTF-8; w.csv converted
+ * from Windows-1252); 0 at the end, else the error. */
 static int
 read_all(const char *path)
 {
-	struct br_manifest_opts mo = { .snapshot = 1 };
+	struct br_manifest_opts mo = { .snapshot = 1, .utf8_only = 1 };
 	struct br_manifest *m;
 	struct br_row row = { 0 };
 	struct br_err err = { 0 };
 	int rc;
 
+	if (strstr(path, "/w.csv") != NULL)
+		mo.encoding = BR_ENC_CP1252;
 	if ((rc = br_manifest_open(&m, path, &mo, &err)) != 0)
 		return rc;
 	while ((rc = br_manifest_next(m, &row, &err)) == 1)
@@ -164,6 +168,7 @@ Test(oom, the_manifest_readers_say_out_of_memory)
 		  "\"a\":{\"b\":[1,2]}}]}" },
 		{ "m.jsonl", "{\"op\":\"css.restart_cluster\",\"x\":1.50}\n"
 		  "{\"op\":\"css.restart_cluster\",\"y\":\"\\u00e4\"}\n" },
+		{ "w.csv", "op;note\r\ncss.restart_cluster;Auftr\xe4ge \x80\r\n" },
 	};
 	size_t f;
 	long n;

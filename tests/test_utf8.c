@@ -157,3 +157,103 @@ Test(utf8, count_table)
 		cr_assert_eq(br_utf8_count(t[i].s, t[i].n), t[i].count,
 		    "case %zu", i);
 }
+
+/* ---- br_utf8_scan: a stream in pieces ---- */
+
+struct scanned {
+	int	 rv;		/* 0, or -1 at a bad byte */
+	long	 line, col;
+	int	 bad;
+	char	 before[BR_UTF8_CTX + 1];
+};
+
+/* Scans s[0..n) in pieces of k bytes. */
+static void
+scan_in_pieces(const char *s, size_t n, size_t k, struct scanned *out)
+{
+	struct br_utf8_scan sc;
+	size_t i, m;
+
+	br_utf8_scan_init(&sc);
+	out->rv = 0;
+	for (i = 0; i < n && out->rv == 0; i += m) {
+		m = n - i < k ? n - i : k;
+		out->rv = br_utf8_scan_feed(&sc, s + i, m);
+	}
+	if (out->rv == 0)
+		out->rv = br_utf8_scan_end(&sc);
+	out->line = sc.line;
+	out->col = sc.col;
+	out->bad = out->rv != 0 ? sc.bad : -1;
+	br_utf8_scan_before(&sc, out->before, sizeof(out->before));
+}
+
+/* Whatever the pieces, the same answer: the first bad byte, its line
+ * (LF, CRLF, CR) and column (in characters), and the text before it. */
+Test(utf8, scan_finds_the_first_bad_byte_in_pieces_of_any_size)
+{
+	static const struct {
+		const char	*s;
+		int		 rv;
+		long		 line, col;
+		int		 bad;
+		const char	*before;
+	} t[] = {
+		{ "op,note\nx,Auftr\xe4ge\n", -1, 2, 8, 0xe4, "x,Auftr" },
+		{ "a\r\nb\rc\n\xc3\xa4\xe2\x82\xac\x80", -1, 4, 3, 0x80,
+		  "\xc3\xa4\xe2\x82\xac" },
+		{ "\xe4", -1, 1, 1, 0xe4, "" },
+		{ "ok \xe2\x82", -1, 1, 4, 0xe2, "ok " },	/* cut at end */
+		{ "\xe2\x82x", -1, 1, 1, 0xe2, "" },
+		{ "\xc0\xaf", -1, 1, 1, 0xc0, "" },		/* overlong */
+		{ "\xed\xa0\x80", -1, 1, 1, 0xed, "" },		/* surrogate */
+		{ "\xf0\x9f\x98\x80!\n", 0, 2, 1, -1, "" },
+		{ "caf\xc3\xa9\r\n\r\n", 0, 3, 1, -1, "" },
+	};
+	struct scanned want, got;
+	size_t i, k, n;
+
+	for (i = 0; i < N(t); i++) {
+		n = strlen(t[i].s);
+		scan_in_pieces(t[i].s, n, n + 1, &want);
+		cr_assert_eq(want.rv, t[i].rv, "case %zu", i);
+		cr_assert_eq(want.line, t[i].line, "case %zu: line %ld", i,
+		    want.line);
+		cr_assert_eq(want.col, t[i].col, "case %zu: column %ld", i,
+		    want.col);
+		cr_assert_eq(want.bad, t[i].bad, "case %zu", i);
+		cr_assert_str_eq(want.before, t[i].before, "case %zu", i);
+		for (k = 1; k <= n; k++) {
+			scan_in_pieces(t[i].s, n, k, &got);
+			cr_assert(got.rv == want.rv && got.line == want.line &&
+			    got.col == want.col && got.bad == want.bad &&
+			    strcmp(got.before, want.before) == 0,
+			    "case %zu in pieces of %zu", i, k);
+		}
+	}
+}
+
+/* The text before a bad byte is the line's last characters, never half
+ * of one, and the first non-ASCII character is kept with its line. */
+Test(utf8, scan_keeps_the_end_of_the_line_and_the_first_non_ascii)
+{
+	struct br_utf8_scan sc;
+	char line[300], out[BR_UTF8_CTX + 1];
+	size_t i;
+
+	for (i = 0; i + 2 < 200; i += 2)
+		memcpy(line + i, "\xc3\xa4", 2);		/* ä */
+	line[i] = '\xff';
+	br_utf8_scan_init(&sc);
+	cr_assert_eq(br_utf8_scan_feed(&sc, "ascii\n", 6), 0);
+	cr_assert_eq(br_utf8_scan_feed(&sc, line, i + 1), -1);
+	cr_assert_eq(sc.line, 2);
+	cr_assert_eq(sc.col, (long)i / 2 + 1);
+	br_utf8_scan_before(&sc, out, sizeof(out));
+	cr_assert_eq(strlen(out), BR_UTF8_CTX);
+	cr_assert_eq(br_utf8_count(out, strlen(out)), BR_UTF8_CTX / 2);
+	br_utf8_scan_before(&sc, out, 6);			/* odd room */
+	cr_assert_str_eq(out, "\xc3\xa4\xc3\xa4");
+	cr_assert_eq(sc.nonascii_line, 2);
+	cr_assert_str_eq(sc.nonascii, "\xc3\xa4");
+}
