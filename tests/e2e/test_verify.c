@@ -241,7 +241,7 @@ Test(verify, a_rolling_restart_two_at_a_time, .timeout = 60)
 	fx_run(&f, t_write("c.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,restart300-failverify-k1\n"
 	    "css.restart_cluster,p1,k2\ncss.restart_cluster,p1,k3\n"),
-	    "c.csv.out", ',', "--rate", "unlimited", "--canary", "1",
+	    "canary-report.csv", ',', "--rate", "unlimited", "--canary", "1",
 	    "--wait", "--poll-interval", "100ms", "-q", NULL);
 	cr_expect_eq(f.o.status, 3, "%s", f.o.err);
 	log = sim_log(&f.s);
