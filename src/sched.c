@@ -773,6 +773,7 @@ run_manifest(const struct br_opts *o, const struct br_catalog *c,
 		rc = conclude(&r, &s);
 	} else
 		rc = br_exit_error(&err, stderr);
+	br_run_summarize(&r, &s, rc);	/* --metrics, --summary-json */
 	if (r.jobs != NULL) {
 		for (i = 0; i < (size_t)r.njobs; i++) {
 			job_reset(&r.jobs[i]);
