@@ -32,7 +32,7 @@ E2EOBJ	= $(E2ESRC:tests/e2e/%.c=$(BUILD)/obj/e2e/%.o)
 HDRS	= $(wildcard src/*.h src/sim/*.h tests/e2e/*.h)
 
 .PHONY: all deps test unit e2e check-asan check-tsan demo install clean \
-	build-all bench-tools
+	build-all bench-tools contrib-check
 
 all: $(BUILD)/bulkrun $(BUILD)/bulkrun-sim
 
@@ -102,6 +102,12 @@ e2e: all $(BUILD)/e2e-tests
 	if [ "$(SMOKE)" != 0 ]; then tests/sim/smoke.sh $(BUILD)/bulkrun-sim; fi
 	BULKRUN=$(BUILD)/bulkrun BULKRUN_SIM=$(BUILD)/bulkrun-sim \
 	    BULKRUN_TESTDATA=tests/data $(BUILD)/e2e-tests $(E2E_FLAGS)
+
+# contrib/: systemd-analyze verify on the units, bulkrun under their
+# hardening (emulated), the Kubernetes YAML parsed and cross-checked; a
+# second or so.  Checks whose tools are missing are skipped.
+contrib-check: all
+	tests/contrib/check.sh $(BUILD)
 
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
@@ -189,6 +195,7 @@ fuzz-quick:
 test: deps
 	$(MAKE) build-all
 	$(MAKE) unit e2e
+	$(MAKE) contrib-check
 	$(MAKE) fuzz-quick
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
