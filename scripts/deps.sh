@@ -36,8 +36,9 @@ need libclang-rt-dev       have_fuzzer_rt
 need llvm                  command -v llvm-symbolizer
 # make contrib-check: systemd-analyze verify on contrib/systemd/; the
 # Kubernetes YAML read by a real parser; setpriv (util-linux) for the
-# hardening check.
+# hardening check; strace for the system calls a run makes.
 need systemd               command -v systemd-analyze
+need strace                command -v strace
 need python3-yaml          /usr/bin/python3 -c 'import yaml'
 need util-linux            command -v setpriv
 

@@ -13,10 +13,13 @@
 #             writable only the state directory and the textfile
 #             directory (StateDirectory, ReadWritePaths): the run
 #             succeeds and writes its report, lock, metrics and summary
+#   syscalls  every system call of a run (strace -f) is in the service's
+#             SystemCallFilter, none in the groups it denies
 #   k8s       contrib/kubernetes/ parsed with python3-yaml and its pieces
 #             checked against each other (tests/contrib/k8s_check.py)
 #
-# A check whose tool is missing (systemd-analyze, unshare, python3-yaml)
+# A check whose tool is missing (systemd-analyze, unshare, strace,
+# python3-yaml)
 # is skipped and said so.  Last line: "N passed, N failed, N skipped".
 set -u
 
@@ -70,8 +73,9 @@ check_units() {
 	fi
 }
 
-# The simulator on a free port; sets URL.
+# The simulator on a free port (once); sets URL.
 start_sim() {
+	[ -n "$SIMPID" ] && return 0
 	"$SIM" --port 0 --log "$TMP/sim.jsonl" >"$TMP/sim.out" 2>&1 &
 	SIMPID=$!
 	i=0
@@ -130,6 +134,48 @@ check_harden() {
 	fi
 }
 
+# The system calls of group G, its nested groups expanded.
+syscalls_of() {
+	systemd-analyze syscall-filter "$1" |
+	    awk 'NR > 1 && /^    [@a-z_0-9]/ { print $1 }' |
+	    while read -r x; do
+		case $x in @*) syscalls_of "$x" ;; *) echo "$x" ;; esac
+	    done
+}
+
+# SystemCallFilter=@system-service ~@privileged @resources: every system
+# call a run makes (strace -f) is allowed, none denied (a denied one
+# kills the service with SIGSYS).
+check_syscalls() {
+	if ! command -v strace >/dev/null 2>&1 ||
+	    ! command -v systemd-analyze >/dev/null 2>&1; then
+		skip "syscalls: needs strace and systemd-analyze"
+		return
+	fi
+	start_sim || { no "syscalls: the simulator did not start"; return; }
+	printf 'op,project_id,cluster_id\ncss.restart_cluster,p1,c1\ncss.restart_cluster,p1,flaky1-c2\n' \
+	    >"$TMP/s.csv"
+	if ! (cd "$TMP" && BULKRUN_AUTH_TOKEN=t strace -f -qq -c -o strace.txt \
+	    "$BIN" run s.csv --endpoint "$URL" -q --backoff 10ms \
+	    --lock s.lock --metrics s.prom --summary-json s.json -o s.out.csv \
+	    >/dev/null 2>&1); then
+		no "syscalls: the run under strace failed"
+		return
+	fi
+	awk 'NR > 2 && $NF ~ /^[a-z_0-9]+$/ && $NF != "total" { print $NF }' \
+	    "$TMP/strace.txt" | sort -u >"$TMP/used"
+	syscalls_of @system-service | sort -u >"$TMP/allowed"
+	{ syscalls_of @privileged; syscalls_of @resources; } | sort -u \
+	    >"$TMP/denied"
+	bad=$(comm -23 "$TMP/used" "$TMP/allowed"; comm -12 "$TMP/used" \
+	    "$TMP/denied")
+	if [ -s "$TMP/used" ] && [ -z "$bad" ]; then
+		ok "syscalls: $(wc -l <"$TMP/used") used, all in the filter"
+	else
+		no "syscalls: outside SystemCallFilter: $bad"
+	fi
+}
+
 check_k8s() {
 	if ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
 		skip "k8s: no /usr/bin/python3 with yaml (Debian python3-yaml)"
@@ -145,6 +191,7 @@ check_k8s() {
 
 check_units
 check_harden
+check_syscalls
 check_k8s
 echo "$PASS passed, $FAIL failed, $SKIP skipped"
 [ $FAIL -eq 0 ]
