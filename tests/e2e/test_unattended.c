@@ -317,7 +317,7 @@ Test(unattended, metrics_read_back_through_node_exporter, .timeout = 120)
 Test(unattended, three_shards_send_every_row_once, .timeout = 60)
 {
 	const char *m = t_css_manifest("all.csv", 10, "c%02d");
-	char idx[8], report[32], *seen[10] = { 0 };
+	char idx[16], report[32], *seen[10] = { 0 };
 	const cJSON *e;
 	cJSON *log;
 	struct fx f;
