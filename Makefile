@@ -157,7 +157,8 @@ FUZZ_FLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # the readers and what they use: not the run, the network or the threads
 FUZZ_NOT	 = sched survey runsetup runcreds dryrun http xferdrv pool iam \
 		   creds sign progress stats svclimit ratelimit adaptive delayq \
-		   dispatch lock metrics runsummary shard \
+		   dispatch runwrite verifyrun \
+		   lock metrics runsummary shard \
 		   cli
 FUZZ_LIBSRC	 = $(filter-out $(FUZZ_NOT:%=src/%.c),$(LIBSRC))
 FUZZ_LIBOBJ	 = $(FUZZ_LIBSRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
