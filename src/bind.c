@@ -15,6 +15,7 @@
 
 #include "bind.h"
 #include "datetime.h"
+#include "plausible.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -370,11 +371,25 @@ br_problems_addf(struct br_problems *ps, const char *reason,
 	struct br_problem pr;
 	va_list ap;
 
+	memset(&pr, 0, sizeof(pr));
 	snprintf(pr.reason, sizeof(pr.reason), "%s", reason);
 	va_start(ap, fmt);
 	vsnprintf(pr.msg, sizeof(pr.msg), fmt, ap);
 	va_end(ap);
 	return prob_add(ps, &pr);
+}
+
+/* Marks the last problem of ps as one about field f of row, and how much
+ * of its message names the subject (subj, when the message starts so). */
+static void
+prob_at(struct br_problems *ps, const struct br_row *row,
+    const struct br_field *f, const char *subj)
+{
+	struct br_problem *pr = &ps->v[ps->n - 1];
+	size_t n = strlen(subj);
+
+	pr->field = (size_t)(f - row->fields) + 1;
+	pr->subj = strncmp(pr->msg, subj, n) == 0 ? n : 0;
 }
 
 static int
@@ -451,13 +466,14 @@ bind_column(const struct br_row *row, const char *name, char **out,
     struct br_problems *ps)
 {
 	const struct br_field *f;
-	char q[BR_QUOTE_BUF];
+	char q[BR_QUOTE_BUF], subj[32];
 	const char *s;
 	size_t n;
 	int r;
 
 	if ((f = field(row, name)) == NULL)
 		return 0;
+	snprintf(subj, sizeof(subj), "column '%s' ", name);
 	n = f->len;
 	s = br_text_trim(f->value, &n);
 	br_text_quote(q, sizeof(q), s, n);
@@ -475,7 +491,10 @@ bind_column(const struct br_row *row, const char *name, char **out,
 		    "an http:// or https:// URL, got '%s'", q);
 	else
 		return (*out = br_text_ndup(s, n)) == NULL ? BR_ENOMEM : 0;
-	return r == 0 ? 1 : BR_ENOMEM;
+	if (r != 0)
+		return BR_ENOMEM;
+	prob_at(ps, row, f, subj);
+	return 1;
 }
 
 /* The operation name the row asks for: its "op" column, else --op,
@@ -538,11 +557,12 @@ bind_op(const struct br_catalog *c, const char *name, size_t nl,
 	return r != 0 ? BR_ENOMEM : BR_EINPUT;
 }
 
-/* The value given for p: the row's, else the last --set for it that is
- * not blank; NULL when neither. */
+/* The value given for p: the row's (its field in *fp), else the last --set
+ * for it that is not blank (*fp NULL); NULL when neither. */
 static const char *
 param_value(const struct br_row *row, const struct br_bind_opts *opts,
-    const struct br_param *p, size_t *len, enum br_vkind *kind)
+    const struct br_param *p, size_t *len, enum br_vkind *kind,
+    const struct br_field **fp)
 {
 	const struct br_field *f;
 	const struct br_set *s;
@@ -550,7 +570,7 @@ param_value(const struct br_row *row, const struct br_bind_opts *opts,
 
 	*len = 0;
 	*kind = BR_V_STRING;
-	if ((f = field(row, p->name)) != NULL) {
+	if ((*fp = f = field(row, p->name)) != NULL) {
 		*len = f->len;
 		*kind = f->kind;
 		return f->value;
@@ -567,30 +587,117 @@ param_value(const struct br_row *row, const struct br_bind_opts *opts,
 	return NULL;
 }
 
+/* A string sent as it is, in the URL or a header. */
+static int
+sent_as_is(const struct br_param *p)
+{
+	return p->type == BR_T_STRING && p->in != BR_IN_BODY;
+}
+
+/* The accidents of a spreadsheet in the value v (len bytes, of kind kind)
+ * of p, before its type is checked: blanks around a string that is sent
+ * as it is.  CHECK_OK, or CHECK_BAD with *pr set. */
+static int
+check_blanks(const struct br_param *p, const char *v, size_t len,
+    enum br_vkind kind, struct br_problem *pr)
+{
+	char why[BR_PLAUS_MSG];
+
+	if (!sent_as_is(p) || kind != BR_V_STRING ||
+	    !br_plaus_blanks(v, len, why, sizeof(why)))
+		return CHECK_OK;
+	problem_set(pr, "BLANK", "'%s' %s", p->name, why);
+	return CHECK_BAD;
+}
+
+/* The accidents of a spreadsheet in a value that passed its type check
+ * (norm, normalised from v[0..len)): a date before 1973, an id rounded to
+ * 15 digits.  CHECK_OK, or CHECK_BAD with *pr set. */
+static int
+check_plausible(const struct br_param *p, const char *v, size_t len,
+    const char *norm, const struct br_bind_opts *o, struct br_problem *pr)
+{
+	char why[BR_PLAUS_MSG];
+	const char *s;
+	int64_t ms, w;
+	size_t n = len;
+
+	if (p->type == BR_T_EPOCH_MS && !o->allow_old_dates &&
+	    br_text_int64(norm, strlen(norm), &ms) == 0) {
+		s = br_text_trim(v, &n);
+		if (br_plaus_epoch_ms(ms, br_text_int64(s, n, &w) == 0, why,
+		    sizeof(why))) {
+			problem_set(pr, "OLD_DATE", "'%s' %s", p->name, why);
+			return CHECK_BAD;
+		}
+	}
+	if ((p->type == BR_T_LONG || p->type == BR_T_INTEGER ||
+	    sent_as_is(p)) && br_plaus_rounded_id(norm, strlen(norm), why,
+	    sizeof(why))) {
+		problem_set(pr, "ROUNDED", "'%s' %s", p->name, why);
+		return CHECK_BAD;
+	}
+	return CHECK_OK;
+}
+
+/* A date field that did not parse: say so when it is a spreadsheet's
+ * date-time serial (46347.5). */
+static void
+serial_text(const struct br_param *p, const char *v, size_t len,
+    struct br_problem *pr)
+{
+	char why[BR_PLAUS_MSG];
+	const char *s;
+	size_t n = len;
+
+	s = br_text_trim(v, &n);
+	if (strcmp(pr->reason, "FORMAT") == 0 &&
+	    br_plaus_serial_text(s, n, why, sizeof(why)))
+		problem_set(pr, "FORMAT", "'%s' %s", p->name, why);
+}
+
 /* Checks parameter p of the row: its value goes to b->args, or its
  * problem (MISSING, TYPE, ...) to probs.  0 or BR_ENOMEM. */
 static int
 bind_param(const struct br_row *row, const struct br_bind_opts *opts,
     const struct br_param *p, struct br_bound *b, struct br_problems *probs)
 {
+	const struct br_field *f;
 	struct br_problem pr;
 	enum br_vkind kind;
 	const char *v;
-	char *norm;
+	char *norm = NULL, subj[128];
 	size_t len;
 	int r;
 
-	if ((v = param_value(row, opts, p, &len, &kind)) == NULL) {
+	if ((v = param_value(row, opts, p, &len, &kind, &f)) == NULL) {
 		if (p->required && br_problems_addf(probs, "MISSING",
 		    "missing required parameter '%s'", p->name) != 0)
 			return BR_ENOMEM;
 		return 0;
 	}
-	r = br_bind_check_value(p, v, len, kind, opts, &norm, &pr);
+	memset(&pr, 0, sizeof(pr));
+	r = check_blanks(p, v, len, kind, &pr);
+	if (r == CHECK_OK)
+		r = br_bind_check_value(p, v, len, kind, opts, &norm, &pr);
 	if (r == BR_ENOMEM)
 		return BR_ENOMEM;
-	if (r == CHECK_BAD)
-		return prob_add(probs, &pr) != 0 ? BR_ENOMEM : 0;
+	if (r == CHECK_BAD && p->type == BR_T_EPOCH_MS)
+		serial_text(p, v, len, &pr);
+	if (r == CHECK_OK && check_plausible(p, v, len, norm, opts, &pr) !=
+	    CHECK_OK) {
+		free(norm);
+		r = CHECK_BAD;
+	}
+	if (r == CHECK_BAD) {
+		if (prob_add(probs, &pr) != 0)
+			return BR_ENOMEM;
+		if (f != NULL) {
+			snprintf(subj, sizeof(subj), "'%s' ", p->name);
+			prob_at(probs, row, f, subj);
+		}
+		return 0;
+	}
 	b->args[b->nargs].param = p;
 	b->args[b->nargs].value = norm;
 	b->args[b->nargs].written = v;
@@ -604,6 +711,7 @@ br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
     struct br_problems *probs)
 {
 	static const struct br_bind_opts noopts;
+	const struct br_field *opf;
 	size_t start = probs->n, i, nl = 0;
 	char *name;
 	int r;
@@ -618,6 +726,8 @@ br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 		return r;
 	r = bind_op(c, name, nl, &b->op, probs);
 	free(name);
+	if (r == BR_EINPUT && (opf = field(row, "op")) != NULL)
+		prob_at(probs, row, opf, "");
 	if (r != 0)
 		return r;
 	if (b->op->nparams > 0 && (b->args = calloc(b->op->nparams,

@@ -37,11 +37,17 @@ struct br_bound {
 
 /* One thing wrong with a row.  reason is the suffix of the report's
  * INPUT.<reason> code: NO_OP, UNKNOWN_OP, MISSING, TYPE, RANGE, LENGTH,
- * ENUM, CONTROL, FORMAT.  msg has no location ("'task_num' must be an
- * integer, got 'three'"). */
+ * ENUM, CONTROL, FORMAT, and the accidents of a spreadsheet (plausible.h):
+ * OLD_DATE, ROUNDED, BLANK.  msg has no location ("'task_num' must be an
+ * integer, got 'three'").  field is 1 + the index in the row's fields of
+ * the value at fault (0: none, such as a --set value or a missing one);
+ * the first subj bytes of msg name it ("'task_num' "), to be left out
+ * after a location that names the column (sheetref.h). */
 struct br_problem {
 	char	reason[16];
 	char	msg[512];
+	size_t	field;
+	size_t	subj;
 };
 
 struct br_problems {
@@ -55,6 +61,7 @@ struct br_bind_opts {
 	size_t			 nsets;
 	int64_t			 now_ms;	/* for now, today, ... */
 	const char		*tz;		/* --tz (IANA name) or NULL: local */
+	int			 allow_old_dates;	/* --allow-old-dates */
 };
 
 /* Checks row against its operation (column "op", else opts->default_op)
@@ -76,7 +83,13 @@ struct br_bind_opts {
  * http:// or https:// URL without blanks (FORMAT otherwise).  With
  * opts->tz, epoch_ms dates are parsed as br_datetime_parse() does (which
  * is not thread-safe, see datetime.h).  b->op is set whenever the
- * operation was found, even when parameters have problems. */
+ * operation was found, even when parameters have problems.
+ *
+ * Beyond the types, the accidents of a spreadsheet (plausible.h): an
+ * epoch_ms value before 1973-03-03 (OLD_DATE, unless
+ * opts->allow_old_dates); a long id, or a path, header or query string of
+ * digits, rounded to 15 digits (ROUNDED); a path, header or query string
+ * that starts or ends with an invisible blank (BLANK). */
 int	br_catalog_bind(const struct br_catalog *c, const struct br_row *row,
 	    const struct br_bind_opts *opts, struct br_bound *b,
 	    struct br_problems *probs);

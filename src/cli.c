@@ -26,6 +26,7 @@ enum {
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
 	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
+	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES,
 	O_SHARD_ENV, O_LOCK, O_LOCK_WAIT, O_METRICS, O_SUMMARY_JSON
 };
 
@@ -66,6 +67,7 @@ static const struct spec {
 	{ "not-after",	ARG,	O_NOT_AFTER,	P_STR,	F(not_after), 0, 0 },
 	{ "window",	ARG,	O_WINDOW,	P_STR,	F(window), 0, 0 },
 	{ "resume",	ARG,	O_RESUME,	P_STR,	F(resume), 0, 0 },
+	{ "resume-mismatch", ARG, O_RESUME_MISMATCH, P_OWN, 0, 0, 0 },
 	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
 	{ "shard-env",	ARG,	O_SHARD_ENV,	P_OWN,	0, 0, 0 },
 	{ "lock",	ARG,	O_LOCK,		P_STR,	F(lock), 0, 0 },
@@ -85,6 +87,8 @@ static const struct spec {
 	{ "set",	ARG,	O_SET,		P_OWN,	0, 0, 0 },
 	{ "delimiter",	ARG,	O_DELIMITER,	P_OWN,	0, 0, 0 },
 	{ "skip-invalid", NOARG, O_SKIP_INVALID, P_FLAG, F(skip_invalid), 0, 0 },
+	{ "allow-old-dates", NOARG, O_ALLOW_OLD_DATES, P_FLAG,
+	    F(allow_old_dates), 0, 0 },
 	{ "catalog",	ARG,	O_CATALOG,	P_OWN,	0, 0, 0 },
 	{ "endpoint",	ARG,	O_ENDPOINT,	P_OWN,	0, 0, 0 },
 	{ "region",	ARG,	O_REGION,	P_STR,	F(region), 0, 0 },
@@ -139,10 +143,14 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --catalog FILE          add operations from FILE (repeatable)\n"
 "  --skip-invalid          run the valid rows, report the others 'invalid'\n"
 "  --tz ZONE               time zone for local dates (default: local)\n"
+"  --allow-old-dates       take dates before 1973-03-03 (else refused as\n"
+"                          date serials or epoch seconds)\n"
 "  --shard K/N             only rows with (row-1) mod N = K-1\n"
 "  --shard-env VAR/N       the same, K-1 from env VAR (JOB_COMPLETION_INDEX,\n"
 "                          SLURM_ARRAY_TASK_ID)\n"
 "  --resume REPORT         do not send again what succeeded in REPORT\n"
+"  --resume-mismatch skip|send  a row that succeeded there and differs now:\n"
+"                          reported skipped (skip), or sent again\n"
 "Where and as whom\n"
 "  --endpoint URL          send every service to URL\n"
 "  --endpoint SERVICE=URL  send one service to URL (repeatable)\n"
@@ -442,6 +450,13 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			else
 				return bad("--progress: '%s' is not auto, "
 				    "always or never", optarg);
+			break;
+		case O_RESUME_MISMATCH:
+			if (strcmp(optarg, "skip") != 0 &&
+			    strcmp(optarg, "send") != 0)
+				return bad("--resume-mismatch: '%s' is not skip "
+				    "or send", optarg);
+			o->resume_send = optarg[1] == 'e';
 			break;
 		case O_SET:
 			if (o->nsets == BR_MAX_LIST ||

@@ -49,7 +49,9 @@ struct br_opts {
 	int64_t		 wait_timeout_ms;	/* 0: the catalog's */
 	int64_t		 poll_interval_ms;	/* 0: the catalog's */
 	int		 precheck;
+	int		 resume_send;	/* --resume-mismatch send */
 	int		 skip_invalid;
+	int		 allow_old_dates;	/* dates before 1973 */
 	const char	*report;
 	int		 progress;	/* 0 auto, 1 always, -1 never */
 	int		 quiet;

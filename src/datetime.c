@@ -463,3 +463,14 @@ br_mono_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / 1000000;
 }
+
+void
+br_timespec_add_ms(struct timespec *ts, int64_t ms)
+{
+	ts->tv_sec += (time_t)(ms / MS_PER_S);
+	ts->tv_nsec += (long)(ms % MS_PER_S) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /*
  * Parses a date expression into epoch milliseconds:
@@ -44,5 +45,9 @@ void	br_datetime_iso(int64_t ms, char *buf, size_t bufsz);
 int64_t	br_now_ms(void);
 /* Monotonic clock, ms. */
 int64_t	br_mono_ms(void);
+/* Adds ms (>= 0) to *ts, carrying into tv_sec: the deadline of a
+ * pthread_cond_timedwait() on a CLOCK_MONOTONIC condition variable (from
+ * clock_gettime(), or from a zero timespec for a br_mono_ms() moment). */
+void	br_timespec_add_ms(struct timespec *ts, int64_t ms);
 
 #endif

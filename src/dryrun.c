@@ -9,8 +9,25 @@
 #include <string.h>
 #include <strings.h>
 
+#include "plausible.h"
 #include "run.h"
 #include "sched.h"
+
+/* A comment per date field: the epoch milliseconds sent, and what time
+ * they are. */
+static void
+print_dates(const struct br_bound *b)
+{
+	char shown[64];
+	size_t i;
+
+	for (i = 0; i < b->nargs; i++)
+		if (b->args[i].param->type == BR_T_EPOCH_MS) {
+			br_plaus_ms_show(strtoll(b->args[i].value, NULL, 10),
+			    shown, sizeof(shown));
+			printf("# %s: %s\n", b->args[i].param->name, shown);
+		}
+}
 
 /* Credentials as a real run would put them (a password-flow token is
  * not fetched). */
@@ -85,15 +102,25 @@ br_run_dry(struct run *r, struct br_err *fail)
 			    "report, not sent again\n\n", row.num, row.line);
 			continue;
 		}
+		if (r->resume != NULL && !r->o->resume_send &&
+		    br_resume_mismatched(r->resume, row.num)) {
+			printf("# row %ld (line %ld): succeeded in the earlier "
+			    "report and differs from it now: not sent "
+			    "(--resume-mismatch send)\n\n", row.num, row.line);
+			continue;
+		}
 		memset(&b, 0, sizeof(b));
 		printf("# row %ld (line %ld)\n", row.num, row.line);
 		if (br_run_bind(r, &row, &b, 1, NULL) != 0) {
 			printf("# invalid: not sent\n\n");
 			bad = 1;
-		} else if (print_row(r, &b, &err) != 0) {
-			printf("# %s\n\n", err.msg);
-			br_err_clear(&err);
-			bad = 1;
+		} else {
+			print_dates(&b);
+			if (print_row(r, &b, &err) != 0) {
+				printf("# %s\n\n", err.msg);
+				br_err_clear(&err);
+				bad = 1;
+			}
 		}
 		br_bound_release(&b);
 	}

@@ -133,8 +133,7 @@ main(int argc, char **argv)
 			rc = BR_EXIT_USAGE;
 			break;
 		}
-		rc = o.cmd == BR_CMD_STATUS ? br_sched_status(&o, &cat) :
-		    br_sched_run(&o, &cat);
+		rc = br_sched_run(&o, &cat);
 		br_http_global_cleanup();
 		break;
 	default:

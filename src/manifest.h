@@ -88,7 +88,10 @@ struct br_field {
 /*
  * A row.  num is the 1-based data row number (header, blank and '#'
  * lines not counted); line is the 1-based manifest line where the row
- * starts (a quoted CSV cell may span lines).  For CSV, fields are in
+ * starts (a quoted CSV cell may span lines).  sheet_row is, for CSV, the
+ * row a spreadsheet shows it in: every record counts (the header, blank
+ * and '#' lines too), a line break inside a quoted cell does not; 0 for
+ * JSON.  For CSV, fields are in
  * header order, one per header column, always nfields == ncolumns.  For
  * JSON, defaults come first, then the row's own keys; a key present in
  * both keeps the row's value (in the defaults' position).
@@ -98,6 +101,7 @@ struct br_field {
 struct br_row {
 	long		 num;
 	long		 line;
+	long		 sheet_row;
 	size_t		 nfields;
 	struct br_field	*fields;
 	size_t		 _cap;

@@ -16,6 +16,7 @@
 #include <csv.h>
 
 #include "manifest_int.h"
+#include "sheetref.h"
 #include "text.h"
 
 static int
@@ -77,6 +78,7 @@ csv_setup(struct br_manifest *m, struct br_err *err)
 	csv_set_blk_size(&m->csv.parser, BR_READER_BUFSZ);
 	m->csv.rec_open = m->csv.rec_done = m->csv.in_comment = 0;
 	m->csv.cb_err = 0;
+	m->csv.folded = 0;
 	return 0;
 }
 
@@ -142,6 +144,7 @@ csv_record(struct br_manifest *m, struct br_err *err)
 	struct reader *r = &m->rd;
 	const unsigned char *p;
 	size_t n, i;
+	long last;
 	int rv, c;
 
 	for (;;) {
@@ -154,6 +157,7 @@ csv_record(struct br_manifest *m, struct br_err *err)
 					return 0;
 				if ((rv = csv_feed_eof(m, err)) != 0)
 					return rv;
+				last = r->line;	/* no line break after it */
 				goto done;
 			}
 		}
@@ -184,6 +188,7 @@ csv_record(struct br_manifest *m, struct br_err *err)
 			}
 			m->csv.rec_open = 1;
 			m->csv.rec_line = r->line;
+			m->csv.rec_row = r->line - m->csv.folded;
 			csv_rec_reset(m);
 		}
 		for (i = 0; i < n && p[i] != '\n' && p[i] != '\r'; i++)
@@ -201,7 +206,9 @@ csv_record(struct br_manifest *m, struct br_err *err)
 			r->pos += n;
 		if (!m->csv.rec_done)
 			continue;
+		last = r->line - 1;	/* the line of its line break */
 done:
+		m->csv.folded += last - m->csv.rec_line;
 		m->csv.rec_open = m->csv.rec_done = 0;
 		if (m->csv.last_full == 0)
 			continue;		/* empty row */
@@ -304,7 +311,7 @@ static int
 csv_header(struct br_manifest *m, struct br_err *err)
 {
 	const char *s;
-	char nb[80];
+	char nb[80], c1[16], c2[16];
 	size_t i, n, k;
 	int rv;
 
@@ -323,10 +330,13 @@ csv_header(struct br_manifest *m, struct br_err *err)
 		return br_mf_nomem(err);
 	for (i = 0; i < n; i++) {
 		k = m->csv.cells[i].len;
-		s = br_text_trim_sp(m->csv.rec.p + m->csv.cells[i].off, &k);
+		s = br_text_trim_space(m->csv.rec.p + m->csv.cells[i].off,
+		    &k);
+		br_sheetref_col(c1, sizeof(c1), i);
 		if (k == 0)
 			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
-			    "column %zu has no name", i + 1);
+			    "row %ld, column %s has no name", m->csv.rec_row,
+			    c1);
 		if ((m->csv.cols[i] = strndup(s, k)) == NULL)
 			return br_mf_nomem(err);
 		m->csv.ncols = i + 1;
@@ -335,11 +345,14 @@ csv_header(struct br_manifest *m, struct br_err *err)
 	if (br_mf_nset_reset(&m->set, n) != 0)
 		return br_mf_nomem(err);
 	for (i = 0; i < n; i++)
-		if ((k = br_mf_nset_add(&m->set, col_name, m, i)) != 0)
+		if ((k = br_mf_nset_add(&m->set, col_name, m, i)) != 0) {
+			br_sheetref_col(c1, sizeof(c1), k - 1);
+			br_sheetref_col(c2, sizeof(c2), i);
 			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
-			    "duplicate column '%s' (columns %zu and %zu)",
+			    "duplicate column '%s' (columns %s and %s)",
 			    br_mf_shown(nb, sizeof(nb), m->csv.cols[i],
-			    strlen(m->csv.cols[i])), k, i + 1);
+			    strlen(m->csv.cols[i])), c1, c2);
+		}
 	m->csv.cell_limit = m->csv.ncols;
 	return 0;
 }
@@ -348,16 +361,18 @@ int
 br_mf_csv_next(struct br_manifest *m, struct br_row *row,
     struct br_err *err)
 {
+	char col[16];
 	size_t i;
 	int rv;
 
 	if ((rv = csv_record(m, err)) <= 0)
 		return rv;
 	if (m->csv.last_full > m->csv.ncols) {
+		br_sheetref_col(col, sizeof(col), m->csv.last_full - 1);
 		if (m->csv.last_full <= m->csv.hdr_cells)
 			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
-			    "column %zu has a value but no name in the header",
-			    m->csv.last_full);
+			    "row %ld, column %s has a value but no name in the "
+			    "header", m->csv.rec_row, col);
 		return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
 		    "row has %zu cells, the header has %zu", m->csv.last_full,
 		    m->csv.ncols);
@@ -380,6 +395,7 @@ br_mf_csv_next(struct br_manifest *m, struct br_row *row,
 		return rv;
 	row->num = ++m->num;
 	row->line = m->csv.rec_line;
+	row->sheet_row = m->csv.rec_row;
 	return 1;
 }
 

@@ -80,6 +80,9 @@ struct csv_state {
 	int		 rec_done;
 	int		 in_comment;
 	long		 rec_line;
+	long		 folded;	/* line breaks inside quoted cells
+					   of the records before */
+	long		 rec_row;	/* sheet row of the record */
 	int		 cb_err;
 };
 

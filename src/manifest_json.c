@@ -258,6 +258,7 @@ jelement(struct br_manifest *m, struct br_row *row, struct br_err *err)
 		return rv;
 	row->num = m->num;
 	row->line = line;
+	row->sheet_row = 0;
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "datetime.h"
 #include "pool.h"
 
 /*
@@ -215,18 +216,6 @@ br_pool_submit(struct br_pool *p, struct br_pool_job *job)
 		p->d.wake(w->ctx);
 }
 
-static void
-deadline(struct timespec *ts, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += (time_t)(ms / 1000);
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 struct br_pool_job *
 br_pool_collect(struct br_pool *p, int64_t timeout_ms)
 {
@@ -235,8 +224,10 @@ br_pool_collect(struct br_pool *p, int64_t timeout_ms)
 
 	if ((job = queue_pop(&p->ready)) != NULL)
 		return job;		/* the rest of the last batch */
-	if (timeout_ms > 0)
-		deadline(&ts, timeout_ms);
+	if (timeout_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		br_timespec_add_ms(&ts, timeout_ms);
+	}
 	pthread_mutex_lock(&p->mu);
 	while (p->done.head == NULL && !p->poke && timeout_ms != 0) {
 		p->collecting = 1;

@@ -22,6 +22,15 @@
 #include "resume.h"
 #include "text.h"
 
+#define MISMATCH_SHOWN	20	/* rows whose difference is spelled out */
+
+/* A row of this manifest that differs from its succeeded earlier row. */
+struct mism {
+	long		 num, line;
+	char		*op;
+	struct br_row	 row;		/* a copy of its values */
+};
+
 struct slot {
 	long		 num;		/* 0: empty */
 	uint64_t	 fp;		/* of the manifest values */
@@ -30,6 +39,7 @@ struct slot {
 	int		 carried;
 	int		 unverified;	/* called, never verified */
 	int		 verify;	/* matched: verify, do not call */
+	int		 mismatch;	/* succeeded, and differs now */
 	int64_t		 call_ms;	/* when it was called (epoch) */
 };
 
@@ -40,6 +50,11 @@ struct br_resume {
 	size_t		 cap, n;
 	long		 ncarried;
 	long		 nverify;
+	long		 nmismatch;
+	struct mism	 shown[MISMATCH_SHOWN];	/* the first few, explained */
+	size_t		 nshown;
+	char		 resaved[64];	/* a started_at not as written */
+	const char	*manifest_name;	/* for br_resume_explain */
 };
 
 /* ---- fingerprints ---- */
@@ -172,6 +187,8 @@ struct earlier {
 	struct br_result	 res;
 	const char		*rfp;		/* request_fp, or NULL; valid
 						   until the next row */
+	const char		*started;	/* started_at as written (CSV),
+						   or NULL; the same */
 	char			 rfpbuf[33];
 };
 
@@ -308,6 +325,7 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 	if ((rc = br_manifest_next(m, raw, err)) != 1)
 		return rc;
 	e->cut = br_manifest_cut(m);
+	e->started = get(raw, "started_at");
 	num = get(raw, "row");
 	outcome = get(raw, "outcome");
 	op = get(raw, "op");
@@ -458,6 +476,21 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 	return rc;
 }
 
+/* Whether a time reads as bulkrun writes it: 2026-11-21T00:00:00.000Z.
+ * A spreadsheet that saved the report again writes its own way. */
+static int
+as_written(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	size_t i;
+
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    s[i] != pat[i])
+			return 0;
+	return s[i] == '\0';
+}
+
 /*
  * Calls fn for every succeeded row of the earlier report.  Reading stops
  * quietly at a cut last line.
@@ -511,6 +544,10 @@ each(struct br_resume *r, int (*fn)(struct br_resume *, struct earlier *,
 		first = 0;
 		if (rc != 1)
 			break;		/* the end, or an error */
+		if (r->resaved[0] == '\0' && e.started != NULL &&
+		    e.started[0] != '\0' && !as_written(e.started))
+			snprintf(r->resaved, sizeof(r->resaved), "%.40s",
+			    e.started);
 		if ((e.succeeded || e.unverified) &&
 		    (rc = fn(r, &e, arg)) != 0)
 			break;
@@ -588,14 +625,55 @@ same(const struct slot *s, const struct br_row *row, const char *op,
 	return s->fp == br_resume_fingerprint(row, op);
 }
 
+/* A copy of the row, to say later what differs. */
+static int
+keep_mismatch(struct br_resume *r, const struct br_row *row, const char *op)
+{
+	struct mism *m = &r->shown[r->nshown];
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->num = row->num;
+	m->line = row->line;
+	if ((m->op = strdup(op)) == NULL || (row->nfields > 0 &&
+	    (m->row.fields = calloc(row->nfields, sizeof(*m->row.fields))) ==
+	    NULL))
+		goto nomem;
+	r->nshown++;
+	for (i = 0; i < row->nfields; i++, m->row.nfields++) {
+		m->row.fields[i].name = strdup(row->fields[i].name);
+		m->row.fields[i].value = row->fields[i].value != NULL ?
+		    strndup(row->fields[i].value, row->fields[i].len) : NULL;
+		m->row.fields[i].len = row->fields[i].len;
+		if (m->row.fields[i].name == NULL ||
+		    (row->fields[i].value != NULL &&
+		    m->row.fields[i].value == NULL))
+			return BR_ENOMEM;	/* freed with r */
+	}
+	return 0;
+nomem:
+	free(m->op);
+	m->op = NULL;
+	return BR_ENOMEM;
+}
+
 int
 br_resume_match(struct br_resume *r, const struct br_row *row,
     const char *op, const char *rfp)
 {
 	struct slot *s = find(r, row->num);
 
-	if (s == NULL || op == NULL || !same(s, row, op, rfp))
+	if (s == NULL || op == NULL)
 		return 0;
+	if (!same(s, row, op, rfp)) {	/* succeeded, asked otherwise */
+		if (!s->unverified && !s->mismatch) {
+			s->mismatch = 1;
+			if (r->nmismatch++ < MISMATCH_SHOWN &&
+			    keep_mismatch(r, row, op) != 0)
+				return BR_ENOMEM;
+		}
+		return 0;
+	}
 	if (s->unverified) {		/* called before: verify it only */
 		if (!s->verify)
 			r->nverify++;
@@ -681,9 +759,108 @@ br_resume_write(struct br_resume *r, struct br_report *rep,
 void
 br_resume_free(struct br_resume *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nshown; i++) {
+		free(r->shown[i].op);
+		br_row_release(&r->shown[i].row);
+	}
 	free(r->v);
 	free(r->path);
 	free(r);
+}
+
+int
+br_resume_mismatched(const struct br_resume *r, long num)
+{
+	struct slot *s = find(r, num);
+
+	return s != NULL && s->mismatch;
+}
+
+long
+br_resume_nmismatch(const struct br_resume *r)
+{
+	return r->nmismatch;
+}
+
+/* The value of name in row (any case), or "". */
+static const char *
+value_of(const struct br_row *row, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < row->nfields; i++)
+		if (strcasecmp(row->fields[i].name, name) == 0)
+			return row->fields[i].value != NULL ?
+			    row->fields[i].value : "";
+	return "";
+}
+
+/* One earlier row that a shown mismatch names: what differs. */
+static int
+explain_one(struct br_resume *r, struct earlier *e, void *arg)
+{
+	FILE *f = arg;
+	const struct mism *m;
+	const char *was, *now;
+	size_t i, k;
+
+	for (k = 0; k < r->nshown && r->shown[k].num != e->num; k++)
+		;
+	if (k == r->nshown || e->unverified)
+		return 0;
+	m = &r->shown[k];
+	fprintf(f, "%s:%ld: row %ld ", r->manifest_name, m->line, m->num);
+	if (strcmp(m->op, e->op) != 0) {
+		fprintf(f, "is '%.60s' now, '%.60s' in %s, where it "
+		    "succeeded\n", m->op, e->op, r->path);
+		return 0;
+	}
+	for (i = 0; i < m->row.nfields; i++) {
+		if (br_report_is_added_column(&all_columns,
+		    m->row.fields[i].name))
+			continue;	/* op: compared above */
+		now = m->row.fields[i].value != NULL ?
+		    m->row.fields[i].value : "";
+		was = value_of(&e->row, m->row.fields[i].name);
+		if (strcmp(now, was) != 0) {
+			fprintf(f, "'%.60s' is '%.80s' now, '%.80s' in %s, "
+			    "where it succeeded\n", m->row.fields[i].name, now,
+			    was, r->path);
+			return 0;
+		}
+	}
+	fprintf(f, "asks for something else than in %s, where it succeeded "
+	    "(the endpoint, a --set value or a date that reads differently "
+	    "now)\n", r->path);
+	return 0;
+}
+
+void
+br_resume_explain(struct br_resume *r, const char *manifest_name, int send,
+    FILE *f)
+{
+	struct br_err err = { 0 };
+
+	if (r->resaved[0] != '\0')
+		fprintf(f, "bulkrun: warning: %s looks re-saved by a spreadsheet "
+		    "(started_at '%s' is not as bulkrun writes it): a "
+		    "spreadsheet changes values (dates, long ids), and rows "
+		    "whose values changed count as different\n", r->path,
+		    r->resaved);
+	if (r->nmismatch == 0)
+		return;
+	r->manifest_name = manifest_name;
+	(void)each(r, explain_one, f, &err);
+	if (r->nmismatch > (long)r->nshown)
+		fprintf(f, "bulkrun: and %ld more rows\n",
+		    r->nmismatch - (long)r->nshown);
+	fprintf(f, "bulkrun: %ld row%s succeeded in %s but differ%s from the "
+	    "manifest now: %s\n", r->nmismatch, r->nmismatch == 1 ? "" : "s",
+	    r->path, r->nmismatch == 1 ? "s" : "", send ? "sent again "
+	    "(--resume-mismatch send)" : "not sent, reported skipped "
+	    "(SKIPPED.MISMATCH); --resume-mismatch send sends them");
 }

@@ -13,6 +13,7 @@
 #define BR_RESUME_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "manifest.h"
@@ -41,6 +42,16 @@ int	br_resume_carried(const struct br_resume *r, long num);
 int	br_resume_verify_only(const struct br_resume *r, long num,
 	    int64_t *call_ms);
 long	br_resume_nverify(const struct br_resume *r);
+/* Whether row num succeeded in the earlier report and asks for something
+ * else now (a value, the op, the request): not sent again unless
+ * --resume-mismatch send. */
+int	br_resume_mismatched(const struct br_resume *r, long num);
+long	br_resume_nmismatch(const struct br_resume *r);
+/* Says on f which rows differ and how (the first few, read again from the
+ * earlier report), and warns when the report looks re-saved by a
+ * spreadsheet. */
+void	br_resume_explain(struct br_resume *r, const char *manifest_name,
+	    int send, FILE *f);
 long	br_resume_ncarried(const struct br_resume *r);
 /* Writes every marked row to rep, as the earlier report had it, calling
  * counted(result, arg) for each.  0 or BR_E*. */

@@ -185,3 +185,15 @@ br_retry_after_ms(const char *v, int64_t now_ms)
 		return 0;
 	return (int64_t)t * 1000 - now_ms;
 }
+
+int64_t
+br_retry_delay(const struct br_retry_policy *p, int n, uint64_t *rng,
+    const char *retry_after, int64_t now_ms)
+{
+	int64_t delay = br_retry_backoff(p, n, rng);
+	int64_t ra = br_retry_after_ms(retry_after, now_ms);
+
+	if (ra > p->max_ms)
+		ra = p->max_ms;
+	return ra > delay ? ra : delay;
+}

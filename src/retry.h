@@ -47,5 +47,9 @@ int64_t	br_retry_backoff(const struct br_retry_policy *p, int n,
 /* Parses a Retry-After value (delta seconds or an HTTP date) into ms from
  * now_ms (epoch); -1 when absent or unreadable. */
 int64_t	br_retry_after_ms(const char *value, int64_t now_ms);
+/* The wait before retry number n: the backoff, or the answer's
+ * Retry-After (up to the policy's max) when longer. */
+int64_t	br_retry_delay(const struct br_retry_policy *p, int n, uint64_t *rng,
+	    const char *retry_after, int64_t now_ms);
 
 #endif

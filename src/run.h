@@ -211,6 +211,9 @@ void	br_run_write_row(struct run *r, const struct br_row *row,
 void	br_run_write_unsent(struct run *r, const struct br_row *row,
 	    const char *opname, enum br_outcome out, const char *code,
 	    const char *msg, const char *rfp);
+/* The same for a row not bound: its op from its 'op' cell or --op. */
+void	br_run_write_row_unsent(struct run *r, const struct br_row *row,
+	    enum br_outcome out, const char *code, const char *msg);
 /* An invalid row, with the problems in r->probs. */
 void	br_run_write_invalid(struct run *r, const struct br_row *row);
 /* Why a row is not started now: a signal, a halt, or none. */

@@ -135,12 +135,19 @@ br_run_write_halted(struct run *r, struct job *j, enum br_halt why)
 
 
 void
+br_run_write_row_unsent(struct run *r, const struct br_row *row,
+    enum br_outcome out, const char *code, const char *msg)
+{
+	br_run_write_unsent(r, row, op_name_of(row, r->o), out, code, msg,
+	    NULL);
+}
+
+void
 br_run_write_invalid(struct run *r, const struct br_row *row)
 {
 	char code[32], *msg = problems_text(&r->probs);
 
-	br_run_write_unsent(r, row, op_name_of(row, r->o), BR_OUT_INVALID,
-	    problems_code(&r->probs, code, sizeof(code)), msg ? msg :
-	    "invalid row", NULL);
+	br_run_write_row_unsent(r, row, BR_OUT_INVALID, problems_code(&r->probs,
+	    code, sizeof(code)), msg ? msg : "invalid row");
 	free(msg);
 }

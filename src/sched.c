@@ -137,6 +137,14 @@ read_next(struct run *r)
 		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
 		    br_resume_carried(r->resume, j->row.num)))
 			continue;	/* not ours, or done in an earlier run */
+		if (r->resume != NULL && !r->o->resume_send &&
+		    br_resume_mismatched(r->resume, j->row.num)) {
+			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
+			    "SKIPPED.MISMATCH", "not sent: it succeeded in the "
+			    "resumed report and differs from it now "
+			    "(--resume-mismatch send sends it)");
+			continue;
+		}
 		why = br_run_halted(r);
 		job_reset(j);
 		rc = br_run_bind(r, &j->row, &j->b, 1, j->rfp);
@@ -255,7 +263,7 @@ br_sched_finish(struct run *r, struct job *j, int64_t now)
 static void
 collected(struct run *r, struct job *j, int64_t now)
 {
-	int64_t delay, ra;
+	int64_t delay;
 	int throttled;
 
 	r->inflight--;
@@ -298,12 +306,8 @@ collected(struct run *r, struct job *j, int64_t now)
 	    br_retry_wanted(&r->o->retry, j->resp.net != BR_NET_OK,
 	    j->resp.sent && !j->b.op->idempotent, j->res.http_status,
 	    j->res.error_code)) {
-		delay = br_retry_backoff(&r->o->retry, j->attempts, &r->rng);
-		ra = br_retry_after_ms(j->resp.retry_after, br_now_ms());
-		if (ra > r->o->retry.max_ms)
-			ra = r->o->retry.max_ms;
-		if (ra > delay)
-			delay = ra;
+		delay = br_retry_delay(&r->o->retry, j->attempts, &r->rng,
+		    j->resp.retry_after, br_now_ms());
 		slot_release(r, j);
 		br_sched_wait_until(r, j, now + delay);
 		return;
@@ -602,33 +606,10 @@ execute(struct run *r)
 		;
 	return 0;
 }
-static int run_manifest(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg, int status);
-
 int
 br_sched_run(const struct br_opts *o, const struct br_catalog *c)
 {
-	return run_manifest(o, c, NULL, NULL, 0);
-}
-
-int
-br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg)
-{
-	return run_manifest(o, c, drv, drv_arg, 0);
-}
-
-int
-br_sched_status(const struct br_opts *o, const struct br_catalog *c)
-{
-	return run_manifest(o, c, NULL, NULL, 1);
-}
-
-int
-br_sched_status_with(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg)
-{
-	return run_manifest(o, c, drv, drv_arg, 1);
+	return br_sched_run_with(o, c, NULL, NULL);
 }
 
 /* Everything before a row is sent: credentials, the manifest and its
@@ -644,6 +625,9 @@ prepare(struct run *r, struct br_survey *s, struct br_err *err)
 	    (rc = br_run_load_resume(r, err)) != 0 ||
 	    (rc = br_survey_run(r, s, 1, 1, err)) != 0)
 		return rc;
+	if (r->resume != NULL)
+		br_resume_explain(r->resume, br_manifest_name(r->m),
+		    o->resume_send, stderr);
 	if (s->invalid > 0 && !o->skip_invalid)
 		return br_errf(err, BR_EINPUT, "bulkrun", 0, "%ld of %ld rows "
 		    "are invalid; nothing was sent (fix them, or run the "
@@ -747,9 +731,9 @@ conclude(struct run *r, const struct br_survey *s)
 	return br_exit_status(&end);
 }
 
-static int
-run_manifest(const struct br_opts *o, const struct br_catalog *c,
-    const struct br_pool_driver *drv, void *drv_arg, int status)
+int
+br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
+    const struct br_pool_driver *drv, void *drv_arg)
 {
 	struct run r;
 	struct br_survey s = { 0 };
@@ -760,7 +744,7 @@ run_manifest(const struct br_opts *o, const struct br_catalog *c,
 	br_run_setup(&r, o, c);
 	r.drv = drv;
 	r.drv_arg = drv_arg;
-	r.status = status;
+	r.status = o->cmd == BR_CMD_STATUS;
 	if ((rc = prepare(&r, &s, &err)) == 0 && o->dry_run) {
 		rc = br_run_dry(&r, &err);
 		rc = rc < 0 ? br_exit_error(&err, stderr) :

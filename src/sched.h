@@ -17,18 +17,15 @@ void	br_sched_interrupt(int sig);
 /* bulkrun validate: prints every problem as FILE:LINE: message; returns
  * the exit status (0 or 2). */
 int	br_sched_validate(const struct br_opts *o, const struct br_catalog *c);
-/* bulkrun run (and --dry-run); returns the exit status. */
+/* bulkrun run (and --dry-run), or bulkrun status (o->cmd: every row's
+ * resource read once, nothing changed; 0 when every one is healthy);
+ * returns the exit status. */
 int	br_sched_run(const struct br_opts *o, const struct br_catalog *c);
 /* The same with another pool driver (tests: no network); drv NULL is
  * HTTP. */
 struct br_pool_driver;
 int	br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 	    const struct br_pool_driver *drv, void *drv_arg);
-/* bulkrun status: every row's resource read once, nothing changed; 0
- * when every one is healthy. */
-int	br_sched_status(const struct br_opts *o, const struct br_catalog *c);
-int	br_sched_status_with(const struct br_opts *o,
-	    const struct br_catalog *c, const struct br_pool_driver *drv,
-	    void *drv_arg);
+
 
 #endif

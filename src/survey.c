@@ -12,17 +12,75 @@
 #include <strings.h>
 
 #include "exitcode.h"
+#include "plausible.h"
 #include "run.h"
 #include "sched.h"
+#include "sheetref.h"
+#include "text.h"
 
+/* "row 13, column C 'name'" for field (1-based; 0: the row) of a CSV
+ * row, "" for a JSON one. */
+static void
+row_where(char *buf, size_t bufsz, const struct br_row *row, size_t field)
+{
+	if (field > row->nfields)
+		field = 0;
+	br_sheetref_where(buf, bufsz, row->sheet_row, field,
+	    field > 0 ? row->fields[field - 1].name : NULL);
+}
+
+/* FILE:LINE: message, and for a CSV manifest the sheet's row and column
+ * too: FILE:LINE: row 13, column C 'instance_id': message. */
 static void
 print_problems(const char *file, const struct br_row *row,
     const struct br_problems *p)
 {
+	const struct br_problem *pr;
+	char where[BR_SHEETREF_BUF];
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		fprintf(stderr, "%s:%ld: %s\n", file, row->line, p->v[i].msg);
+	for (i = 0; i < p->n; i++) {
+		pr = &p->v[i];
+		row_where(where, sizeof(where), row, pr->field);
+		if (where[0] == '\0')
+			fprintf(stderr, "%s:%ld: %s\n", file, row->line,
+			    pr->msg);
+		else
+			fprintf(stderr, "%s:%ld: %s: %s\n", file, row->line,
+			    where, pr->msg + (pr->field > 0 ? pr->subj : 0));
+	}
+}
+
+/* validate: each date field of a row that was checked, as the epoch
+ * milliseconds it is sent as and the UTC time they mean. */
+static void
+print_dates(const char *file, const struct br_row *row,
+    const struct br_bound *b)
+{
+	char where[BR_SHEETREF_BUF], shown[64];
+	const struct br_arg *a;
+	size_t i, k;
+
+	for (i = 0; i < b->nargs; i++) {
+		a = &b->args[i];
+		if (a->param->type != BR_T_EPOCH_MS)
+			continue;
+		for (k = 0; k < row->nfields; k++)
+			if (row->fields[k].value == a->written)
+				break;
+		row_where(where, sizeof(where), row, k < row->nfields ?
+		    k + 1 : 0);
+		br_plaus_ms_show(strtoll(a->value, NULL, 10), shown,
+		    sizeof(shown));
+		if (where[0] == '\0' || k == row->nfields)
+			printf("%s:%ld: %s%s'%s': %s\n", file, row->line, where,
+			    where[0] != '\0' ? ": " : "", a->param->name,
+			    shown);
+		else
+			printf("%s:%ld: %s: %s\n", file, row->line, where,
+			    shown);
+		fflush(stdout);	/* in order with the problems on stderr */
+	}
 }
 
 /*
@@ -97,10 +155,7 @@ add_column(struct br_survey *s, const char *name)
 void
 br_survey_release(struct br_survey *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->ncolumns; i++)
-		free(s->columns[i]);
+	br_text_free_all(s->columns, s->ncolumns);
 	free(s->columns);
 	memset(s, 0, sizeof(*s));
 }
@@ -142,8 +197,12 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep,
 		memset(&b, 0, sizeof(b));
 		rc = br_run_bind(r, &row, &b, check_ep, r->resume != NULL ? rfp :
 		    NULL);
-		if (rc == 0 && r->resume != NULL)
-			(void)br_resume_match(r->resume, &row, b.op->name, rfp);
+		if (rc == 0 && r->resume != NULL &&
+		    br_resume_match(r->resume, &row, b.op->name, rfp) ==
+		    BR_ENOMEM)
+			rc = BR_ENOMEM;
+		if (print && r->o->cmd == BR_CMD_VALIDATE)
+			print_dates(name, &row, &b);
 		br_bound_release(&b);
 		if (rc == BR_ENOMEM)
 			break;

@@ -68,6 +68,54 @@ br_text_trim_sp(const char *s, size_t *len)
 	return s + b;
 }
 
+static const struct space {
+	const char	*utf8;
+	const char	*name;
+} spaces[] = {
+	{ " ",		"a space (U+0020)" },
+	{ "\t",		"a tab (U+0009)" },
+	{ "\n",		"a line break (U+000A)" },
+	{ "\r",		"a carriage return (U+000D)" },
+	{ "\xc2\xa0",	"a no-break space (U+00A0)" },
+	{ "\xe2\x80\x87", "a figure space (U+2007)" },
+	{ "\xe2\x80\x89", "a thin space (U+2009)" },
+	{ "\xe2\x80\x8b", "a zero-width space (U+200B)" },
+	{ "\xe2\x80\xaf", "a narrow no-break space (U+202F)" },
+	{ "\xe3\x80\x80", "an ideographic space (U+3000)" },
+	{ "\xef\xbb\xbf", "a zero-width no-break space (U+FEFF)" },
+};
+
+size_t
+br_text_space(const char *s, size_t len, int at_end, const char **name)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+		n = strlen(spaces[i].utf8);
+		if (n > len || memcmp(at_end ? s + len - n : s,
+		    spaces[i].utf8, n) != 0)
+			continue;
+		if (name != NULL)
+			*name = spaces[i].name;
+		return n;
+	}
+	return 0;
+}
+
+const char *
+br_text_trim_space(const char *s, size_t *len)
+{
+	size_t n;
+
+	while ((n = br_text_space(s, *len, 0, NULL)) > 0) {
+		s += n;
+		*len -= n;
+	}
+	while ((n = br_text_space(s, *len, 1, NULL)) > 0)
+		*len -= n;
+	return s;
+}
+
 int
 br_text_blank(const char *s, size_t len)
 {

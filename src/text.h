@@ -20,6 +20,18 @@ const char	*br_text_trim(const char *s, size_t *len);
 /* Trims spaces and tabs, only those, around s[0..*len): returns the
  * start, shortens *len (header values, dates, CSV cells' emptiness). */
 const char	*br_text_trim_sp(const char *s, size_t *len);
+/* The invisible character that starts s[0..len) (or, with at_end, ends
+ * it) of those a spreadsheet cell may hold around a value: space, tab,
+ * line feed, carriage return, and in UTF-8 the no-break space U+00A0,
+ * figure space U+2007, thin space U+2009, zero-width space U+200B, narrow
+ * no-break space U+202F, ideographic space U+3000 and zero-width no-break
+ * space U+FEFF.  Returns its length in bytes with *name set ("a no-break
+ * space (U+00A0)"; name may be NULL), or 0 when there is none. */
+size_t		 br_text_space(const char *s, size_t len, int at_end,
+		    const char **name);
+/* Trims all of those around s[0..*len): returns the start, shortens *len
+ * (header names). */
+const char	*br_text_trim_space(const char *s, size_t *len);
 /* 1 when s[0..len) is empty or only blanks (as br_text_trim()). */
 int		 br_text_blank(const char *s, size_t len);
 /* A NUL-terminated copy of s[0..n), or NULL when out of memory.  The

@@ -258,7 +258,7 @@ read_once(struct run *r, struct job *j, enum br_vstate st, int64_t now)
 static void
 read_again(struct run *r, struct job *j, int64_t now)
 {
-	int64_t delay, ra;
+	int64_t delay;
 
 	j->read_fails++;
 	if (j->phase != BR_PH_VERIFY && j->read_fails > r->o->retry.retries) {
@@ -273,12 +273,8 @@ read_again(struct run *r, struct job *j, int64_t now)
 		br_strbuf_release(&sb);
 		return;
 	}
-	delay = br_retry_backoff(&r->o->retry, j->read_fails, &r->rng);
-	ra = br_retry_after_ms(j->resp.retry_after, br_now_ms());
-	if (ra > r->o->retry.max_ms)
-		ra = r->o->retry.max_ms;
-	if (ra > delay)
-		delay = ra;
+	delay = br_retry_delay(&r->o->retry, j->read_fails, &r->rng,
+	    j->resp.retry_after, br_now_ms());
 	if (j->phase == BR_PH_VERIFY && now >= j->deadline) {
 		verdict(r, j, "VERIFY.TIMEOUT", "not healthy before the "
 		    "timeout", now);

@@ -869,7 +869,9 @@ Test(catalog, epoch_ms_takes_dates, .init = load_both, .fini = release)
 		  NULL, NULL },
 		{ ROMA, "date_from", "1630052714000", BR_V_NUMBER, 0,
 		  "1630052714000", NULL, NULL },
-		{ ROMA, "date_from", "1", 0, 0, "1", NULL, NULL },
+		{ ROMA, "date_from", "1", 0, 0, NULL, "OLD_DATE",
+		  "'date_from' looks like a spreadsheet date serial (1 = "
+		  "1900-01-01); format the column as YYYY-MM-DD" },
 		{ ROMA, "date_from", "2026-11-21", 0, 0, "1795219200000", NULL,
 		  NULL },
 		{ ROMA, "date_from", "2026-11-21T00:00:00Z", 0, 0,
@@ -896,8 +898,10 @@ Test(catalog, epoch_ms_takes_dates, .init = load_both, .fini = release)
 		  "'date_from' must be epoch milliseconds or a date: "
 		  "'2026-13-01': month out of range" },
 		{ ROMA, "date_from", "tomorrow", 0, 0, NULL, "FORMAT", NULL },
-		/* no min */
-		{ DEMO, "when", "-5", 0, 0, "-5", NULL, NULL },
+		/* no min, but before 1973 (see old_dates_are_refused) */
+		{ DEMO, "when", "-5", 0, 0, NULL, "OLD_DATE",
+		  "'when' is before 1973-03-03 (1969-12-31T23:59:59.995Z): "
+		  "too early to be meant; give --allow-old-dates if it is" },
 	};
 
 	run_cases(c, N(c));
@@ -988,8 +992,13 @@ Test(catalog, control_characters, .init = load_both, .fini = release)
 		{ DLF, "workspace", "ab\x7f", 0, 0, NULL, "CONTROL",
 		  "header 'workspace' contains a control character: "
 		  "'ab\\x7F'" },
-		{ DLF, "workspace", "\tws", 0, 0, NULL, "CONTROL", NULL },
-		{ DLF, "workspace", "w\r", 0, 0, NULL, "CONTROL", NULL },
+		{ DLF, "workspace", "\tws", 0, 0, NULL, "BLANK",
+		  "'workspace' starts with a tab (U+0009): remove it from the "
+		  "value" },
+		{ DLF, "workspace", "w\r", 0, 0, NULL, "BLANK",
+		  "'workspace' ends with a carriage return (U+000D): remove it "
+		  "from the value" },
+		{ DLF, "workspace", "w\tx", 0, 0, NULL, "CONTROL", NULL },
 		{ DLF, "workspace", "a\0b", 0, 3, NULL, "CONTROL",
 		  "header 'workspace' contains a NUL byte: 'a\\x00b'" },
 		{ DLF, "workspace", "ws 1", 0, 0, "ws 1", NULL, NULL },
@@ -1020,7 +1029,10 @@ Test(catalog, path_values, .init = load_builtin, .fini = release)
 		{ CSS, "cluster_id", "...", 0, 0, "...", NULL, NULL },
 		{ CSS, "cluster_id", "a/../b?c#d%2F", 0, 0, "a/../b?c#d%2F",
 		  NULL, NULL },
-		{ CSS, "cluster_id", " c1 ", 0, 0, " c1 ", NULL, NULL },
+		{ CSS, "cluster_id", "c 1", 0, 0, "c 1", NULL, NULL },
+		{ CSS, "cluster_id", " c1 ", 0, 0, NULL, "BLANK",
+		  "'cluster_id' starts with a space (U+0020) and ends with a "
+		  "space (U+0020): remove them from the value" },
 	};
 	struct f f[] = { { "op", CSS, 0, 0 }, { "project_id", "p", 0, 0 },
 	    { "cluster_id", "", 0, 0 } };
@@ -1071,14 +1083,14 @@ Test(catalog, message_quotes_are_cut_and_escaped, .init = load_builtin,
 
 	memset(v, 'w', 300);
 	v[300] = '\0';
-	v[299] = '\n';
+	v[100] = '\n';
 	try_value(DLF, "workspace", v, 0, BR_V_STRING, &res);
 	cr_assert_str_eq(res.reason, "CONTROL");
 	snprintf(want, sizeof(want), "header 'workspace' contains a control "
 	    "character: '%.60s...'", v);
 	cr_assert_str_eq(res.msg, want);
 	/* a long unknown op name is cut too */
-	v[299] = 'w';
+	v[100] = 'w';
 	{
 		struct f f[] = { { "op", v, 0, 0 } };
 		struct br_bound b;
@@ -1662,6 +1674,169 @@ Test(catalog, bind_keeps_the_value_as_written, .init = load_builtin,
 		} else if (strcmp(b.args[i].param->name, "project_id") == 0)
 			cr_assert_eq(b.args[i].written, sets[0].value);
 	}
+	br_bound_release(&b);
+	br_problems_release(&p);
+}
+
+/* ---- the accidents of a spreadsheet (plausible.h) ---- */
+
+Test(catalog, old_dates_are_refused_unless_allowed, .init = load_builtin,
+    .fini = release)
+{
+	struct f f[] = { { "op", ROMA, 0, 0 }, { "project_id", "p", 0, 0 },
+	    { "instance_id", "i", 0, 0 }, { "task_id", "t", 0, 0 },
+	    { "date_from", "46347", 0, 0 } };
+	struct br_set sets[] = { { "date_from", "1795219200" } };
+	struct br_bind_opts o = { .now_ms = NOW, .tz = "UTC" };
+	struct br_bound b;
+	struct br_problems p = { 0 };
+
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), BR_EINPUT);
+	cr_assert_eq(p.n, 1);
+	cr_assert_str_eq(p.v[0].reason, "OLD_DATE");
+	cr_assert_str_eq(p.v[0].msg, "'date_from' looks like a spreadsheet "
+	    "date serial (46347 = 2026-11-21); format the column as "
+	    "YYYY-MM-DD");
+	cr_assert_eq(p.v[0].field, 5, "the row's fifth field");
+	cr_assert_str_eq(p.v[0].msg + p.v[0].subj, "looks like a spreadsheet "
+	    "date serial (46347 = 2026-11-21); format the column as "
+	    "YYYY-MM-DD");
+	br_bound_release(&b);
+	br_problems_clear(&p);
+
+	/* epoch seconds given with --set: no field of the row */
+	f[4].value = "";
+	o.sets = sets;
+	o.nsets = N(sets);
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), BR_EINPUT);
+	cr_assert_eq(p.n, 1);
+	cr_assert_str_eq(p.v[0].msg, "'date_from' looks like epoch seconds "
+	    "(1795219200 = 2026-11-21T00:00:00Z), the field takes "
+	    "milliseconds");
+	cr_assert_eq(p.v[0].field, 0);
+	br_bound_release(&b);
+	br_problems_clear(&p);
+
+	/* --allow-old-dates */
+	o.allow_old_dates = 1;
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), 0);
+	cr_assert_str_eq(br_bound_get(&b, "date_from"), "1795219200");
+	br_bound_release(&b);
+	o.nsets = 0;
+	f[4].value = "46347";
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), 0);
+	cr_assert_str_eq(br_bound_get(&b, "date_from"), "46347");
+	br_bound_release(&b);
+
+	/* a date-time serial is no date at all, whatever the options */
+	f[4].value = "46347.5";
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), BR_EINPUT);
+	cr_assert_str_eq(p.v[0].reason, "FORMAT");
+	cr_assert_str_eq(p.v[0].msg, "'date_from' looks like a spreadsheet "
+	    "date-time serial (46347.5 = 2026-11-21 12:00:00); format the "
+	    "column as YYYY-MM-DD HH:MM");
+	br_bound_release(&b);
+	br_problems_clear(&p);
+
+	/* a date written as one is refused when old, as what it is */
+	o.allow_old_dates = 0;
+	f[4].value = "1972-12-31";
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), BR_EINPUT);
+	cr_assert_str_eq(p.v[0].msg, "'date_from' is before 1973-03-03 "
+	    "(1972-12-31T00:00:00Z): too early to be meant; give "
+	    "--allow-old-dates if it is");
+	br_bound_release(&b);
+	br_problems_clear(&p);
+	f[4].value = "1973-03-04";
+	cr_assert_eq(bind(f, N(f), &o, &b, &p), 0);
+	br_bound_release(&b);
+	br_problems_release(&p);
+}
+
+Test(catalog, ids_rounded_by_a_spreadsheet_are_refused, .init = load_both,
+    .fini = release)
+{
+	static const struct vcase c[] = {
+		{ DLF, "instance_id", "1234567890123460000", 0, 0, NULL,
+		  "ROUNDED", "'instance_id' '1234567890123460000' is rounded "
+		  "by a spreadsheet (it keeps 15 digits): format the column "
+		  "as Text and paste the ids again" },
+		{ DLF, "instance_id", " 1234567890123460000", 0, 0, NULL,
+		  "ROUNDED", NULL },
+		{ DLF, "instance_id", "1234567890123456789", 0, 0,
+		  "1234567890123456789", NULL, NULL },
+		{ DLF, "instance_id", "34760", 0, 0, "34760", NULL, NULL },
+		{ DLF, "instance_id", "1234567890123460000", BR_V_NUMBER, 0,
+		  NULL, "ROUNDED", NULL },
+		{ DLF, "instance_id", "1.23457E+18", 0, 0, NULL, "TYPE", NULL },
+		/* a string id of digits in the path, or a header */
+		{ CSS, "cluster_id", "1234567890123450", 0, 0, NULL, "ROUNDED",
+		  NULL },
+		{ DLF, "workspace", "9876543210987650000", 0, 0, NULL,
+		  "ROUNDED", NULL },
+		{ CSS, "cluster_id", "123456789012345", 0, 0,
+		  "123456789012345", NULL, NULL },
+		/* body text is no id */
+		{ KMOD, "task_name", "1234567890123450000", 0, 0,
+		  "1234567890123450000", NULL, NULL },
+	};
+
+	run_cases(c, N(c));
+}
+
+/* The blanks a paste brings along, in a value that goes into the URL or a
+ * header as it is: refused, the character named.  Numbers and body text
+ * keep their old rules (trimmed; kept). */
+Test(catalog, blanks_around_ids_are_refused, .init = load_both,
+    .fini = release)
+{
+	static const struct vcase c[] = {
+		{ CSS, "cluster_id", "c1\xc2\xa0", 0, 0, NULL, "BLANK",
+		  "'cluster_id' ends with a no-break space (U+00A0): remove "
+		  "it from the value" },
+		{ CSS, "cluster_id", " c1", 0, 0, NULL, "BLANK",
+		  "'cluster_id' starts with a space (U+0020): remove it from "
+		  "the value" },
+		{ CSS, "project_id", "p\xe3\x80\x80", 0, 0, NULL, "BLANK", NULL },
+		{ DLF, "workspace", "ws\xe2\x80\xaf", 0, 0, NULL, "BLANK",
+		  "'workspace' ends with a narrow no-break space (U+202F): "
+		  "remove it from the value" },
+		{ CSS, "cluster_id", "c\xc2\xa0" "1", 0, 0, "c\xc2\xa0" "1",
+		  NULL, NULL },
+		{ DLF, "instance_id", " 34765\xc2\xa0", 0, 0, "34765", NULL,
+		  NULL },
+		{ KMOD, "task_name", " name ", 0, 0, " name ", NULL, NULL },
+	};
+
+	run_cases(c, N(c));
+}
+
+/* Each problem says which field of the row it is about, and how much of
+ * its message names it, for FILE:LINE: row R, column C 'name': ... */
+Test(catalog, problems_name_their_field, .init = load_builtin,
+    .fini = release)
+{
+	struct f f[] = { { "note", "x", 0, 0 }, { "op", ROMA, 0, 0 },
+	    { "project_id", "p", 0, 0 }, { "instance_id", "i ", 0, 0 },
+	    { "region", "eu west", 0, 0 } };
+	struct f g[] = { { "op", "roma.rest", 0, 0 } };
+	struct br_bound b;
+	struct br_problems p = { 0 };
+
+	cr_assert_eq(bind(f, N(f), NULL, &b, &p), BR_EINPUT);
+	cr_assert_eq(p.n, 3, "region, instance_id, task_id");
+	cr_assert_eq(p.v[0].field, 5);
+	cr_assert_str_eq(p.v[0].msg + p.v[0].subj, "must hold letters, "
+	    "digits, '-', '_' and '.' only, got 'eu west'");
+	cr_assert_eq(p.v[1].field, 4);
+	cr_assert_str_eq(p.v[1].reason, "BLANK");
+	cr_assert_str_eq(p.v[2].reason, "MISSING");
+	cr_assert_eq(p.v[2].field, 0);
+	br_bound_release(&b);
+	br_problems_clear(&p);
+	cr_assert_eq(bind(g, N(g), NULL, &b, &p), BR_EINPUT);
+	cr_assert_eq(p.v[0].field, 1);
+	cr_assert_eq(p.v[0].subj, 0);
 	br_bound_release(&b);
 	br_problems_release(&p);
 }

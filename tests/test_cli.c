@@ -202,3 +202,18 @@ Test(cli, help_and_version)
 	cr_assert_eq(o.cmd, BR_CMD_VERSION);
 	br_cli_release(&o);
 }
+
+Test(cli, allow_old_dates)
+{
+	static const char *const off[] = { "validate", "m.csv", NULL };
+	static const char *const on[] = { "validate", "m.csv",
+	    "--allow-old-dates", NULL };
+	struct br_opts o;
+
+	cr_assert_eq(parse(&o, off), 0);
+	cr_assert_eq(o.allow_old_dates, 0);
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, on), 0);
+	cr_assert_eq(o.allow_old_dates, 1);
+	br_cli_release(&o);
+}

@@ -302,6 +302,35 @@ Test(datetime, iso_round_trips_through_parse)
 	}
 }
 
+Test(datetime, timespec_add_ms_carries)
+{
+	static const struct {
+		time_t	 sec;
+		long	 nsec;
+		int64_t	 ms;
+		time_t	 want_sec;
+		long	 want_nsec;
+	} t[] = {
+		{ 0, 0, 0, 0, 0 },
+		{ 0, 0, 1234567, 1234, 567000000 },	/* a br_mono_ms() */
+		{ 10, 999999999, 0, 10, 999999999 },
+		{ 10, 999999999, 1, 11, 999999 },	/* carries */
+		{ 10, 500000000, 500, 11, 0 },
+		{ 10, 400000000, 2599, 12, 999000000 },
+		{ 7, 123, 86400000, 86407, 123 },
+	};
+	struct timespec ts;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ts.tv_sec = t[i].sec;
+		ts.tv_nsec = t[i].nsec;
+		br_timespec_add_ms(&ts, t[i].ms);
+		cr_assert_eq(ts.tv_sec, t[i].want_sec, "row %zu", i);
+		cr_assert_eq(ts.tv_nsec, t[i].want_nsec, "row %zu", i);
+	}
+}
+
 Test(datetime, clocks)
 {
 	int64_t a, b, w;

@@ -468,13 +468,14 @@ Test(manifest, csv_header_errors)
 		const char	*msg;	/* after "FILE" */
 	} t[] = {
 		{ "op,cluster_id,a,b,Cluster_ID\n",
-		  ":1: duplicate column 'Cluster_ID' (columns 2 and 5)" },
+		  ":1: duplicate column 'Cluster_ID' (columns B and E)" },
 		{ "# c\n\nop, x ,X\n",
-		  ":3: duplicate column 'X' (columns 2 and 3)" },
-		{ "op,a,,b\n", ":1: column 3 has no name" },
-		{ "op,a,\" \",b\n", ":1: column 3 has no name" },
-		{ "\n\nop,a,\"\",b\n", ":3: column 3 has no name" },
-		{ "\"a\nb\",,c\n", ":1: column 2 has no name" },
+		  ":3: duplicate column 'X' (columns B and C)" },
+		{ "op,a,,b\n", ":1: row 1, column C has no name" },
+		{ "op,a,\" \",b\n", ":1: row 1, column C has no name" },
+		{ "op,a,\"\xc2\xa0\",b\n", ":1: row 1, column C has no name" },
+		{ "\n\nop,a,\"\",b\n", ":3: row 3, column C has no name" },
+		{ "\"a\nb\",,c\n", ":1: row 1, column B has no name" },
 		{ "", ": no rows: the file has no header row" },
 		{ "\xef\xbb\xbf", ": no rows: the file has no header row" },
 		{ "# only\n# comments\n\n", ": no rows: the file has no header row" },
@@ -498,7 +499,8 @@ Test(manifest, csv_trailing_unnamed_header_columns)
 	expect_rows("tr.csv", "op,a,,\nx,1,,\ny,2\n",
 	    "1@2 op=x|a=1\n2@3 op=y|a=2\n");
 	expect_error("tr.csv", "op,a,,\nx,1,,\ny,2,,z\n", "1@2 op=x|a=1\n",
-	    "tr.csv:3: column 4 has a value but no name in the header");
+	    "tr.csv:3: row 3, column D has a value but no name in the "
+	    "header");
 }
 
 Test(manifest, csv_short_and_long_records)
@@ -1238,7 +1240,7 @@ Test(manifest, stdin_errors_name_stdin)
 	br_err_clear(&e);
 	cr_assert_eq(br_manifest_open(&m, "-", NULL, &e), BR_EINPUT);
 	cr_assert_str_eq(e.msg,
-	    "<stdin>:1: duplicate column 'a' (columns 1 and 2)");
+	    "<stdin>:1: duplicate column 'a' (columns A and B)");
 }
 
 Test(manifest, pipe_is_spooled)
@@ -1330,4 +1332,69 @@ Test(manifest, memory_flat_over_200k_rows, .timeout = 120)
 	fprintf(f, "]}\n");
 	cr_assert_eq(fclose(f), 0);
 	read_big(json, n, 2, 1);
+}
+
+/* A header cell pasted with a no-break space (or another invisible one)
+ * still names its column. */
+Test(manifest, csv_header_names_trimmed_of_unicode_spaces)
+{
+	struct br_manifest *m;
+	struct br_err e;
+
+	br_err_clear(&e);
+	cr_assert_eq(br_manifest_open(&m, write_str("nb.csv",
+	    "OP\xc2\xa0,\xe2\x80\xaf" "cluster_id\xe3\x80\x80,project_id\n"
+	    "x,c,p\n"), NULL, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(br_manifest_column(m, 0), "OP");
+	cr_assert_str_eq(br_manifest_column(m, 1), "cluster_id");
+	br_manifest_close(m);
+}
+
+/* The row a spreadsheet shows a record in: every record counts (header,
+ * blank and comment lines too); a line break inside a quoted cell, which
+ * FILE:LINE counts, does not.  The same again after a rewind; 0 for
+ * JSON. */
+Test(manifest, csv_sheet_rows)
+{
+	static const long want[][3] = {	/* num, line, sheet row */
+		{ 1, 2, 2 }, { 2, 3, 3 }, { 3, 6, 4 }, { 4, 8, 6 },
+		{ 5, 11, 8 }, { 6, 12, 9 },
+	};
+	struct br_manifest *m;
+	struct br_err e;
+	struct br_row row;
+	size_t i;
+	int pass;
+
+	memset(&row, 0, sizeof(row));
+	br_err_clear(&e);
+	cr_assert_eq(br_manifest_open(&m, write_str("rows.csv",
+	    "op,note\r\n"
+	    "a,1\r\n"
+	    "b,\"two\r\nlines\r\nthree\"\r\n"	/* lines 3-5, row 3 */
+	    "c,x\r\n"				/* line 6, row 4 */
+	    "\r\n"				/* row 5: empty */
+	    "d,\"x\ny\"\n"			/* lines 8-9, row 6 */
+	    "# a comment\n"			/* row 7 */
+	    "e,\"\"\n"
+	    "f,last"), NULL, &e), 0, "%s", e.msg);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			cr_assert_eq(br_manifest_next(m, &row, &e), 1, "%s",
+			    e.msg);
+			cr_assert_eq(row.num, want[i][0]);
+			cr_assert_eq(row.line, want[i][1], "row %ld", row.num);
+			cr_assert_eq(row.sheet_row, want[i][2], "row %ld",
+			    row.num);
+		}
+		cr_assert_eq(br_manifest_next(m, &row, &e), 0);
+		cr_assert_eq(br_manifest_rewind(m, &e), 0, "%s", e.msg);
+	}
+	br_manifest_close(m);
+	cr_assert_eq(br_manifest_open(&m, write_str("rows.jsonl",
+	    "{\"op\":\"a\"}\n"), NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(br_manifest_next(m, &row, &e), 1, "%s", e.msg);
+	cr_assert_eq(row.sheet_row, 0);
+	br_row_release(&row);
+	br_manifest_close(m);
 }

@@ -140,3 +140,17 @@ Test(retry, a_request_that_may_have_arrived_needs_net_unsafe)
 	cr_assert_eq(br_retry_parse_on(&p, "net", msg, sizeof(msg)), 0);
 	cr_assert(!p.on_net_unsafe);
 }
+
+/* The wait before a retry: the backoff, or Retry-After up to max when
+ * it is longer. */
+Test(retry, the_delay_is_the_backoff_or_retry_after_up_to_max)
+{
+	struct br_retry_policy p = { .base_ms = 100, .max_ms = 2000 };
+	uint64_t rng = 42;
+	int64_t d;
+
+	d = br_retry_delay(&p, 1, &rng, NULL, 0);
+	cr_assert(d >= 0 && d <= 100, "%lld", (long long)d);
+	cr_assert_eq(br_retry_delay(&p, 1, &rng, "1", 0), 1000);
+	cr_assert_eq(br_retry_delay(&p, 1, &rng, "30", 0), 2000, "capped");
+}

@@ -226,8 +226,7 @@ run(const char *const *args)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
 	cr_assert_eq(br_cli_parse(&o, argc, argv), 0);
-	rc = o.cmd == BR_CMD_STATUS ? br_sched_status_with(&o, &cat, &fake,
-	    NULL) : br_sched_run_with(&o, &cat, &fake, NULL);
+	rc = br_sched_run_with(&o, &cat, &fake, NULL);
 	br_cli_release(&o);
 	return rc;
 }

@@ -116,3 +116,42 @@ Test(text, namechar_is_ascii_alnum_dash_underscore_dot)
 		n += br_text_namechar(c);
 	cr_assert_eq(n, 26 + 26 + 10 + 3);	/* none above 0x7f */
 }
+
+Test(text, space_names_the_invisible_character)
+{
+	static const struct {
+		const char *s; int at_end; size_t n; const char *name;
+	} t[] = {
+		{ " a", 0, 1, "a space (U+0020)" },
+		{ "a\xc2\xa0", 1, 2, "a no-break space (U+00A0)" },
+		{ "\xe2\x80\xaf" "a", 0, 3, "a narrow no-break space (U+202F)" },
+		{ "a\xe3\x80\x80", 1, 3, "an ideographic space (U+3000)" },
+		{ "a ", 0, 0, NULL },
+		{ "", 1, 0, NULL },
+		{ "\xc2", 0, 0, NULL },
+	};
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		name = NULL;
+		cr_assert_eq(br_text_space(t[i].s, strlen(t[i].s), t[i].at_end,
+		    &name), t[i].n, "#%zu", i);
+		if (t[i].name != NULL)
+			cr_assert_str_eq(name, t[i].name, "#%zu", i);
+	}
+}
+
+Test(text, trim_space_trims_every_invisible_blank)
+{
+	const char *s = " \xc2\xa0\tOP\xc2\xa0\xe2\x80\x87 ";
+	size_t n = strlen(s);
+
+	s = br_text_trim_space(s, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(strncmp(s, "OP", 2), 0);
+	s = "\xc2\xa0\xe3\x80\x80";
+	n = strlen(s);
+	(void)br_text_trim_space(s, &n);
+	cr_assert_eq(n, 0);
+}

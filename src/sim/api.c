@@ -21,94 +21,89 @@
 #define HUGE_LEN	(3 * 1024 * 1024)
 #define ROMA_MAX_ID	64
 
-struct opdef {
-	const char	*name;
-	const char	*method;
-	const char	*tmpl[SIM_MAX_SEGS + 1];
+/* A service: the ids of its key id (the first present; see sim_op_keys),
+ * its "not found" (of a missing resource; resource.c decides when a read
+ * gets it, and CSS's reads answer theirs in another shape) and its 400. */
+struct service {
 	const char	*keys[3];
 	int		 nf_status;
 	const char	*nf_code;
 	const char	*nf_msg;
 	const char	*bad_code;
 	const char	*bad_msg;
-	const char	*query;		/* a key id given in the query */
 };
 
+struct opdef {
+	const char		*name;
+	const char		*method;
+	const char *const	*tmpl;
+	const struct service	*svc;
+	const char		*query;	/* a key id given in the query */
+};
+
+static const struct service kafka = {
+	{ "task_id", NULL },
+	404, "DMS.00404022", "The task does not exist.",
+	"DMS.00400002", "Invalid request parameter."
+};
+static const struct service dlf = {
+	{ "instance_id", "job_name", NULL },
+	400, "DLF.0137", "Job instance does not exist.",
+	"DLF.0002", "The request parameter is invalid."
+};
+static const struct service roma = {
+	{ "task_id", NULL },
+	404, "FDI.3083", "One or more scheduled tasks are not configured "
+	    "with scheduled plans.",
+	"FDI.3001", "Invalid request parameter."
+};
+static const struct service css = {
+	{ "cluster_id", NULL },
+	404, "CSS.0015", "The cluster does not exist.",
+	"CSS.0001", "The parameter is incorrect."
+};
+
+/* The paths: a write's resource and its read share a path, or its
+ * read's path is the write's without the last segment. */
+static const char *const kafka_restart_path[] = { "v2", "{project_id}",
+    "kafka", "instances", "{instance_id}", "connector", "tasks",
+    "{task_id}", "restart", NULL };
+static const char *const kafka_task_path[] = { "v2", "{project_id}",
+    "instances", "{instance_id}", "connector", "tasks", "{task_id}",
+    NULL };
+static const char *const dlf_restart_path[] = { "v1", "{project_id}",
+    "jobs", "{job_name}", "instances", "{instance_id}", "restart", NULL };
+static const char *const dlf_instance_path[] = { "v1", "{project_id}",
+    "jobs", "{job_name}", "instances", "{instance_id}", NULL };
+static const char *const roma_reset_path[] = { "v2", "{project_id}",
+    "fdi", "instances", "{instance_id}", "multi-tasks", "{task_id}",
+    "reset", NULL };
+static const char *const roma_tasks_path[] = { "v2", "{project_id}",
+    "fdi", "instances", "{instance_id}", "tasks", NULL };
+static const char *const css_restart_path[] = { "v1.0", "{project_id}",
+    "clusters", "{cluster_id}", "restart", NULL };
+static const char *const css_cluster_path[] = { "v1.0", "{project_id}",
+    "clusters", "{cluster_id}", NULL };
+
 static const struct opdef ops[SIM_OP_COUNT] = {
-	[SIM_OP_KAFKA_RESTART] = {
-		"kafka.restart_connector_task", "PUT",
-		{ "v2", "{project_id}", "kafka", "instances", "{instance_id}",
-		    "connector", "tasks", "{task_id}", "restart", NULL },
-		{ "task_id", NULL },
-		404, "DMS.00404022", "The task does not exist.",
-		"DMS.00400002", "Invalid request parameter."
-	},
-	[SIM_OP_KAFKA_MODIFY] = {
-		"kafka.modify_connector_task", "PUT",
-		{ "v2", "{project_id}", "instances", "{instance_id}",
-		    "connector", "tasks", "{task_id}", NULL },
-		{ "task_id", NULL },
-		404, "DMS.00404022", "The task does not exist.",
-		"DMS.00400002", "Invalid request parameter."
-	},
-	[SIM_OP_DLF_RESTART] = {
-		"dataarts.restart_job_instance", "POST",
-		{ "v1", "{project_id}", "jobs", "{job_name}", "instances",
-		    "{instance_id}", "restart", NULL },
-		{ "instance_id", "job_name", NULL },
-		400, "DLF.0137", "Job instance does not exist.",
-		"DLF.0002", "The request parameter is invalid."
-	},
-	[SIM_OP_ROMA_RESET] = {
-		"roma.reset_multi_task", "POST",
-		{ "v2", "{project_id}", "fdi", "instances", "{instance_id}",
-		    "multi-tasks", "{task_id}", "reset", NULL },
-		{ "task_id", NULL },
-		404, "FDI.3083", "One or more scheduled tasks are not "
-		    "configured with scheduled plans.",
-		"FDI.3001", "Invalid request parameter."
-	},
-	[SIM_OP_CSS_RESTART] = {
-		"css.restart_cluster", "POST",
-		{ "v1.0", "{project_id}", "clusters", "{cluster_id}",
-		    "restart", NULL },
-		{ "cluster_id", NULL },
-		404, "CSS.0015", "The cluster does not exist.",
-		"CSS.0001", "The parameter is incorrect."
-	},
-	/* the reads; their "not found" answers are resource.c's */
-	[SIM_OP_KAFKA_SHOW] = {
-		"kafka.show_connector_task", "GET",
-		{ "v2", "{project_id}", "instances", "{instance_id}",
-		    "connector", "tasks", "{task_id}", NULL },
-		{ "task_id", NULL },
-		404, "DMS.00404022", "The task does not exist.",
-		"DMS.00400002", "Invalid request parameter."
-	},
-	[SIM_OP_DLF_SHOW] = {
-		"dataarts.show_job_instance", "GET",
-		{ "v1", "{project_id}", "jobs", "{job_name}", "instances",
-		    "{instance_id}", NULL },
-		{ "instance_id", "job_name", NULL },
-		400, "DLF.0137", "Job instance does not exist.",
-		"DLF.0002", "The request parameter is invalid."
-	},
-	[SIM_OP_ROMA_LIST] = {
-		"roma.list_tasks", "GET",
-		{ "v2", "{project_id}", "fdi", "instances", "{instance_id}",
-		    "tasks", NULL },
-		{ "task_id", NULL },
-		200, NULL, NULL,
-		"FDI.3001", "Invalid request parameter.",
-		"task_id"
-	},
-	[SIM_OP_CSS_SHOW] = {
-		"css.show_cluster", "GET",
-		{ "v1.0", "{project_id}", "clusters", "{cluster_id}", NULL },
-		{ "cluster_id", NULL },
-		403, "CSS.0015", "The cluster does not exist.",
-		"CSS.0001", "The parameter is incorrect."
-	},
+	[SIM_OP_KAFKA_RESTART] = { "kafka.restart_connector_task", "PUT",
+	    kafka_restart_path, &kafka, NULL },
+	[SIM_OP_KAFKA_MODIFY] = { "kafka.modify_connector_task", "PUT",
+	    kafka_task_path, &kafka, NULL },
+	[SIM_OP_DLF_RESTART] = { "dataarts.restart_job_instance", "POST",
+	    dlf_restart_path, &dlf, NULL },
+	[SIM_OP_ROMA_RESET] = { "roma.reset_multi_task", "POST",
+	    roma_reset_path, &roma, NULL },
+	[SIM_OP_CSS_RESTART] = { "css.restart_cluster", "POST",
+	    css_restart_path, &css, NULL },
+	[SIM_OP_KAFKA_SHOW] = { "kafka.show_connector_task", "GET",
+	    kafka_task_path, &kafka, NULL },
+	[SIM_OP_DLF_SHOW] = { "dataarts.show_job_instance", "GET",
+	    dlf_instance_path, &dlf, NULL },
+	[SIM_OP_ROMA_LIST] = { "roma.list_tasks", "GET",
+	    roma_tasks_path, &roma, "task_id" },
+	[SIM_OP_CSS_SHOW] = { "css.show_cluster", "GET",
+	    css_cluster_path, &css, NULL },
 };
 
 static const char html_body[] =
@@ -175,7 +170,7 @@ sim_op_write_of(int op)
 const char *const *
 sim_op_keys(int op)
 {
-	return ops[op].keys;
+	return ops[op].svc->keys;
 }
 
 /* --- routing ------------------------------------------------------------ */
@@ -183,10 +178,7 @@ sim_op_keys(int op)
 void
 sim_route_release(struct sim_route *r)
 {
-	int i;
-
-	for (i = 0; i < r->nseg; i++)
-		free(r->seg[i]);
+	br_text_free_all(r->seg, (size_t)r->nseg);
 	free(r->qval);
 	memset(r, 0, sizeof(*r));
 	r->op = -1;
@@ -382,7 +374,7 @@ sim_conv_parse(const struct sim_route *r, struct sim_conv *c)
 
 	memset(c, 0, sizeof(*c));
 	c->restart_ms = -1;
-	for (k = ops[r->op].keys; *k != NULL; k++) {
+	for (k = ops[r->op].svc->keys; *k != NULL; k++) {
 		if ((v = sim_route_param(r, *k)) == NULL)
 			continue;
 		if (first == NULL)
@@ -481,8 +473,16 @@ sim_api_bad_request(struct sim_answer *a, int op, const char *why)
 {
 	char msg[256];
 
-	snprintf(msg, sizeof(msg), "%s %s", ops[op].bad_msg, why);
-	sim_answer_error(a, 400, ops[op].bad_code, msg);
+	snprintf(msg, sizeof(msg), "%s %s", ops[op].svc->bad_msg, why);
+	sim_answer_error(a, 400, ops[op].svc->bad_code, msg);
+}
+
+void
+sim_api_not_found(struct sim_answer *a, int op)
+{
+	const struct service *v = ops[op].svc;
+
+	sim_answer_error(a, v->nf_status, v->nf_code, v->nf_msg);
 }
 
 /* The first of names that in has with a value neither null nor what is()
@@ -685,13 +685,13 @@ sim_api_fault(const struct sim_route *r, const struct sim_conv *c,
 	case SIM_CONV_MISSING:
 		if (sim_op_is_read(r->op))
 			return 0;	/* gone, the service's way */
-		sim_answer_error(a, d->nf_status, d->nf_code, d->nf_msg);
+		sim_api_not_found(a, r->op);
 		return 1;
 	case SIM_CONV_EMPTY:
 		sim_answer_error(a, 400, "FDI.3150", "The task list is empty.");
 		return 1;
 	case SIM_CONV_BAD:
-		sim_answer_error(a, 400, d->bad_code, d->bad_msg);
+		sim_answer_error(a, 400, d->svc->bad_code, d->svc->bad_msg);
 		return 1;
 	case SIM_CONV_E500:
 		sim_answer_error(a, 500, "SYS.500", "Internal Server Error");

@@ -35,6 +35,20 @@ struct sim_hdr {
 	const char	*value;
 };
 
+/* A request as it came, borrowed: what the signature check and the log
+ * line read of it. */
+struct sim_reqview {
+	const char		*method;
+	const char		*path;		/* raw, without the query */
+	size_t			 pathlen;
+	const char		*query;		/* raw, without '?' */
+	size_t			 querylen;
+	const struct sim_hdr	*hdrs;		/* all request headers */
+	size_t			 nhdrs;
+	const char		*body;
+	size_t			 len;
+};
+
 struct sim_answer {
 	int		 status;	/* 0: close the connection, no answer */
 	const char	*ctype;		/* Content-Type; NULL: no body */
@@ -121,6 +135,9 @@ const char *const *sim_op_keys(int op);
 void	 sim_conv_parse(const struct sim_route *r, struct sim_conv *c);
 /* The 400 of an operation: its bad-parameter code, its message and why. */
 void	 sim_api_bad_request(struct sim_answer *a, int op, const char *why);
+/* The "not found" of an operation's service (a Kafka task, a DataArts job
+ * instance, a ROMA task, a CSS cluster) in the common error shape. */
+void	 sim_api_not_found(struct sim_answer *a, int op);
 /* 1 if id is a Java Long that is not negative (DataArts' instance ids). */
 int	 sim_is_long(const char *id);
 /* 1 if the convention needs the per-key request count. */

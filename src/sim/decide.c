@@ -91,6 +91,22 @@ collect(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/* The request as it came, for the signature check and the log. */
+static void
+view(const struct decision *d, const struct sim_rq *rq,
+    struct sim_reqview *v)
+{
+	v->method = d->method;
+	v->path = d->path;
+	v->pathlen = d->pathlen;
+	v->query = d->query;
+	v->querylen = strlen(d->query);
+	v->hdrs = d->h.v;
+	v->nhdrs = d->h.n;
+	v->body = rq->body.p;
+	v->len = rq->body.len;
+}
+
 /* 1 if the request may pass; else fills a with the 401. */
 static int
 authorized(struct sim *s, const struct decision *d, const struct sim_rq *rq,
@@ -107,15 +123,7 @@ authorized(struct sim *s, const struct decision *d, const struct sim_rq *rq,
 	if (s->conf.ak != NULL && authz != NULL &&
 	    strncmp(authz, "SDK-HMAC-SHA256", 15) == 0) {
 		memset(&sc, 0, sizeof(sc));
-		sc.method = d->method;
-		sc.path = d->path;
-		sc.pathlen = d->pathlen;
-		sc.query = d->query;
-		sc.querylen = strlen(d->query);
-		sc.hdrs = d->h.v;
-		sc.nhdrs = d->h.n;
-		sc.body = rq->body.p;
-		sc.len = rq->body.len;
+		view(d, rq, &sc.req);
 		sc.ak = s->conf.ak;
 		sc.sk = s->conf.sk;
 		sc.now = (long long)time(NULL);
@@ -383,15 +391,7 @@ log_request(struct sim *s, const struct sim_rq *rq, const struct decision *d)
 	memset(&lr, 0, sizeof(lr));
 	lr.seq = d->seq;
 	lr.time_ms = rq->time_ms;
-	lr.method = d->method;
-	lr.path = d->path;
-	lr.pathlen = d->pathlen;
-	lr.query = d->query;
-	lr.querylen = strlen(d->query);
-	lr.hdrs = d->h.v;
-	lr.nhdrs = d->h.n;
-	lr.body = rq->body.p;
-	lr.len = rq->body.len;
+	view(d, rq, &lr.req);
 	lr.status = a->status;
 	lr.request_id = a->status != 0 ? rq->sent_rid : "";
 	lr.op = d->routed ? sim_op_name(d->r.op) : NULL;
@@ -402,8 +402,8 @@ log_request(struct sim *s, const struct sim_rq *rq, const struct decision *d)
 		if (s->log.fp != NULL && (logbody = sim_iam_mask(rq->body.p,
 		    rq->body.len, &loglen)) == NULL)
 			loglen = 0;
-		lr.body = logbody != NULL ? logbody : "***";
-		lr.len = logbody != NULL ? loglen : 3;
+		lr.req.body = logbody != NULL ? logbody : "***";
+		lr.req.len = logbody != NULL ? loglen : 3;
 		lr.op = SIM_IAM_OP;
 		if (rq->subject_token[0] != '\0')
 			lr.subject_token = rq->subject_token;

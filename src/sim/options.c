@@ -14,6 +14,9 @@
 #include "sim.h"
 #include "version.h"
 
+#define STR_(x)		#x
+#define STR(x)		STR_(x)	/* a macro's value as a string */
+
 static void
 usage(FILE *fp)
 {
@@ -126,21 +129,24 @@ parse_fraction(const char *s, double *out)
 	return 0;
 }
 
-/* MS or MS:JITTER, each 0 to SIM_MAX_DELAY. */
+/* Option name's MS or MS:JITTER, each 0 to SIM_MAX_DELAY: -1 to go on, or
+ * the exit status 2 after a usage message that ends with "(hint)". */
 static int
-parse_ms_jitter(const char *arg, long *ms, long *jitter)
+ms_jitter_option(const char *name, const char *arg, const char *hint,
+    long *ms, long *jitter)
 {
 	char num[32], *colon;
 
-	if (strlen(arg) >= sizeof(num))
-		return -1;
-	snprintf(num, sizeof(num), "%s", arg);
-	if ((colon = strchr(num, ':')) != NULL)
-		*colon++ = '\0';
-	if (parse_long(num, 0, SIM_MAX_DELAY, ms) == -1 || (colon != NULL &&
-	    parse_long(colon, 0, SIM_MAX_DELAY, jitter) == -1))
-		return -1;
-	return 0;
+	if (strlen(arg) < sizeof(num)) {
+		snprintf(num, sizeof(num), "%s", arg);
+		if ((colon = strchr(num, ':')) != NULL)
+			*colon++ = '\0';
+		if (parse_long(num, 0, SIM_MAX_DELAY, ms) == 0 &&
+		    (colon == NULL || parse_long(colon, 0, SIM_MAX_DELAY,
+		    jitter) == 0))
+			return -1;
+	}
+	return usage_error("bad %s '%s' (%s)", name, arg, hint);
 }
 
 /* Splits NAME:SECRET at the first ':' (both parts not empty): *name gets
@@ -249,17 +255,16 @@ sim_options_parse(int argc, char **argv, struct sim_conf *cf)
 			    "%ld", v);
 			break;
 		case 'L':
-			if (parse_ms_jitter(optarg, &cf->latency_ms,
-			    &cf->jitter_ms) == -1)
-				return usage_error("bad --latency '%s' "
-				    "(MS[:JITTER])", optarg);
+			if ((rc = ms_jitter_option("--latency", optarg,
+			    "MS[:JITTER]", &cf->latency_ms, &cf->jitter_ms)) !=
+			    -1)
+				return rc;
 			break;
 		case 'm':
-			if (parse_ms_jitter(optarg, &cf->restart_ms,
-			    &cf->restart_jitter_ms) == -1)
-				return usage_error("bad --restart-ms '%s' "
-				    "(MS[:JITTER], at most %d each)", optarg,
-				    SIM_MAX_DELAY);
+			if ((rc = ms_jitter_option("--restart-ms", optarg,
+			    "MS[:JITTER], at most " STR(SIM_MAX_DELAY) " each",
+			    &cf->restart_ms, &cf->restart_jitter_ms)) != -1)
+				return rc;
 			break;
 		case 'a':
 			if (parse_long(optarg, 0, SIM_MAX_DELAY,

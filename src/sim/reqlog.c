@@ -103,27 +103,27 @@ void
 sim_log_write(struct sim_log *l, const struct sim_logrec *r)
 {
 	struct br_strbuf b = BR_STRBUF_INIT;
-	const char *body = r->body != NULL ? r->body : "";
+	const char *body = r->req.body != NULL ? r->req.body : "";
 	int bad = 0;
 
 	if (l->fp == NULL)
 		return;
 	br_strbuf_addf(&b, "{\"seq\":%llu,\"time_ms\":%.3f,\"method\":", r->seq,
 	    r->time_ms);
-	br_jsontext_add_string(&b, r->method, strlen(r->method));
+	br_jsontext_add_string(&b, r->req.method, strlen(r->req.method));
 	br_strbuf_addstr(&b, ",\"path\":");
-	br_jsontext_add_string(&b, r->path, r->pathlen);
+	br_jsontext_add_string(&b, r->req.path, r->req.pathlen);
 	br_strbuf_addstr(&b, ",\"query\":");
-	br_jsontext_add_string(&b, r->query, r->querylen);
+	br_jsontext_add_string(&b, r->req.query, r->req.querylen);
 	br_strbuf_addstr(&b, ",\"headers\":");
-	add_headers(&b, r->hdrs, r->nhdrs);
+	add_headers(&b, r->req.hdrs, r->req.nhdrs);
 	br_strbuf_addstr(&b, ",\"body\":");
-	br_jsontext_add_string(&b, body, r->len);
+	br_jsontext_add_string(&b, body, r->req.len);
 	/* the exact bytes when "body" could not hold them */
-	if (memchr(body, '\0', r->len) != NULL ||
-	    br_utf8_count(body, r->len) < 0) {
+	if (memchr(body, '\0', r->req.len) != NULL ||
+	    br_utf8_count(body, r->req.len) < 0) {
 		br_strbuf_addstr(&b, ",\"body_base64\":");
-		add_base64(&b, body, r->len);
+		add_base64(&b, body, r->req.len);
 	}
 	br_strbuf_addf(&b, ",\"status\":%d,\"request_id\":", r->status);
 	br_jsontext_add_string(&b, r->request_id, strlen(r->request_id));

@@ -25,15 +25,7 @@ struct sim_log {
 struct sim_logrec {
 	unsigned long long	 seq;
 	double			 time_ms;	/* epoch ms of arrival */
-	const char		*method;
-	const char		*path;		/* raw */
-	size_t			 pathlen;
-	const char		*query;		/* raw, without '?' */
-	size_t			 querylen;
-	const struct sim_hdr	*hdrs;
-	size_t			 nhdrs;
-	const char		*body;
-	size_t			 len;
+	struct sim_reqview	 req;		/* the body: see below */
 	int			 status;	/* 0: dropped */
 	const char		*request_id;
 	const char		*op;		/* operation name or NULL */

@@ -14,7 +14,6 @@
 #include "resource.h"
 #include "strbuf.h"
 
-#define NTAB		4096
 #define ROMA_MAX_ID	64
 #define RUN_MS		60000	/* how long a run "took" before any write */
 
@@ -22,7 +21,7 @@ enum { SVC_KAFKA, SVC_DLF, SVC_ROMA, SVC_CSS };
 enum phase { PH_HEALTHY, PH_PROGRESS, PH_FAILED };
 
 struct sim_res {
-	struct sim_res	*next;
+	struct sim_keyent head;		/* first */
 	int64_t		 t_write;	/* monotonic ms of the last write */
 	int64_t		 w_wall;	/* and its epoch ms */
 	long		 restart_ms;
@@ -33,7 +32,6 @@ struct sim_res {
 	char		*old_body;	/* the one before (old_same: body) */
 	int		 old_same;
 	char		*workspace;	/* DataArts: the last write's */
-	char		 key[];
 };
 
 /* A resource as one read sees it; the strings are the reader's copies. */
@@ -51,6 +49,15 @@ static const char *const svc_ids[][4] = {
 	[SVC_DLF] = { "project_id", "job_name", "instance_id", NULL },
 	[SVC_ROMA] = { "project_id", "instance_id", "task_id", NULL },
 	[SVC_CSS] = { "project_id", "cluster_id", NULL, NULL },
+};
+
+/* The status each service shows in each phase (healthy, in progress,
+ * failed). */
+static const char *const svc_status[][3] = {
+	[SVC_KAFKA] = { "RUNNING", "RESTARTING", "PAUSED" },
+	[SVC_DLF] = { "success", "running", "fail" },
+	[SVC_ROMA] = { "RUNNING", "WAITING", "ERROR" },
+	[SVC_CSS] = { "200", "100", "303" },
 };
 
 static int
@@ -73,51 +80,27 @@ int
 sim_res_init(struct sim_res_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	if ((t->tab = calloc(NTAB, sizeof(*t->tab))) == NULL)
-		return -1;
-	t->ntab = NTAB;
-	if (pthread_mutex_init(&t->mu, NULL) != 0) {
-		free(t->tab);
-		t->tab = NULL;
-		return -1;
-	}
-	return 0;
+	return sim_keytab_init(&t->keys, SIM_MAX_RESOURCES);
+}
+
+static void
+res_free(struct sim_keyent *k)
+{
+	struct sim_res *e = (struct sim_res *)k;
+
+	free(e->body);
+	free(e->old_body);
+	free(e->workspace);
 }
 
 void
 sim_res_release(struct sim_res_table *t)
 {
-	struct sim_res *e, *next;
-	size_t i;
-
-	if (t->tab == NULL)
-		return;
-	for (i = 0; i < t->ntab; i++) {
-		for (e = t->tab[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->body);
-			free(e->old_body);
-			free(e->workspace);
-			free(e);
-		}
-	}
-	free(t->tab);
-	pthread_mutex_destroy(&t->mu);
+	sim_keytab_release(&t->keys, res_free);
 	memset(t, 0, sizeof(*t));
 }
 
 /* --- the state machine -------------------------------------------------- */
-
-static uint64_t
-fnv(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
 
 /* "svc" then "len:value" of each id of the resource; NULL when out of
  * memory or an id is missing. */
@@ -145,19 +128,14 @@ res_key(const struct sim_route *r, size_t *lenp)
 static int64_t
 base_wall(const char *key, size_t len)
 {
-	return 1700000000000LL + (int64_t)(fnv(key, len) % 50000000000ULL);
+	return 1700000000000LL + (int64_t)(sim_keytab_hash(key, len) %
+	    50000000000ULL);
 }
 
 static struct sim_res *
 find(struct sim_res_table *t, const char *key, size_t len)
 {
-	struct sim_res *e;
-
-	for (e = t->tab[fnv(key, len) % t->ntab]; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0)
-			return e;
-	}
-	return NULL;
+	return (struct sim_res *)sim_keytab_find(&t->keys, key, len);
 }
 
 static int
@@ -204,23 +182,15 @@ state_at(const struct sim_res *e, const struct sim_conv *c, int64_t base,
 static struct sim_res *
 insert(struct sim_res_table *t, const char *key, size_t len)
 {
-	struct sim_res *e;
-	size_t h = fnv(key, len) % t->ntab;
-
-	if (t->n >= SIM_MAX_RESOURCES) {
+	if (t->keys.n >= t->keys.max) {
 		if (!t->full_warned)
 			fprintf(stderr, "bulkrun-sim: too many resources; "
 			    "writes of new ones are not remembered\n");
 		t->full_warned = 1;
 		return NULL;
 	}
-	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL)
-		return NULL;
-	memcpy(e->key, key, len + 1);
-	e->next = t->tab[h];
-	t->tab[h] = e;
-	t->n++;
-	return e;
+	return (struct sim_res *)sim_keytab_insert(&t->keys, key, len,
+	    sizeof(struct sim_res));
 }
 
 /* Keeps a copy of a Kafka task answered by a modify, within the caps. */
@@ -256,7 +226,7 @@ sim_res_written(struct sim_res_table *t, const struct sim_route *r,
 		return;
 	if (w->workspace != NULL)
 		ws = strdup(w->workspace);
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->keys.mu);
 	if ((e = find(t, key, len)) == NULL)
 		e = insert(t, key, len);
 	if (e != NULL) {
@@ -273,7 +243,7 @@ sim_res_written(struct sim_res_table *t, const struct sim_route *r,
 		e->workspace = ws;
 		ws = NULL;
 	}
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->keys.mu);
 	free(ws);
 	free(key);
 }
@@ -291,14 +261,14 @@ look(struct sim_res_table *t, const struct sim_route *r,
 	memset(v, 0, sizeof(*v));
 	if ((key = res_key(r, &len)) == NULL)
 		return;
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->keys.mu);
 	e = find(t, key, len);
 	state_at(e, c, base_wall(key, len), now, v);
 	v->body = v->body != NULL ? strdup(v->body) : NULL;
 	if (e != NULL && service(r->op) == SVC_DLF)
 		v->other_ws = strcmp(e->workspace != NULL ? e->workspace : "",
 		    q->workspace != NULL ? q->workspace : "") != 0;
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->keys.mu);
 	free(key);
 }
 
@@ -322,11 +292,9 @@ answer_buf(struct sim_answer *a, int status, struct br_strbuf *b)
 
 static void
 kafka_task(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "RUNNING", "RESTARTING", "PAUSED" };
 	const char *task = sim_route_param(r, "task_id");
-	const char *status = st[v->phase];
 	struct br_strbuf b = BR_STRBUF_INIT;
 	char name[64];
 	double created;
@@ -357,9 +325,8 @@ kafka_task(const struct sim_route *r, const struct view *v,
 
 static void
 dlf_instance(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "success", "running", "fail" };
 	const char *id = sim_route_param(r, "instance_id");
 	struct br_strbuf b = BR_STRBUF_INIT;
 
@@ -378,16 +345,15 @@ dlf_instance(const struct sim_route *r, const struct view *v,
 	    "\"planTime\":%lld,\"startTime\":%lld,\"endTime\":%lld,"
 	    "\"forceSuccess\":false,\"ignoreSuccess\":false,\"total\":1,"
 	    "\"nodes\":[{\"nodeName\":\"node_1\",\"status\":\"%s\"}]}", id,
-	    st[v->phase], (long long)v->start - 1000, (long long)v->start,
-	    (long long)v->end, st[v->phase]);
+	    status, (long long)v->start - 1000, (long long)v->start,
+	    (long long)v->end, status);
 	answer_buf(a, 200, &b);
 }
 
 static void
 roma_tasks(const struct sim_route *r, const struct view *v, int gone,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "RUNNING", "WAITING", "ERROR" };
 	static const char *const ids[] = { "project_id", "instance_id",
 	    "task_id", NULL };
 	static const char none[] = "{\"total\":0,\"size\":0,\"entities\":[]}";
@@ -417,7 +383,7 @@ roma_tasks(const struct sim_route *r, const struct view *v, int gone,
 	br_strbuf_addf(&b, ",\"task_name\":\"task-%.8s\",\"status\":%d,"
 	    "\"execute_status\":\"%s\",\"ext_type\":\"CDC\","
 	    "\"last_modified_time\":%lld}]}", hex, v->phase != PH_FAILED,
-	    st[v->phase], (long long)v->start);
+	    status, (long long)v->start);
 	answer_buf(a, 200, &b);
 }
 
@@ -435,9 +401,8 @@ css_time(char out[32], int64_t ms)
 
 static void
 css_cluster(const struct sim_route *r, const struct view *v,
-    struct sim_answer *a)
+    const char *status, struct sim_answer *a)
 {
-	static const char *const st[] = { "200", "100", "303" };
 	const char *id = sim_route_param(r, "cluster_id");
 	struct br_strbuf b = BR_STRBUF_INIT;
 	char hex[33], updated[32];
@@ -449,7 +414,7 @@ css_cluster(const struct sim_route *r, const struct view *v,
 	add_str(&b, id);
 	br_strbuf_addf(&b, ",\"name\":\"css-%.4s\",\"status\":\"%s\","
 	    "\"actions\":%s,\"actionProgress\":{},\"updated\":\"%s\"", hex,
-	    st[v->phase], v->phase == PH_PROGRESS ? "[\"REBOOTING\"]" : "[]",
+	    status, v->phase == PH_PROGRESS ? "[\"REBOOTING\"]" : "[]",
 	    updated);
 	if (v->phase == PH_FAILED)
 		br_strbuf_addstr(&b, ",\"failedReason\":{\"errorCode\":"
@@ -461,7 +426,7 @@ css_cluster(const struct sim_route *r, const struct view *v,
 		br_strbuf_addf(&b, "%s{\"id\":\"%.31s%d\",\"name\":\"css-%.4s-"
 		    "ess-esn-%d-1\",\"status\":\"%s\",\"type\":\"ess\"}",
 		    i > 1 ? "," : "", hex, i, hex, i, v->phase == PH_PROGRESS &&
-		    i == 2 ? "200" : st[v->phase]);
+		    i == 2 ? svc_status[SVC_CSS][PH_HEALTHY] : status);
 	}
 	br_strbuf_addstr(&b, "]}");
 	answer_buf(a, 200, &b);
@@ -482,12 +447,8 @@ answer_gone(const struct sim_route *r, struct sim_answer *a)
 {
 	switch (service(r->op)) {
 	case SVC_KAFKA:
-		sim_answer_error(a, 404, "DMS.00404022",
-		    "The task does not exist.");
-		return 1;
 	case SVC_DLF:
-		sim_answer_error(a, 400, "DLF.0137",
-		    "Job instance does not exist.");
+		sim_api_not_found(a, r->op);
 		return 1;
 	case SVC_CSS:
 		css_error(a, 403, "CSS.0015", "The cluster does not exist.");
@@ -505,6 +466,7 @@ sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
 	static const char *const shown[] = { "healthy", "in_progress",
 	    "failed" };
 	int gone = c->kind == SIM_CONV_MISSING || c->kind == SIM_CONV_GONE;
+	const char *status;
 	struct view v;
 
 	if (service(r->op) == SVC_ROMA && sim_route_param(r, "task_id") ==
@@ -522,18 +484,19 @@ sim_res_answer(struct sim_res_table *t, const struct sim_route *r,
 		return NULL;
 	}
 	look(t, r, c, q, now_ms, &v);
+	status = svc_status[service(r->op)][v.phase];
 	switch (service(r->op)) {
 	case SVC_KAFKA:
-		kafka_task(r, &v, a);
+		kafka_task(r, &v, status, a);
 		break;
 	case SVC_DLF:
-		dlf_instance(r, &v, a);
+		dlf_instance(r, &v, status, a);
 		break;
 	case SVC_ROMA:
-		roma_tasks(r, &v, gone, a);
+		roma_tasks(r, &v, gone, status, a);
 		break;
 	default:
-		css_cluster(r, &v, a);
+		css_cluster(r, &v, status, a);
 		break;
 	}
 	free(v.body);

@@ -18,18 +18,14 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "keytab.h"
 
 #define SIM_MAX_RESOURCES	65536		/* distinct resources kept */
 #define SIM_RES_MAX_BODY	(16 * 1024)	/* a Kafka task kept */
 #define SIM_RES_MAX_BYTES	(64L * 1024 * 1024)	/* all of them */
 
-struct sim_res;
-
 struct sim_res_table {
-	pthread_mutex_t	 mu;		/* guards everything below */
-	struct sim_res	**tab;
-	size_t		 ntab;
-	size_t		 n;
+	struct sim_keytab keys;		/* its mu guards all of this */
 	size_t		 body_bytes;	/* Kafka tasks kept */
 	int		 full_warned;
 };

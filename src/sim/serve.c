@@ -59,8 +59,8 @@ sim_timer_main(void *vp)
 			pthread_cond_wait(&s->tcv, &s->tmu);
 			continue;
 		}
-		ts.tv_sec = (time_t)(s->thead->deadline / 1000);
-		ts.tv_nsec = (long)(s->thead->deadline % 1000) * 1000000;
+		memset(&ts, 0, sizeof(ts));
+		br_timespec_add_ms(&ts, s->thead->deadline);
 		pthread_cond_timedwait(&s->tcv, &s->tmu, &ts);
 	}
 	pthread_mutex_unlock(&s->tmu);

@@ -226,7 +226,7 @@ canonical_headers(struct br_strbuf *b, const struct sim_sigcheck *c,
 		name[n] = '\0';
 		if (strcmp(name, "x-sdk-date") == 0)
 			*has_date = 1;
-		if ((v = sim_hdr_get(c->hdrs, c->nhdrs, name)) == NULL)
+		if ((v = sim_hdr_get(c->req.hdrs, c->req.nhdrs, name)) == NULL)
 			return -1;
 		while (*v == ' ' || *v == '\t')
 			v++;
@@ -258,7 +258,7 @@ read_authz(const struct sim_sigcheck *c, struct authz *az, const char **why)
 	const char *auth;
 	long long t;
 
-	auth = sim_hdr_get(c->hdrs, c->nhdrs, "Authorization");
+	auth = sim_hdr_get(c->req.hdrs, c->req.nhdrs, "Authorization");
 	if (auth == NULL || strncmp(auth, ALGO " ", sizeof(ALGO)) != 0) {
 		*why = "no SDK-HMAC-SHA256 Authorization header";
 		return -1;
@@ -275,7 +275,7 @@ read_authz(const struct sim_sigcheck *c, struct authz *az, const char **why)
 		*why = "unknown access key";
 		return -1;
 	}
-	az->date = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Date");
+	az->date = sim_hdr_get(c->req.hdrs, c->req.nhdrs, "X-Sdk-Date");
 	if (parse_date(az->date, &t) == -1) {
 		*why = "x-sdk-date is missing or malformed";
 		return -1;
@@ -296,9 +296,9 @@ canonical_uri(struct br_strbuf *b, const struct sim_sigcheck *c)
 	char *path;
 	size_t plen;
 
-	if ((path = malloc(c->pathlen + 1)) == NULL)
+	if ((path = malloc(c->req.pathlen + 1)) == NULL)
 		return -1;
-	plen = br_text_pct_decode(path, c->path, c->pathlen, 0);
+	plen = br_text_pct_decode(path, c->req.path, c->req.pathlen, 0);
 	encode(b, path, plen, 1);
 	if (plen == 0 || path[plen - 1] != '/')
 		br_strbuf_add(b, "/", 1);
@@ -316,14 +316,14 @@ canonical_hash(const struct sim_sigcheck *c, const struct authz *az,
 	const char *payload;
 	int has_date, rc = -1;
 
-	br_strbuf_addstr(&b, c->method);
+	br_strbuf_addstr(&b, c->req.method);
 	br_strbuf_add(&b, "\n", 1);
 	if (canonical_uri(&b, c) == -1) {
 		*why = "out of memory";
 		goto out;
 	}
 	br_strbuf_add(&b, "\n", 1);
-	if (canonical_query(&b, c->query, c->querylen) == -1) {
+	if (canonical_query(&b, c->req.query, c->req.querylen) == -1) {
 		*why = "query string too long";
 		goto out;
 	}
@@ -339,12 +339,13 @@ canonical_hash(const struct sim_sigcheck *c, const struct authz *az,
 	br_strbuf_add(&b, "\n", 1);
 	br_strbuf_addstr(&b, az->signed_hdrs);
 	br_strbuf_add(&b, "\n", 1);
-	payload = sim_hdr_get(c->hdrs, c->nhdrs, "X-Sdk-Content-Sha256");
+	payload = sim_hdr_get(c->req.hdrs, c->req.nhdrs,
+	    "X-Sdk-Content-Sha256");
 	if (payload != NULL && strcmp(payload, "UNSIGNED-PAYLOAD") == 0)
 		br_strbuf_addstr(&b, payload);
 	else {
-		if (sha256_hex(c->body != NULL ? c->body : "", c->len,
-		    hash) == -1) {
+		if (sha256_hex(c->req.body != NULL ? c->req.body : "",
+		    c->req.len, hash) == -1) {
 			*why = "sha256 failed";
 			goto out;
 		}

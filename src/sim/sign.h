@@ -11,15 +11,7 @@
 #include "api.h"
 
 struct sim_sigcheck {
-	const char		*method;
-	const char		*path;		/* raw, as received */
-	size_t			 pathlen;
-	const char		*query;		/* raw, without '?' */
-	size_t			 querylen;
-	const struct sim_hdr	*hdrs;		/* all request headers */
-	size_t			 nhdrs;
-	const char		*body;
-	size_t			 len;
+	struct sim_reqview	 req;
 	const char		*ak;
 	const char		*sk;
 	long long		 now;		/* epoch seconds */

@@ -13,28 +13,18 @@
 #include "state.h"
 #include "strbuf.h"
 
-#define NTAB		4096
 #define STATE_MAX	(16 * 1024 * 1024)	/* bytes of a --state file */
 
 struct counter {
-	struct counter	*next;
+	struct sim_keyent head;		/* first */
 	long		 n;
-	char		 key[];
 };
 
 int
 sim_state_init(struct sim_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	if ((st->tab = calloc(NTAB, sizeof(*st->tab))) == NULL)
-		return -1;
-	st->ntab = NTAB;
-	if (pthread_mutex_init(&st->mu, NULL) != 0) {
-		free(st->tab);
-		st->tab = NULL;
-		return -1;
-	}
-	return 0;
+	return sim_keytab_init(&st->counters, SIM_MAX_COUNTERS);
 }
 
 static void
@@ -54,57 +44,27 @@ override_free(struct sim_override *o)
 void
 sim_state_release(struct sim_state *st)
 {
-	struct counter *c, *next;
 	size_t i;
 
-	if (st->tab != NULL) {
-		for (i = 0; i < st->ntab; i++) {
-			for (c = st->tab[i]; c != NULL; c = next) {
-				next = c->next;
-				free(c);
-			}
-		}
-		free(st->tab);
-		pthread_mutex_destroy(&st->mu);
-	}
+	sim_keytab_release(&st->counters, NULL);
 	for (i = 0; i < st->nover; i++)
 		override_free(&st->over[i]);
 	free(st->over);
 	memset(st, 0, sizeof(*st));
 }
 
-static size_t
-hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL & (size_t)-1;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * (1099511628211ULL & (size_t)-1);
-	return h;
-}
-
 long
 sim_state_hit(struct sim_state *st, const char *key)
 {
+	struct sim_keytab *t = &st->counters;
 	struct counter *c;
-	size_t h = hash(key) % st->ntab, kl;
+	size_t kl = strlen(key);
 	long n = -1;
 
-	pthread_mutex_lock(&st->mu);
-	for (c = st->tab[h]; c != NULL; c = c->next) {
-		if (strcmp(c->key, key) == 0)
-			break;
-	}
-	if (c == NULL && st->ncounters < SIM_MAX_COUNTERS) {
-		kl = strlen(key);
-		if ((c = malloc(sizeof(*c) + kl + 1)) != NULL) {
-			memcpy(c->key, key, kl + 1);
-			c->n = 0;
-			c->next = st->tab[h];
-			st->tab[h] = c;
-			st->ncounters++;
-		}
-	}
+	pthread_mutex_lock(&t->mu);
+	if ((c = (struct counter *)sim_keytab_find(t, key, kl)) == NULL)
+		c = (struct counter *)sim_keytab_insert(t, key, kl,
+		    sizeof(*c));
 	if (c == NULL && !st->full_warned) {
 		st->full_warned = 1;
 		fprintf(stderr, "bulkrun-sim: too many key ids to count; "
@@ -115,7 +75,7 @@ sim_state_hit(struct sim_state *st, const char *key)
 		if (c->n < 2000000000L)
 			c->n++;
 	}
-	pthread_mutex_unlock(&st->mu);
+	pthread_mutex_unlock(&t->mu);
 	return n;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "api.h"
+#include "keytab.h"
 
 #define SIM_MAX_COUNTERS	65536	/* distinct key ids counted */
 #define SIM_ON_WRITE		1	/* an override answers the writes */
@@ -31,13 +32,9 @@ struct sim_override {
 	int		 on;		/* SIM_ON_WRITE and/or SIM_ON_READ */
 };
 
-struct counter;
-
 struct sim_state {
-	pthread_mutex_t		 mu;		/* guards the counters */
-	struct counter		**tab;
-	size_t			 ntab;
-	size_t			 ncounters;
+	struct sim_keytab	 counters;	/* its mu guards them and
+						   full_warned */
 	int			 full_warned;
 	struct sim_override	*over;
 	size_t			 nover;

@@ -628,16 +628,24 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 3);
 	cr_expect_eq(table_count(&f.t, "failed", "CSS.0015"), 1);
 
-	/* a changed value is not the same row: it goes again */
+	/* a changed value is not the same row: it is named and skipped
+	 * unless asked (a spreadsheet may have changed it), then sent */
 	m = t_write("res.csv", "op,project_id,cluster_id\n"
 	    "css.restart_cluster,p1,c1-renamed\n"
 	    "css.restart_cluster,p1,missing-c2\n"
 	    "css.restart_cluster,p1,c3\n"
 	    "css.restart_cluster,p1,c4\n");
-	fx_run(&f, m, "r3.jsonl", 0, "--resume", t_path("r2.csv"), "-j", "1",
+	fx_run(&f, m, "r3.csv", ',', "--resume", t_path("r2.csv"), "-j", "1",
 	    "--rate", "unlimited", "-q", NULL);
 	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
-	cr_expect_eq(sim_count(&f.s), 8, "c1-renamed and missing-c2 sent");
+	cr_expect(strstr(f.o.err, "res.csv:2: row 1 'cluster_id' is "
+	    "'c1-renamed' now, 'c1' in ") != NULL, "%s", f.o.err);
+	cr_expect_eq(sim_count(&f.s), 7, "only missing-c2 sent again");
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.MISMATCH"), 1);
+	fx_run(&f, m, "r3.jsonl", 0, "--resume", t_path("r2.csv"), "-j", "1",
+	    "--rate", "unlimited", "-q", "--resume-mismatch", "send", NULL);
+	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect_eq(sim_count(&f.s), 9, "c1-renamed and missing-c2 sent");
 	rep = t_read(t_path("r3.jsonl"));
 	cr_expect(report_has(rep, "c1-renamed"));
 	free(rep);
@@ -646,7 +654,7 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	fx_run(&f, m, "r4.csv", 0, "--resume", t_path("r3.jsonl"), "-q",
 	    NULL);
 	cr_expect_eq(f.o.status, 1, "exit %d: %s", f.o.status, f.o.err);
-	cr_expect_eq(sim_count(&f.s), 9);
+	cr_expect_eq(sim_count(&f.s), 10);
 
 	/* resuming into the same file is refused, and the file survives */
 	rep = t_read(t_path("r4.csv"));
@@ -656,7 +664,7 @@ Test(flow, resume_sends_only_what_did_not_succeed, .timeout = 60)
 	after = t_read(t_path("r4.csv"));
 	cr_assert_not_null(after, "the earlier report is gone");
 	cr_expect_str_eq(after, rep, "the earlier report was changed");
-	cr_expect_eq(sim_count(&f.s), 9, "nothing was sent");
+	cr_expect_eq(sim_count(&f.s), 10, "nothing was sent");
 	free(after);
 	free(rep);
 	fx_end(&f);
@@ -698,5 +706,47 @@ Test(flow, shard_runs_only_its_rows, .timeout = 60)
 	cr_expect_neq(table_find(&f.t, "cluster_id", "c-2"), 0);
 	cr_expect_neq(table_find(&f.t, "cluster_id", "c-4"), 0);
 	cr_expect_eq(table_find(&f.t, "cluster_id", "c-1"), 0);
+	fx_end(&f);
+}
+
+/* A report saved again by a spreadsheet (its own time format, an id
+ * rounded to 15 digits): --resume warns; the rows still match by their
+ * request fingerprint, so nothing is sent again. */
+Test(flow, resume_warns_of_a_report_resaved_by_a_spreadsheet,
+    .timeout = 60)
+{
+	struct fx f;
+	char *rep, *p;
+	FILE *fp;
+	const char *m = t_write("big.csv", "op,project_id,job_name,"
+	    "instance_id\n"
+	    "dataarts.restart_job_instance,p1,j1,1234567890123456789\n"
+	    "dataarts.restart_job_instance,p1,j2,42\n");
+
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r1.csv", 0, "--rate", "unlimited", "-q", NULL);
+	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	rep = t_read(t_path("r1.csv"));
+	cr_assert_not_null(rep);
+	/* what a spreadsheet writes back: 1234567890123460000, and dates
+	 * as 2026-11-21 10:00:00 */
+	cr_assert_not_null(p = strstr(rep, "1234567890123456789"));
+	memcpy(p + 15, "0000", 4);
+	memcpy(p + 14, "6", 1);
+	for (p = rep; (p = strchr(p, 'T')) != NULL; p++)
+		if (p > rep + 10 && p[-3] == '-' && p[3] == ':')
+			*p = ' ';
+	fp = fopen(t_path("r1.csv"), "w");
+	fputs(rep, fp);
+	fclose(fp);
+	free(rep);
+	fx_run(&f, m, "r2.csv", ',', "--resume", t_path("r1.csv"), "--rate",
+	    "unlimited", "-q", NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "looks re-saved by a spreadsheet") != NULL,
+	    "%s", f.o.err);
+	cr_expect_eq(sim_count(&f.s), 2, "nothing sent again");
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 2);
 	fx_end(&f);
 }

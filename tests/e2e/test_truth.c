@@ -484,9 +484,23 @@ Test(truth, resume_sends_again_when_the_target_changed, .timeout = 60)
 	fx_run(&f, m, "r1.csv", 0, "--set", "project_id=old-proj", FAST,
 	    NULL);
 	cr_assert_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
-	/* another project: sent again */
-	fx_run(&f, m, "r2.csv", 0, "--set", "project_id=new-proj", "--resume",
+	/* another project: not sent unless asked (issue 12: a row that
+	 * succeeded and differs now is skipped and named) */
+	fx_run(&f, m, "r2.csv", ',', "--set", "project_id=new-proj", "--resume",
 	    t_path("r1.csv"), FAST, NULL);
+	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
+	cr_expect(strstr(f.o.err, "set.csv:2: row 1 asks for something else")
+	    != NULL, "%s", f.o.err);
+	cr_expect(strstr(f.o.err, "2 rows succeeded in") != NULL, "%s",
+	    f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "skipped", "SKIPPED.MISMATCH"), 2);
+	log = sim_log(&f.s);
+	cr_expect_eq(log_hits(log, "/new-proj/"), 0, "sent unasked");
+	cJSON_Delete(log);
+	/* asked: sent again */
+	fx_run(&f, m, "r2.csv", 0, "--set", "project_id=new-proj", "--resume",
+	    t_path("r1.csv"), "--resume-mismatch", "send", FAST, NULL);
 	cr_expect_eq(f.o.status, 0, "exit %d: %s", f.o.status, f.o.err);
 	log = sim_log(&f.s);
 	cr_expect_eq(log_hits(log, "/new-proj/"), 2, "nothing went to the "
@@ -494,7 +508,8 @@ Test(truth, resume_sends_again_when_the_target_changed, .timeout = 60)
 	cJSON_Delete(log);
 	/* the same project on another endpoint: sent again, there */
 	fx_run(&f2, m, "r3.csv", 0, "--set", "project_id=new-proj",
-	    "--resume", t_path("r2.csv"), FAST, NULL);
+	    "--resume", t_path("r2.csv"), "--resume-mismatch", "send", FAST,
+	    NULL);
 	cr_expect_eq(f2.o.status, 0, "exit %d: %s", f2.o.status, f2.o.err);
 	cr_expect_eq(sim_count(&f2.s), 2, "nothing went to the new endpoint");
 	/* nothing changed: nothing sent */

@@ -36,6 +36,19 @@ add_row(char *buf, size_t sz, const char *op, const char *id)
 		snprintf(buf + n, sz - n, "%s,p1,,,,%s,\n", op, id);
 }
 
+/* Each operation's resource of its own (Kafka's two share the task):
+ * the id with "-<operation's index>" after it. */
+static const char *
+id_of(const char *id, size_t op)
+{
+	static char buf[8][64];
+	static int n;
+	char *b = buf[n++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s-%zu", id, op);
+	return b;
+}
+
 static const char *const ops[] = {
 	"kafka.restart_connector_task", "kafka.modify_connector_task",
 	"dataarts.restart_job_instance", "roma.reset_multi_task",
@@ -113,26 +126,29 @@ Test(verify, every_verdict_of_the_five_operations, .timeout = 60)
 	strcpy(buf, HDR);
 	for (i = 0; i < NOPS; i++)
 		for (k = 0; k < 5; k++)
-			add_row(buf, sizeof(buf), ops[i], ids[k]);
+			add_row(buf, sizeof(buf), ops[i], id_of(ids[k], i));
 	fx_start(&f, "--restart-ms", "300", NULL);
 	fx_run(&f, t_write("m.csv", buf), "r.csv", ',', "--rate", "unlimited",
 	    "-j", "32", "--wait", "--poll-interval", "100ms",
-	    "--wait-timeout", "1500ms", "--backoff", "50ms", "-q", NULL);
+	    "--wait-timeout", "3s", "--backoff", "50ms", "-q", NULL);
 	cr_assert_eq(f.loaded, 0, "exit %d: %s", f.o.status, f.o.err);
 	cr_expect_eq(f.o.status, 1, "%s", f.o.err);
 	for (i = 0; i < NOPS; i++)
 		for (k = 0; k < 5; k++)
-			expect_row(&f.t, ops[i], ids[k], want[k][0], want[k][1]);
-	r = row_of(&f.t, "css.restart_cluster", "failverify-f1");
+			expect_row(&f.t, ops[i], id_of(ids[k], i), want[k][0],
+			    want[k][1]);
+	r = row_of(&f.t, "css.restart_cluster", id_of("failverify-f1", 4));
 	cr_expect(strstr(table_get(&f.t, r, "error_msg"), "CSS.6002") != NULL,
 	    "%s", table_get(&f.t, r, "error_msg"));
-	r = row_of(&f.t, "kafka.restart_connector_task", "failverify-f1");
+	r = row_of(&f.t, "kafka.restart_connector_task",
+	    id_of("failverify-f1", 0));
 	cr_expect_str_eq(table_get(&f.t, r, "state"), "PAUSED");
-	r = row_of(&f.t, "dataarts.restart_job_instance", "failverify-f1");
+	r = row_of(&f.t, "dataarts.restart_job_instance",
+	    id_of("failverify-f1", 2));
 	cr_expect_str_eq(table_get(&f.t, r, "state"), "fail");
-	r = row_of(&f.t, "css.restart_cluster", "stuck-s1");
-	cr_expect_geq(atol(table_get(&f.t, r, "verify_ms")), 1500);
-	r = row_of(&f.t, "css.restart_cluster", "ok1");
+	r = row_of(&f.t, "css.restart_cluster", id_of("stuck-s1", 4));
+	cr_expect_geq(atol(table_get(&f.t, r, "verify_ms")), 3000);
+	r = row_of(&f.t, "css.restart_cluster", id_of("ok1", 4));
 	cr_expect_str_eq(table_get(&f.t, r, "state"), "200");
 	cr_expect_geq(atol(table_get(&f.t, r, "verify_ms")), 100,
 	    "the first poll waits --poll-interval");
@@ -140,12 +156,12 @@ Test(verify, every_verdict_of_the_five_operations, .timeout = 60)
 	log = sim_log(&f.s);
 	/* each resource was called once: a throttled poll is retried, the
 	 * call is not made again (the simulator throttles the first write
-	 * and the first read of the key id, whichever operation) */
-	cr_expect_eq(count_reqs(log, "WRITE", "throttle1-t1"), (int)NOPS + 1,
-	    "one write throttled once, then accepted; no other again");
-	cr_expect_geq(count_reqs(log, "GET", "throttle1-t1"), (int)NOPS + 1,
-	    "the throttled read was read again");
-	cr_expect_eq(count_reqs(log, "POST", "clusters/ok1/"), 1);
+	 * and the first read of each throttle1- resource) */
+	cr_expect_eq(count_reqs(log, "WRITE", "throttle1-t1"), 2 * (int)NOPS,
+	    "each write throttled once, then accepted, never again");
+	cr_expect_geq(count_reqs(log, "GET", "throttle1-t1"), 2 * (int)NOPS,
+	    "each throttled read was read again");
+	cr_expect_eq(count_reqs(log, "POST", "clusters/ok1-4/"), 1);
 	cJSON_Delete(log);
 	fx_end(&f);
 }
