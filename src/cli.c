@@ -527,6 +527,9 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
+	if (o->lock_wait_ms > 0 && o->lock == NULL)
+		return bad("%s", "--lock-wait: waits for --lock FILE, which "
+		    "is not given");
 	if (o->retry.max_ms < o->retry.base_ms)
 		o->retry.max_ms = o->retry.base_ms;
 	return 0;

@@ -90,6 +90,7 @@ Test(shard, cli_reads_shard_env_lock_and_metrics)
 	    "BR_TEST_UNSET_INDEX/3", NULL };
 	const char *range[] = { "run", "m.csv", "--shard-env",
 	    "BR_TEST_INDEX/2", NULL };
+	const char *nolock[] = { "run", "m.csv", "--lock-wait", "1m", NULL };
 	struct br_opts o;
 
 	cr_assert_eq(setenv("BR_TEST_INDEX", "2", 1), 0);
@@ -110,5 +111,7 @@ Test(shard, cli_reads_shard_env_lock_and_metrics)
 	cr_assert_eq(parse(&o, unset), 2, "unset");
 	br_cli_release(&o);
 	cr_assert_eq(parse(&o, range), 2, "index 2 of 2 shards");
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, nolock), 2, "--lock-wait without --lock");
 	br_cli_release(&o);
 }
