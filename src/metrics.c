@@ -115,8 +115,8 @@ prom_rows(const struct br_summary *s, struct br_strbuf *b)
 		br_strbuf_addf(&l, "outcome=\"%s\"", outcome_names[o]);
 		series(b, s, "last_run_rows", l.p, (double)st->outcomes[o]);
 	}
-	head(b, "last_run_operation_rows", "Rows of the last run sent or "
-	    "reported by this run, by operation and outcome.");
+	head(b, "last_run_operation_rows", "Rows the last run ended, by "
+	    "operation and outcome (not those carried over by --resume).");
 	for (i = 0; i <= st->nops; i++) {
 		const long *n = i < st->nops ? st->ops[i].outcomes :
 		    st->other_ops;
