@@ -32,7 +32,7 @@ E2EOBJ	= $(E2ESRC:tests/e2e/%.c=$(BUILD)/obj/e2e/%.o)
 HDRS	= $(wildcard src/*.h src/sim/*.h tests/e2e/*.h)
 
 .PHONY: all deps test unit e2e check-asan check-tsan demo install clean \
-	build-all bench-tools
+	build-all bench-tools contrib-check
 
 all: $(BUILD)/bulkrun $(BUILD)/bulkrun-sim
 
@@ -103,6 +103,12 @@ e2e: all $(BUILD)/e2e-tests
 	BULKRUN=$(BUILD)/bulkrun BULKRUN_SIM=$(BUILD)/bulkrun-sim \
 	    BULKRUN_TESTDATA=tests/data $(BUILD)/e2e-tests $(E2E_FLAGS)
 
+# contrib/: systemd-analyze verify on the units, bulkrun under their
+# hardening (emulated), the Kubernetes YAML parsed and cross-checked; a
+# second or so.  Checks whose tools are missing are skipped.
+contrib-check: all
+	tests/contrib/check.sh $(BUILD)
+
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 check-asan:
@@ -152,6 +158,7 @@ FUZZ_FLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 FUZZ_NOT	 = sched survey runsetup runcreds dryrun http xferdrv pool iam \
 		   creds sign progress stats svclimit ratelimit adaptive delayq \
 		   dispatch runwrite verifyrun \
+		   lock metrics runsummary shard \
 		   cli
 FUZZ_LIBSRC	 = $(filter-out $(FUZZ_NOT:%=src/%.c),$(LIBSRC))
 FUZZ_LIBOBJ	 = $(FUZZ_LIBSRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
@@ -189,6 +196,7 @@ fuzz-quick:
 test: deps
 	$(MAKE) build-all
 	$(MAKE) unit e2e
+	$(MAKE) contrib-check
 	$(MAKE) fuzz-quick
 	$(MAKE) check-asan
 	$(MAKE) check-tsan

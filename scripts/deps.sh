@@ -38,20 +38,54 @@ need gcc                   command -v gcc
 need clang                 command -v clang
 need libclang-rt-dev       have_fuzzer_rt
 need llvm                  command -v llvm-symbolizer
+# make contrib-check: systemd-analyze verify on contrib/systemd/; the
+# Kubernetes YAML read by a real parser; setpriv (util-linux) for the
+# hardening check; strace for the system calls a run makes.
+need systemd               command -v systemd-analyze
+need strace                command -v strace
+need python3-yaml          /usr/bin/python3 -c 'import yaml'
+need util-linux            command -v setpriv
 
-[ -z "$missing" ] && exit 0
+# The monitoring tests (tests/e2e/test_unattended.c): promtool and
+# node_exporter, used as plain binaries.  Installed on their own, without
+# their recommended collectors, and their services (which Debian enables
+# on install) disabled and stopped again: the tests start node_exporter
+# themselves on a free port, and nothing of it should stay running.
+mon=""
+command -v promtool >/dev/null 2>&1 || mon="$mon prometheus"
+command -v prometheus-node-exporter >/dev/null 2>&1 ||
+    mon="$mon prometheus-node-exporter"
 
-echo "deps: installing:$missing" >&2
+[ -z "$missing" ] && [ -z "$mon" ] && exit 0
+
+[ -z "$missing" ] || echo "deps: installing:$missing" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-		echo "deps: need root (or sudo) to install:$missing" >&2
+		echo "deps: need root (or sudo) to install:$missing$mon" >&2
 		exit 1
 	fi
 fi
 export DEBIAN_FRONTEND=noninteractive
+install() {	# install [APT-OPTION...] PACKAGE...
+	# shellcheck disable=SC2068
+	if ! $SUDO apt-get install -y -q $@; then
+		$SUDO apt-get update -q
+		$SUDO apt-get install -y -q $@
+	fi
+}
 # shellcheck disable=SC2086
-if ! $SUDO apt-get install -y -q $missing; then
-	$SUDO apt-get update -q
-	$SUDO apt-get install -y -q $missing
-fi
+[ -z "$missing" ] || install $missing
+[ -z "$mon" ] && exit 0
+echo "deps: installing (monitoring tests):$mon" >&2
+# shellcheck disable=SC2086
+install --no-install-recommends $mon
+for pkg in $mon; do	# only the services of what was installed here
+	unit=$pkg.service
+	if [ -f "/lib/systemd/system/$unit" ]; then
+		$SUDO systemctl disable "$unit" >/dev/null 2>&1 || true
+		if [ -d /run/systemd/system ]; then
+			$SUDO systemctl stop "$unit" >/dev/null 2>&1 || true
+		fi
+	fi
+done

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "ratelimit.h"
+#include "shard.h"
 #include "text.h"
 
 enum {
@@ -26,7 +27,8 @@ enum {
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
 	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
-	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES, O_TEMPLATE
+	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES, O_TEMPLATE,
+	O_SHARD_ENV, O_LOCK, O_LOCK_WAIT, O_METRICS, O_SUMMARY_JSON
 };
 
 /*
@@ -69,6 +71,11 @@ static const struct spec {
 	{ "resume-mismatch", ARG, O_RESUME_MISMATCH, P_OWN, 0, 0, 0 },
 	{ "template",	ARG,	O_TEMPLATE,	P_STR,	F(template_path), 0, 0 },
 	{ "shard",	ARG,	O_SHARD,	P_OWN,	0, 0, 0 },
+	{ "shard-env",	ARG,	O_SHARD_ENV,	P_OWN,	0, 0, 0 },
+	{ "lock",	ARG,	O_LOCK,		P_STR,	F(lock), 0, 0 },
+	{ "lock-wait",	ARG,	O_LOCK_WAIT,	P_DUR,	F(lock_wait_ms), 0, 0 },
+	{ "metrics",	ARG,	O_METRICS,	P_STR,	F(metrics), 0, 0 },
+	{ "summary-json", ARG,	O_SUMMARY_JSON,	P_STR,	F(summary_json), 0, 0 },
 	{ "dry-run",	NOARG,	O_DRY_RUN,	P_FLAG,	F(dry_run), 0, 0 },
 	{ "wait",	NOARG,	O_WAIT,		P_FLAG,	F(wait), 0, 0 },
 	{ "wait-timeout", ARG,	O_WAIT_TIMEOUT,	P_DUR,	F(wait_timeout_ms), 1, 0 },
@@ -144,6 +151,8 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --allow-old-dates       take dates before 1973-03-03 (else refused as\n"
 "                          date serials or epoch seconds)\n"
 "  --shard K/N             only rows with (row-1) mod N = K-1\n"
+"  --shard-env VAR/N       the same, K-1 from env VAR (JOB_COMPLETION_INDEX,\n"
+"                          SLURM_ARRAY_TASK_ID)\n"
 "  --resume REPORT         do not send again what succeeded in REPORT\n"
 "  --resume-mismatch skip|send  a row that succeeded there and differs now:\n"
 "                          reported skipped (skip), or sent again\n"
@@ -180,10 +189,17 @@ br_cli_usage(const char *cmd, FILE *f)
 "Report\n"
 "  -o, --report PATH       .csv or .jsonl (reports/NAME-UTCSTAMP.csv)\n"
 "  --progress auto|always|never, -q/--quiet\n"
+"Unattended runs\n"
+"  --lock FILE             hold an advisory lock on FILE for the whole run;\n"
+"                          held by another run: exit 75, nothing sent\n"
+"  --lock-wait D           wait up to D for the lock first (0)\n"
+"  --metrics FILE          write the run's figures for node_exporter's\n"
+"                          textfile collector (Prometheus text format)\n"
+"  --summary-json FILE     write the summary as one JSON document\n"
 "\n"
 "Exit: 0 all succeeded, 1 some failed or invalid, 2 usage or manifest error\n"
-"(nothing sent), 3 halted, 4 the report could not be written, 130/143\n"
-"interrupted.\n", f);
+"(nothing sent), 3 halted, 4 the report could not be written, 75 --lock is\n"
+"held by another run (nothing sent), 130/143 interrupted.\n", f);
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -296,6 +312,23 @@ split_eq(struct br_opts *o, const char *arg, const char **name,
 	return 0;
 }
 
+/* --shard-env VAR/N: K from the environment, now (a usage error if it
+ * is unset or out of range). */
+static int
+shard_env(struct br_opts *o, const char *arg)
+{
+	char var[128], msg[512];
+
+	if (o->shard_n != 0 && o->shard_env == NULL)
+		return bad("%s", "--shard and --shard-env: give one of them");
+	if (br_shard_env_spec(arg, var, sizeof(var), &o->shard_n, msg,
+	    sizeof(msg)) != 0 || br_shard_env_index(var, getenv(var),
+	    o->shard_n, &o->shard_k, msg, sizeof(msg)) != 0)
+		return bad("%s", msg);
+	o->shard_env = arg;
+	return 0;
+}
+
 static void
 defaults(struct br_opts *o)
 {
@@ -397,7 +430,14 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 				    optarg);
 			o->canary = v;
 			break;
+		case O_SHARD_ENV:
+			if ((rc = shard_env(o, optarg)) != 0)
+				return rc;
+			break;
 		case O_SHARD:
+			if (o->shard_env != NULL)
+				return bad("%s", "--shard and --shard-env: "
+				    "give one of them");
 			if (sscanf(optarg, "%ld/%ld%n", &o->shard_k,
 			    &o->shard_n, &c) != 2 || optarg[c] != '\0' ||
 			    o->shard_n < 1 || o->shard_k < 1 ||
@@ -495,6 +535,9 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 	if (o->template_path != NULL && (o->cmd != BR_CMD_OPS ||
 	    o->manifest == NULL))
 		return bad("%s", "--template goes with 'bulkrun ops NAME'");
+	if (o->lock_wait_ms > 0 && o->lock == NULL)
+		return bad("%s", "--lock-wait: waits for --lock FILE, which "
+		    "is not given");
 	if (o->retry.max_ms < o->retry.base_ms)
 		o->retry.max_ms = o->retry.base_ms;
 	return 0;

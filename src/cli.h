@@ -36,6 +36,11 @@ struct br_opts {
 	double		 max_failures_pct;	/* -1: none */
 	long		 canary;
 	long		 shard_k, shard_n;	/* 0/0: no sharding */
+	const char	*shard_env;	/* --shard-env VAR/N as given */
+	const char	*lock;		/* --lock FILE, or NULL */
+	int64_t		 lock_wait_ms;	/* --lock-wait; 0: none */
+	const char	*metrics;	/* --metrics FILE (Prometheus) */
+	const char	*summary_json;	/* --summary-json FILE */
 	const char	*not_before, *not_after;	/* as given, or NULL */
 	const char	*window;	/* HH:MM-HH:MM, or NULL */
 	const char	*resume;	/* earlier report, or NULL */

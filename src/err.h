@@ -18,8 +18,9 @@ enum {
 	BR_EIO = -3,		/* cannot read or write a file */
 	BR_EINTERNAL = -4,
 	BR_EEXIST = -5,		/* a file that must be new exists */
-	BR_EOUTPUT = -6		/* the report or standard output cannot be
+	BR_EOUTPUT = -6,	/* the report or standard output cannot be
 				   written */
+	BR_EBUSY = -7		/* --lock is held by another run */
 };
 
 struct br_err {

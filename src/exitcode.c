@@ -25,5 +25,7 @@ br_exit_error(const struct br_err *e, FILE *f)
 	if (e->code == 0)
 		return BR_EXIT_OK;
 	fprintf(f, "%s\n", e->msg);
+	if (e->code == BR_EBUSY)
+		return BR_EXIT_LOCKED;
 	return e->code == BR_EOUTPUT ? BR_EXIT_REPORT : BR_EXIT_USAGE;
 }

@@ -17,6 +17,8 @@ enum br_exit {
 	BR_EXIT_HALTED = 3,	/* --max-failures, --canary, credentials,
 				   a closed window */
 	BR_EXIT_REPORT = 4,	/* the report could not be written */
+	BR_EXIT_LOCKED = 75,	/* --lock held by another run (EX_TEMPFAIL):
+				   nothing sent */
 	BR_EXIT_SIGNAL = 128	/* + the signal's number */
 };
 
@@ -36,8 +38,8 @@ int	br_exit_status(const struct br_ending *e);
 
 /* The one printer of an error that ends a command before or instead of a
  * run: writes e's message as a line on f and returns its exit status
- * (0 when none is recorded; BR_EOUTPUT: 4; any other: 2, nothing was
- * sent). */
+ * (0 when none is recorded; BR_EOUTPUT: 4; BR_EBUSY: 75; any other: 2,
+ * nothing was sent). */
 int	br_exit_error(const struct br_err *e, FILE *f);
 
 #endif

@@ -13,14 +13,37 @@
 #include "cli.h"
 #include "datetime.h"
 #include "http.h"
+#include "lock.h"
 #include "sched.h"
 #include "template.h"
 #include "version.h"
 
+static volatile sig_atomic_t got_signal;	/* before the run: --lock-wait */
+
 static void
 on_signal(int sig)
 {
+	got_signal = sig;
 	br_sched_interrupt(sig);
+}
+
+/* --lock: held until the process ends; 0, or the exit status (75 when
+ * another run holds it). */
+static int
+take_lock(struct br_lock *l, const struct br_opts *o)
+{
+	struct br_err err = { 0 };
+	int rc;
+
+	if (o->lock == NULL)
+		return 0;
+	if ((rc = br_lock_take(l, o->lock, o->lock_wait_ms, &got_signal,
+	    &err)) == 0)
+		return 0;
+	if (rc != BR_EINTERNAL)
+		return br_exit_error(&err, stderr);
+	fprintf(stderr, "%s\n", err.msg);	/* a signal while waiting */
+	return BR_EXIT_SIGNAL + got_signal;
 }
 
 static int
@@ -45,6 +68,7 @@ int
 main(int argc, char **argv)
 {
 	struct br_catalog cat = { 0 };
+	struct br_lock lock = BR_LOCK_INIT;
 	struct br_opts o;
 	struct br_err err = { 0 };
 	struct sigaction sa;
@@ -107,6 +131,8 @@ main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
+		if ((rc = take_lock(&lock, &o)) != 0)
+			break;
 		if (br_http_global_init() != 0) {
 			fprintf(stderr, "bulkrun: cannot initialise libcurl\n");
 			rc = BR_EXIT_USAGE;
@@ -120,6 +146,7 @@ main(int argc, char **argv)
 		break;
 	}
 out:
+	br_lock_release(&lock);
 	br_catalog_release(&cat);
 	br_cli_release(&o);
 	return rc;

@@ -8,6 +8,7 @@
  *   sched.c     pass two: the main loop
  *   runwrite.c  a row into the report; the report that cannot be written
  *   verifyrun.c reading a resource back: --wait, --precheck, status
+ *   runsummary.c --metrics, --summary-json at the end
  * Everything here runs on the main thread.
  */
 #ifndef BR_RUN_H
@@ -154,6 +155,7 @@ struct run {
 						   journal of an .xlsx) */
 	char			*xlsx_path;	/* -o FILE.xlsx, or NULL */
 	struct br_report_opts	 ro;
+	int64_t			 started_ms;	/* epoch: the run began */
 };
 
 
@@ -247,6 +249,12 @@ void	br_sched_wait_until(struct run *r, struct job *j, int64_t due);
 /* The run stops: the row is not sent again (not started: skipped or
  * cancelled; waiting to retry or being verified: cancelled). */
 void	br_sched_stop_row(struct run *r, struct job *j, int64_t now);
+
+/* runsummary.c: the figures of the run that ended with status, into
+ * --metrics and --summary-json (when given; not for --dry-run).  A file
+ * that cannot be written is a warning. */
+void	br_run_summarize(struct run *r, const struct br_survey *s,
+	    int status);
 
 /* dryrun.c: prints each request.  0, 1 when a row could not be shown
  * (invalid), or BR_E* with err set. */

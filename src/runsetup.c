@@ -176,6 +176,7 @@ br_run_setup(struct run *r, const struct br_opts *o, const struct br_catalog *c)
 	r->bo.sets = o->sets;
 	r->bo.nsets = o->nsets;
 	r->bo.now_ms = br_now_ms();
+	r->started_ms = r->bo.now_ms;
 	r->bo.tz = o->tz;
 	r->bo.allow_old_dates = o->allow_old_dates;
 	r->ep.all = o->endpoint_all;

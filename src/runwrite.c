@@ -67,6 +67,7 @@ br_run_write_row(struct run *r, const struct br_row *row, const char *op,
 	struct br_err err = { 0 };
 
 	br_stats_add(&r->stats, res);
+	br_stats_add_op(&r->stats, op, res->outcome);
 	if (r->rep != NULL && !r->report_failed &&
 	    br_report_write(r->rep, row, op, res, &err) != 0)
 		br_run_report_failed(r, &err);

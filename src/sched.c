@@ -764,6 +764,7 @@ br_sched_run_with(const struct br_opts *o, const struct br_catalog *c,
 		rc = conclude(&r, &s);
 	} else
 		rc = br_exit_error(&err, stderr);
+	br_run_summarize(&r, &s, rc);	/* --metrics, --summary-json */
 	if (r.jobs != NULL) {
 		for (i = 0; i < (size_t)r.njobs; i++) {
 			job_reset(&r.jobs[i]);

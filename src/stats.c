@@ -76,6 +76,27 @@ br_stats_add(struct br_stats *s, const struct br_result *r)
 		s->other_codes++;
 }
 
+void
+br_stats_add_op(struct br_stats *s, const char *op, enum br_outcome outcome)
+{
+	size_t i;
+
+	if (outcome < BR_OUT_SUCCEEDED || outcome > BR_OUT_CANCELLED)
+		return;
+	if (op == NULL)
+		op = "";
+	for (i = 0; i < s->nops; i++)
+		if (strcmp(s->ops[i].op, op) == 0) {
+			s->ops[i].outcomes[outcome]++;
+			return;
+		}
+	if (s->nops < BR_STATS_OPS && strlen(op) < sizeof(s->ops[0].op)) {
+		strcpy(s->ops[s->nops].op, op);
+		s->ops[s->nops++].outcomes[outcome] = 1;
+	} else
+		s->other_ops[outcome]++;
+}
+
 int64_t
 br_stats_percentile(const struct br_stats *s, double pct)
 {

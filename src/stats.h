@@ -15,6 +15,13 @@
 
 #define BR_STATS_BUCKETS	256
 #define BR_STATS_CODES		64
+#define BR_STATS_OPS		32
+
+/* Rows of one operation by outcome (--metrics, --summary-json). */
+struct br_op_count {
+	char	 op[64];
+	long	 outcomes[BR_OUT_CANCELLED + 1];
+};
 
 struct br_code_count {
 	char	 code[40];
@@ -32,6 +39,9 @@ struct br_stats {
 	struct br_code_count codes[BR_STATS_CODES];
 	size_t	 ncodes;
 	long	 other_codes;
+	struct br_op_count ops[BR_STATS_OPS];	/* rows of this run */
+	size_t	 nops;
+	long	 other_ops[BR_OUT_CANCELLED + 1];	/* past the table */
 	int64_t	 start_mono, end_mono;
 	/* now, for the progress line (set by the scheduler) */
 	long	 inflight;		/* requests in flight */
@@ -44,6 +54,9 @@ void	br_stats_init(struct br_stats *s, long total, int64_t now_mono);
 /* Counts a finished row: outcome, error code, and (when it was sent) its
  * elapsed time. */
 void	br_stats_add(struct br_stats *s, const struct br_result *r);
+/* Counts a row of this run under its operation (op NULL or "": none). */
+void	br_stats_add_op(struct br_stats *s, const char *op,
+	    enum br_outcome outcome);
 /* Latency percentile (0..100) in ms, from the histogram (upper bound of
  * the bucket); 0 when nothing was timed. */
 int64_t	br_stats_percentile(const struct br_stats *s, double pct);
