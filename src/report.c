@@ -295,7 +295,8 @@ br_report_open(struct br_report **rp, const char *path,
 			return rc;
 		}
 	}
-	if (r->opts.format == BR_RF_CSV && (rc = br_report_csv_header(r, err)) != 0) {
+	if (r->opts.format == BR_RF_CSV && !r->opts.no_header &&
+	    (rc = br_report_csv_header(r, err)) != 0) {
 		if (!r->is_stdout)
 			fclose(r->f);
 		report_free(r);
@@ -345,6 +346,13 @@ br_report_write(struct br_report *rp, const struct br_row *row,
 	rc = br_report_put_line(rp, sb.p, sb.len, err);
 	br_strbuf_release(&sb);
 	return rc;
+}
+
+int
+br_report_write_raw(struct br_report *rp, const char *s, size_t n,
+    struct br_err *err)
+{
+	return br_report_put_line(rp, s, n, err);
 }
 
 int

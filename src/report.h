@@ -41,6 +41,8 @@ struct br_report_opts {
 	int		 staged;	/* write a hidden file beside path
 					   until br_report_publish() */
 	int		 verify;	/* add state, verify_ms, polls */
+	int		 no_header;	/* CSV: write no header (merge writes
+					   its own with br_report_write_raw) */
 };
 
 struct br_report;
@@ -67,6 +69,10 @@ int	br_report_open(struct br_report **rp, const char *path,
  * op may be NULL (no operation known). 0 or BR_EIO. */
 int	br_report_write(struct br_report *rp, const struct br_row *row,
 	    const char *op, const struct br_result *res, struct br_err *err);
+/* Writes s[0..n), lines already in the report's format (merge), and
+ * flushes.  0 or BR_EIO. */
+int	br_report_write_raw(struct br_report *rp, const char *s, size_t n,
+	    struct br_err *err);
 /* A staged report becomes path (the one opened, or another in the same
  * directory): renamed over it, or with opts->exclusive linked (BR_EEXIST
  * when path exists: try another).  What is written later goes there too.

@@ -19,6 +19,7 @@
 #include <cJSON.h>
 
 #include "datetime.h"
+#include "jsontext.h"
 #include "resume.h"
 #include "text.h"
 
@@ -379,26 +380,6 @@ flatten(struct earlier *e, const cJSON *o, const char *prefix)
 	return 0;
 }
 
-/* A member as text: strings as they are, numbers as a report writes
- * them (integers in decimal); NULL for anything else. */
-static const char *
-jstr(const cJSON *o, const char *k, char *buf, size_t bufsz)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v) && buf != NULL) {
-		if (v->valuedouble >= 0 && v->valuedouble < 9.0e15 &&
-		    v->valuedouble == floor(v->valuedouble))
-			snprintf(buf, bufsz, "%.0f", v->valuedouble);
-		else
-			snprintf(buf, bufsz, "%.17g", v->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
 /* JSON Lines: one object a line.  A line that does not parse (a cut last
  * line, a damaged one) is passed over: its row is not carried. */
 static int
@@ -423,18 +404,18 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 		cJSON_Delete(o);
 		return first ? BR_EINPUT : 1;
 	}
-	outcome = jstr(o, "outcome", NULL, 0);
-	op = jstr(o, "op", NULL, 0);
-	num = jstr(o, "row", b3, sizeof(b3));
-	ln = jstr(o, "line", b4, sizeof(b4));
+	outcome = br_jsontext_member(o, "outcome", NULL, 0);
+	op = br_jsontext_member(o, "op", NULL, 0);
+	num = br_jsontext_member(o, "row", b3, sizeof(b3));
+	ln = br_jsontext_member(o, "line", b4, sizeof(b4));
 	e->num = num != NULL ? (long)num_of(num, LONG_MAX) : 0;
 	e->line = ln != NULL ? (long)num_of(ln, LONG_MAX) : 0;
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
-	e->unverified = unverified(outcome, jstr(o, "error_code", NULL, 0)) &&
+	e->unverified = unverified(outcome, br_jsontext_member(o, "error_code", NULL, 0)) &&
 	    e->num > 0 && op != NULL;
 	if (e->succeeded || e->unverified) {
-		if ((e->rfp = jstr(o, "request_fp", NULL, 0)) != NULL) {
+		if ((e->rfp = br_jsontext_member(o, "request_fp", NULL, 0)) != NULL) {
 			snprintf(e->rfpbuf, sizeof(e->rfpbuf), "%s", e->rfp);
 			e->rfp = e->rfpbuf;
 		}
@@ -445,12 +426,12 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 		if ((e->op = strdup(op)) == NULL ||
 		    flatten(e, cJSON_GetObjectItemCaseSensitive(o, "input"),
 		    "") != 0 ||
-		    set_result(e, jstr(o, "http_status", b1, sizeof(b1)),
-		    jstr(o, "attempts", b2, sizeof(b2)),
-		    jstr(o, "elapsed_ms", b3, sizeof(b3)),
-		    jstr(o, "started_at", NULL, 0),
-		    jstr(o, "finished_at", NULL, 0),
-		    jstr(o, "request_id", NULL, 0), rtext) != 0)
+		    set_result(e, br_jsontext_member(o, "http_status", b1, sizeof(b1)),
+		    br_jsontext_member(o, "attempts", b2, sizeof(b2)),
+		    br_jsontext_member(o, "elapsed_ms", b3, sizeof(b3)),
+		    br_jsontext_member(o, "started_at", NULL, 0),
+		    br_jsontext_member(o, "finished_at", NULL, 0),
+		    br_jsontext_member(o, "request_id", NULL, 0), rtext) != 0)
 			rc = BR_ENOMEM;
 		free(rtext);
 	}

@@ -1,0 +1,394 @@
+/*
+ * mergein.c - reads one report for bulkrun merge, line by line, into
+ * records (merge_int.h): CSV through the manifest reader (it knows the
+ * dialect, quoted line breaks and a cut last line), JSON Lines line by
+ * line.  A CSV line is written again cell by cell with the writer's own
+ * quoting, which gives back the bytes bulkrun wrote; a JSON line is kept
+ * as it is.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "jsontext.h"
+#include "manifest.h"
+#include "merge_int.h"
+#include "report.h"
+#include "result.h"
+#include "resume.h"
+#include "text.h"
+
+/* The report columns a merge reads. */
+enum { C_ROW, C_LINE, C_OP, C_OUTCOME, C_CODE, C_ATTEMPTS, C_ELAPSED,
+	C_STARTED, C_FINISHED, C_RID, C_RFP, C_N };
+static const char *const cname[C_N] = { "row", "line", "op", "outcome",
+	"error_code", "attempts", "elapsed_ms", "started_at", "finished_at",
+	"request_id", "request_fp" };
+
+struct br_min {
+	const char		*path;
+	unsigned		 index;
+	struct br_manifest	*m;		/* CSV */
+	struct br_row		 raw;
+	size_t			 ix[C_N];	/* CSV: column, or SIZE_MAX */
+	int			 delimiter;
+	FILE			*f;		/* JSON Lines */
+	char			*line;
+	size_t			 cap;
+	long			 lineno;
+	struct br_strbuf	 text;		/* the line to write */
+};
+
+/* ---- records ---- */
+
+struct hdr {
+	long		 row, mline, at;
+	unsigned	 input;
+	int		 outcome, attempts;
+	int64_t		 elapsed;
+	uint64_t	 vfp;
+	size_t		 len[MS_N];
+};
+
+void
+br_mrec_encode(const struct br_mrec *r, struct br_strbuf *sb)
+{
+	struct hdr h;
+	int k;
+
+	memset(&h, 0, sizeof(h));
+	h.row = r->row;
+	h.mline = r->mline;
+	h.at = r->at;
+	h.input = r->input;
+	h.outcome = r->outcome;
+	h.attempts = r->attempts;
+	h.elapsed = r->elapsed;
+	h.vfp = r->vfp;
+	memcpy(h.len, r->len, sizeof(h.len));
+	br_strbuf_add(sb, &h, sizeof(h));
+	for (k = 0; k < MS_N; k++) {
+		br_strbuf_add(sb, r->s[k], r->len[k]);
+		br_strbuf_addc(sb, '\0');
+	}
+}
+
+void
+br_mrec_decode(struct br_mrec *r, const void *p, size_t n)
+{
+	const char *s = (const char *)p + sizeof(struct hdr);
+	struct hdr h;
+	int k;
+
+	(void)n;
+	memcpy(&h, p, sizeof(h));
+	r->row = h.row;
+	r->mline = h.mline;
+	r->at = h.at;
+	r->input = h.input;
+	r->outcome = h.outcome;
+	r->attempts = h.attempts;
+	r->elapsed = h.elapsed;
+	r->vfp = h.vfp;
+	for (k = 0; k < MS_N; k++) {
+		r->len[k] = h.len[k];
+		r->s[k] = s;
+		s += h.len[k] + 1;
+	}
+}
+
+/* ---- one line's cells into a record ---- */
+
+static int
+outcome_of(const char *s)
+{
+	int o;
+
+	for (o = BR_OUT_SUCCEEDED; s != NULL && o <= BR_OUT_CANCELLED; o++)
+		if (strcmp(s, br_outcome_name((enum br_outcome)o)) == 0)
+			return o;
+	return 0;
+}
+
+static int64_t
+count_of(const char *s)
+{
+	int64_t v;
+
+	if (s == NULL || br_text_int64(s, strlen(s), &v) != 0 || v < 0)
+		return 0;
+	return v;
+}
+
+/* v: the cells by C_*; text in in->text.  Encodes the record into sb. */
+static int
+fill(struct br_min *in, const char *const *v, long at, uint64_t vfp,
+    long *row, struct br_strbuf *sb, struct br_err *err)
+{
+	static const int str[MS_TEXT] = { C_OP, C_CODE, C_RFP, C_STARTED,
+	    C_FINISHED, C_RID };
+	struct br_mrec r;
+	int64_t num;
+	int k;
+
+	memset(&r, 0, sizeof(r));
+	if (v[C_ROW] == NULL || br_text_int64(v[C_ROW], strlen(v[C_ROW]),
+	    &num) != 0 || num <= 0 || num > LONG_MAX / 2)
+		return br_errf(err, BR_EINPUT, in->path, at, "'row' is '%s', "
+		    "not a row number: not a bulkrun report line",
+		    v[C_ROW] ? v[C_ROW] : "");
+	if ((r.outcome = outcome_of(v[C_OUTCOME])) == 0)
+		return br_errf(err, BR_EINPUT, in->path, at, "'outcome' is "
+		    "'%s': not a bulkrun report line",
+		    v[C_OUTCOME] ? v[C_OUTCOME] : "");
+	*row = r.row = (long)num;
+	r.mline = (long)count_of(v[C_LINE]);
+	r.at = at;
+	r.input = in->index;
+	r.attempts = (int)(count_of(v[C_ATTEMPTS]) & 0x7fffffff);
+	r.elapsed = count_of(v[C_ELAPSED]);
+	r.vfp = vfp;
+	for (k = 0; k < MS_TEXT; k++) {
+		r.s[k] = v[str[k]] != NULL ? v[str[k]] : "";
+		r.len[k] = strlen(r.s[k]);
+	}
+	r.s[MS_TEXT] = in->text.p != NULL ? in->text.p : "";
+	r.len[MS_TEXT] = in->text.len;
+	br_strbuf_reset(sb);
+	br_mrec_encode(&r, sb);
+	return sb->oom || in->text.oom ? br_errf(err, BR_ENOMEM, NULL, 0,
+	    "out of memory") : 1;
+}
+
+/* ---- CSV ---- */
+
+static int
+csv_columns(struct br_min *in, struct br_mshape *sh, struct br_err *err)
+{
+	size_t i, n = br_manifest_ncolumns(in->m);
+	int k;
+
+	for (k = 0; k < C_N; k++) {
+		for (i = 0; i < n && strcmp(br_manifest_column(in->m, i),
+		    cname[k]) != 0; i++)
+			;
+		in->ix[k] = i < n ? i : SIZE_MAX;
+		if (i == n && k <= C_OUTCOME)
+			return br_errf(err, BR_EINPUT, in->path, 1, "not a "
+			    "bulkrun report (no '%s' column)", cname[k]);
+	}
+	if (!sh->set) {
+		if ((sh->cols = calloc(n, sizeof(*sh->cols))) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		for (sh->ncols = 0; sh->ncols < n; sh->ncols++)
+			if ((sh->cols[sh->ncols] = strdup(br_manifest_column(
+			    in->m, sh->ncols))) == NULL)
+				return br_errf(err, BR_ENOMEM, NULL, 0,
+				    "out of memory");
+		return 0;
+	}
+	for (i = 0; i < n && i < sh->ncols; i++)
+		if (strcmp(sh->cols[i], br_manifest_column(in->m, i)) != 0)
+			break;
+	if (i < n || n != sh->ncols)
+		return br_errf(err, BR_EINPUT, in->path, 1, "other columns "
+		    "than the first report ('%s' where it has '%s'): reports "
+		    "of different manifests", i < n ?
+		    br_manifest_column(in->m, i) : "", i < sh->ncols ?
+		    sh->cols[i] : "");
+	return 0;
+}
+
+static int
+csv_open(struct br_min *in, struct br_mshape *sh, struct br_err *err)
+{
+	struct br_manifest_opts mo = { .format = BR_MF_CSV, .hash_is_data = 1,
+	    .cut_ok = 1 };
+	int rc;
+
+	if ((rc = br_manifest_open(&in->m, in->path, &mo, err)) != 0)
+		return rc;
+	in->delimiter = br_manifest_delimiter(in->m);
+	if (sh->set && in->delimiter != sh->delimiter)
+		return br_errf(err, BR_EINPUT, in->path, 1, "delimiter '%c' "
+		    "where the first report has '%c': reports of different "
+		    "manifests", in->delimiter, sh->delimiter);
+	if ((rc = csv_columns(in, sh, err)) != 0)
+		return rc;
+	sh->delimiter = in->delimiter;
+	if (!sh->set)
+		sh->bom = br_manifest_had_bom(in->m);
+	return 0;
+}
+
+static int
+csv_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
+    struct br_err *err)
+{
+	const char *v[C_N];
+	struct br_row view;
+	char *cell;
+	size_t i;
+	int k, rc;
+
+	while ((rc = br_manifest_next(in->m, &in->raw, err)) == 1 &&
+	    br_manifest_cut(in->m))
+		fprintf(notes, "bulkrun: %s:%ld: the last line is cut short "
+		    "(a crash?): passed over\n", in->path, in->raw.line);
+	if (rc != 1)
+		return rc;
+	for (k = 0; k < C_N; k++)
+		v[k] = in->ix[k] != SIZE_MAX ?
+		    in->raw.fields[in->ix[k]].value : NULL;
+	br_strbuf_reset(&in->text);
+	for (i = 0; i < in->raw.nfields; i++) {
+		if (i > 0)
+			br_strbuf_addc(&in->text, in->delimiter);
+		if (in->raw.fields[i].value == NULL)
+			continue;
+		if ((cell = br_csv_cell(in->raw.fields[i].value,
+		    in->raw.fields[i].len, in->delimiter, 0)) == NULL)
+			return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+		br_strbuf_addstr(&in->text, cell);
+		free(cell);
+	}
+	view = in->raw;
+	view.nfields = in->ix[C_ROW];	/* the manifest's columns */
+	return fill(in, v, in->raw.line, br_resume_fingerprint(&view,
+	    v[C_OP]), row, sb, err);
+}
+
+/* ---- JSON Lines ---- */
+
+static int
+jsonl_fill(struct br_min *in, cJSON *o, long *row, struct br_strbuf *sb,
+    struct br_err *err)
+{
+	char b[4][32], *input;
+	const char *v[C_N];
+	struct br_field f = { "input", NULL, 0, BR_V_STRING };
+	struct br_row view = { 0, 0, 1, &f, 0 };
+	int k, n = 0, rc;
+
+	for (k = 0; k < C_N; k++)
+		v[k] = br_jsontext_member(o, cname[k], k == C_ROW ||
+		    k == C_LINE || k == C_ATTEMPTS || k == C_ELAPSED ?
+		    b[n++] : NULL, sizeof(b[0]));
+	if ((input = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+	    o, "input"))) == NULL && cJSON_GetObjectItemCaseSensitive(o,
+	    "input") != NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	f.value = input != NULL ? input : "";
+	f.len = strlen(f.value);
+	rc = fill(in, v, in->lineno, br_resume_fingerprint(&view, v[C_OP]),
+	    row, sb, err);
+	cJSON_free(input);
+	return rc;
+}
+
+static int
+jsonl_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
+    struct br_err *err)
+{
+	cJSON *o;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		errno = 0;
+		if ((n = getline(&in->line, &in->cap, in->f)) < 0)
+			return ferror(in->f) ? br_errf(err, BR_EIO, in->path,
+			    in->lineno, "cannot read") : 0;
+		in->lineno++;
+		while (n > 0 && (in->line[n - 1] == '\n' ||
+		    in->line[n - 1] == '\r'))
+			in->line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if ((o = cJSON_ParseWithLength(in->line, (size_t)n)) != NULL &&
+		    cJSON_IsObject(o))
+			break;
+		cJSON_Delete(o);
+		if (in->lineno == 1)
+			return br_errf(err, BR_EINPUT, in->path, 1, "not a "
+			    "bulkrun report (the first line is no JSON "
+			    "object)");
+		fprintf(notes, "bulkrun: %s:%ld: not a whole report line (cut "
+		    "by a crash?): passed over\n", in->path, in->lineno);
+	}
+	br_strbuf_reset(&in->text);
+	br_strbuf_add(&in->text, in->line, (size_t)n);
+	rc = jsonl_fill(in, o, row, sb, err);
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* ---- one report ---- */
+
+int
+br_min_open(struct br_min **ip, const char *path, unsigned index,
+    struct br_mshape *sh, struct br_err *err)
+{
+	struct br_min *in;
+	int jsonl = br_report_format_for(path) == BR_RF_JSONL, rc = 0;
+	char eb[128];
+
+	*ip = NULL;
+	if (sh->set && jsonl != sh->jsonl)
+		return br_errf(err, BR_EINPUT, path, 0, "a %s report among %s "
+		    "ones: merge reports of one format", jsonl ? "JSON Lines"
+		    : "CSV", jsonl ? "CSV" : "JSON Lines");
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	in->path = path;
+	in->index = index;
+	if (!jsonl)
+		rc = csv_open(in, sh, err);
+	else if ((in->f = fopen(path, "r")) == NULL) {
+		strerror_r(errno, eb, sizeof(eb));
+		rc = br_errf(err, BR_EIO, path, 0, "cannot read: %s", eb);
+	}
+	if (rc != 0) {
+		br_min_close(in);
+		return rc;
+	}
+	sh->jsonl = jsonl;
+	sh->set = 1;
+	*ip = in;
+	return 0;
+}
+
+int
+br_min_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
+    struct br_err *err)
+{
+	return in->f != NULL ? jsonl_next(in, row, sb, notes, err) :
+	    csv_next(in, row, sb, notes, err);
+}
+
+void
+br_min_close(struct br_min *in)
+{
+	if (in == NULL)
+		return;
+	if (in->m != NULL)
+		br_manifest_close(in->m);
+	br_row_release(&in->raw);
+	if (in->f != NULL)
+		fclose(in->f);
+	free(in->line);
+	br_strbuf_release(&in->text);
+	free(in);
+}
+
+void
+br_mshape_release(struct br_mshape *sh)
+{
+	br_text_free_all(sh->cols, sh->ncols);
+	free(sh->cols);
+	memset(sh, 0, sizeof(*sh));
+}
