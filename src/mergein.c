@@ -45,32 +45,14 @@ struct br_min {
 
 /* ---- records ---- */
 
-struct hdr {
-	long		 row, mline, at;
-	unsigned	 input;
-	int		 outcome, attempts;
-	int64_t		 elapsed;
-	uint64_t	 vfp;
-	size_t		 len[MS_N];
-};
-
+/* The record itself (its pointers mean nothing once stored), then its
+ * strings, each NUL-terminated. */
 void
 br_mrec_encode(const struct br_mrec *r, struct br_strbuf *sb)
 {
-	struct hdr h;
 	int k;
 
-	memset(&h, 0, sizeof(h));
-	h.row = r->row;
-	h.mline = r->mline;
-	h.at = r->at;
-	h.input = r->input;
-	h.outcome = r->outcome;
-	h.attempts = r->attempts;
-	h.elapsed = r->elapsed;
-	h.vfp = r->vfp;
-	memcpy(h.len, r->len, sizeof(h.len));
-	br_strbuf_add(sb, &h, sizeof(h));
+	br_strbuf_add(sb, r, sizeof(*r));
 	for (k = 0; k < MS_N; k++) {
 		br_strbuf_add(sb, r->s[k], r->len[k]);
 		br_strbuf_addc(sb, '\0');
@@ -80,24 +62,14 @@ br_mrec_encode(const struct br_mrec *r, struct br_strbuf *sb)
 void
 br_mrec_decode(struct br_mrec *r, const void *p, size_t n)
 {
-	const char *s = (const char *)p + sizeof(struct hdr);
-	struct hdr h;
+	const char *s = (const char *)p + sizeof(*r);
 	int k;
 
 	(void)n;
-	memcpy(&h, p, sizeof(h));
-	r->row = h.row;
-	r->mline = h.mline;
-	r->at = h.at;
-	r->input = h.input;
-	r->outcome = h.outcome;
-	r->attempts = h.attempts;
-	r->elapsed = h.elapsed;
-	r->vfp = h.vfp;
+	memcpy(r, p, sizeof(*r));
 	for (k = 0; k < MS_N; k++) {
-		r->len[k] = h.len[k];
 		r->s[k] = s;
-		s += h.len[k] + 1;
+		s += r->len[k] + 1;
 	}
 }
 

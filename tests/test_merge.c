@@ -218,52 +218,47 @@ Test(merge, a_resume_continuation_keeps_the_later_send)
 	    KO(3, T2, "s3"));
 }
 
-Test(merge, a_row_succeeded_twice_is_refused)
+/* Two reports that do not merge, and what the refusal says. */
+static const struct {
+	const char	*a, *b, *says;
+} refusals[] = {
+	{ HDR OK(1, T1, "r1") OK(2, T1, "r2"), HDR OK(2, T2, "s2"),
+	    "b.csv:2: row 2 succeeded here and in %s/a.csv:3, sent twice" },
+	{ HDR OK(2, T1, "r2"), HDR KO(2, T3, "s2"),
+	    "b.csv:2: row 2 was sent again after it succeeded in %s/a.csv:2" },
+	{ HDR OK(1, T1, "r1"), "name," HDR,
+	    "b.csv:1: other columns than the first report ('name' where it "
+	    "has 'cluster_id'): reports of different manifests" },
+	{ HDR OK(1, T1, "r1"), HDR "c1,1,11,css.restart_cluster,failed,503,,,"
+	    "1,5," T2 "," T2 ",x,,other\r\n",
+	    "b.csv:2: row 1 has another request (request_fp) than in "
+	    "%s/a.csv:2: reports of different manifests" },
+	{ HDR OK(1, T1, "r1"), HDR "c1,1,11,kafka.restart_connector_task,"
+	    "skipped,,,,0,0,,,,,fp1\r\n", "b.csv:2: row 1 has another "
+	    "operation" },
+	{ HDR OK(1, T1, "r1"), HDR "c1,1,12,css.restart_cluster,skipped,,,,0,"
+	    "0,,,,,fp1\r\n", "b.csv:2: row 1 has another manifest line" },
+	{ HDR OK(2, T1, "r1"), HDR "c1,3,2,css.restart_cluster,skipped,,,,0,"
+	    "0,,,,,fp3\r\n", "b.csv:2: row 3 starts at manifest line 2, "
+	    "before row 2 (line 21)" },
+};
+
+Test(merge, reports_that_do_not_belong_together_are_refused)
 {
-	const char *a = put("a.csv", HDR OK(1, T1, "r1") OK(2, T1, "r2"));
-	const char *b = put("b.csv", HDR OK(2, T2, "s2"));
-	char msg[1024];
+	char msg[1024], want[512];
+	const char *a, *b;
+	size_t i;
 
-	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, b, NULL),
-	    BR_EINPUT);
-	cr_assert(strstr(msg, "b.csv:2: row 2 succeeded here and in ") !=
-	    NULL, "%s", msg);
-	cr_assert(strstr(msg, "a.csv:3") != NULL, "%s", msg);
-	cr_assert(access(tmp_path("m.csv"), F_OK) != 0, "nothing written");
-}
-
-Test(merge, a_failure_after_a_success_is_refused)
-{
-	const char *a = put("a.csv", HDR OK(2, T1, "r2"));
-	const char *b = put("b.csv", HDR KO(2, T3, "s2"));
-	char msg[1024];
-
-	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, b, NULL),
-	    BR_EINPUT);
-	cr_assert(strstr(msg, "row 2 was sent again after it succeeded") !=
-	    NULL, "%s", msg);
-}
-
-Test(merge, reports_of_another_manifest_are_refused)
-{
-	const char *a = put("a.csv", HDR OK(1, T1, "r1"));
-	const char *b = put("b.csv", "name," HDR);
-	const char *c = put("c.csv", HDR "c1,1,11,css.restart_cluster,"
-	    "failed,503,,,1,5," T2 "," T2 ",x,,other\r\n");
-	const char *d = put("d.csv", HDR "c1,1,11,kafka.restart_connector"
-	    "_task,skipped,,,,0,0,,,,,fp1\r\n");
-	char msg[1024];
-
-	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, b, NULL),
-	    BR_EINPUT);
-	cr_assert(strstr(msg, "b.csv:1: other columns") != NULL, "%s", msg);
-	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, c, NULL),
-	    BR_EINPUT);
-	cr_assert(strstr(msg, "c.csv:2: row 1 has another request "
-	    "(request_fp)") != NULL, "%s", msg);
-	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, d, NULL),
-	    BR_EINPUT);
-	cr_assert(strstr(msg, "another operation") != NULL, "%s", msg);
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		a = put("a.csv", refusals[i].a);
+		b = put("b.csv", refusals[i].b);
+		cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, b,
+		    NULL), BR_EINPUT, "case %zu", i);
+		snprintf(want, sizeof(want), refusals[i].says, tmp_dir);
+		cr_expect(strstr(msg, want) != NULL, "case %zu: %s", i, msg);
+		cr_expect(access(tmp_path("m.csv"), F_OK) != 0, "case %zu: "
+		    "nothing written", i);
+	}
 }
 
 Test(merge, a_row_never_sent_gives_way_to_one_sent)
