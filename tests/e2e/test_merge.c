@@ -38,7 +38,7 @@ manifest(const char *name)
 static void
 shards(struct fx *f, const char *m, const char *ext)
 {
-	char name[32], k[8];
+	char name[32], k[32];
 	int i;
 
 	for (i = 1; i <= 3; i++) {
