@@ -13,6 +13,8 @@
 
 #include "extsort.h"
 
+#define RUNBUF	65536		/* stdio buffer of a run */
+
 struct ent {
 	uint64_t	 key, seq;
 	size_t		 off, len;
@@ -116,8 +118,10 @@ new_run(struct br_extsort *s, struct br_err *err)
 		ioerr(err, "create one");
 		if (fd >= 0)
 			close(fd);
-	} else
+	} else {
 		(void)unlink(path);
+		(void)setvbuf(f, NULL, _IOFBF, RUNBUF);
+	}
 	free(path);
 	if (f != NULL) {
 		s->runs[s->nruns++] = f;

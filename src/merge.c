@@ -19,6 +19,7 @@
 #define MEM_DEFAULT	(32u * 1024 * 1024)
 #define NGAPS		12	/* missing ranges named */
 #define NTOLD		10	/* replaced rows named */
+#define OUTBUF		65536	/* lines written at once */
 
 struct merge {
 	const struct br_merge_opts *o;
@@ -27,6 +28,7 @@ struct merge {
 	struct br_report	*rp;
 	struct br_mshape	 sh;
 	struct br_strbuf	 kbuf;		/* the kept line's record */
+	struct br_strbuf	 out;		/* lines not yet written */
 	struct br_mrec		 k;		/* ... decoded */
 	int			 have;
 	long			 prev_row, prev_line;	/* last written */
@@ -200,12 +202,29 @@ gap(struct merge *m, long lo, long hi)
 	}
 }
 
+/* Writes the lines gathered (a report flushes each write: not each
+ * line here). */
+static int
+flush(struct merge *m, struct br_err *err)
+{
+	int rc = 0;
+
+	if (m->out.oom)
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	else if (m->out.len > 0 && br_report_write_raw(m->rp, m->out.p,
+	    m->out.len, err) != 0)
+		rc = err->code = BR_EOUTPUT;
+	br_strbuf_reset(&m->out);
+	return rc;
+}
+
 /* Writes the kept line. */
 static int
 emit(struct merge *m, struct br_err *err)
 {
 	const struct br_mrec *k = &m->k;
 	struct br_result r;
+	int rc;
 
 	if (k->mline < m->prev_line)
 		return br_errf(err, BR_EINPUT, m->o->inputs[k->input], k->at,
@@ -216,12 +235,10 @@ emit(struct merge *m, struct br_err *err)
 		gap(m, m->prev_row + 1, k->row - 1);
 	m->prev_row = k->row;
 	m->prev_line = k->mline;
-	if (br_report_write_raw(m->rp, k->s[MS_TEXT], k->len[MS_TEXT],
-	    err) != 0 || br_report_write_raw(m->rp, m->sh.jsonl ? "\n" :
-	    "\r\n", m->sh.jsonl ? 1 : 2, err) != 0) {
-		err->code = BR_EOUTPUT;
-		return BR_EOUTPUT;
-	}
+	br_strbuf_add(&m->out, k->s[MS_TEXT], k->len[MS_TEXT]);
+	br_strbuf_addstr(&m->out, m->sh.jsonl ? "\n" : "\r\n");
+	if (m->out.len >= OUTBUF && (rc = flush(m, err)) != 0)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	r.outcome = (enum br_outcome)k->outcome;
 	r.attempts = k->attempts;
@@ -307,7 +324,7 @@ write_all(struct merge *m, struct br_extsort *s, struct br_err *err)
 	}
 	if (rc == 0 && m->have)
 		rc = emit(m, err);
-	return rc;
+	return rc == 0 ? flush(m, err) : rc;
 }
 
 static char *
@@ -374,6 +391,7 @@ br_merge(const struct br_merge_opts *o, struct br_merge_counts *c,
 	br_extsort_free(s);
 	br_mshape_release(&m.sh);
 	br_strbuf_release(&m.kbuf);
+	br_strbuf_release(&m.out);
 	free(tmp);
 	if (rc == 0 && m.ngaps > 0)
 		tell_missing(&m);
