@@ -122,6 +122,30 @@ Test(extsort, equal_keys_keep_the_order_they_came_in)
 	br_extsort_free(s);
 }
 
+Test(extsort, a_record_larger_than_the_buffer_is_a_run_of_its_own)
+{
+	struct br_extsort *s;
+	struct br_err err = { 0 };
+	static char big[10000];
+	const void *p;
+	uint64_t key;
+	size_t len;
+	int i;
+
+	memset(big, 'x', sizeof(big));
+	cr_assert_eq(br_extsort_new(&s, tmp_dir, 4096, &err), 0);
+	cr_assert_eq(br_extsort_add(s, 2, "two", 4, &err), 0);
+	cr_assert_eq(br_extsort_add(s, 1, big, sizeof(big), &err), 0);
+	cr_assert_eq(br_extsort_add(s, 3, "three", 6, &err), 0);
+	cr_assert_eq(br_extsort_finish(s, &err), 0, "%s", err.msg);
+	for (i = 1; br_extsort_next(s, &key, &p, &len, &err) == 1; i++) {
+		cr_assert_eq(key, (uint64_t)i);
+		cr_assert_eq(len, i == 1 ? sizeof(big) : i == 2 ? 4u : 6u);
+	}
+	cr_assert_eq(i, 4);
+	br_extsort_free(s);
+}
+
 /* ---- merging ---- */
 
 static int
