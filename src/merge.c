@@ -236,7 +236,7 @@ emit(struct merge *m, struct br_err *err)
 	m->prev_row = k->row;
 	m->prev_line = k->mline;
 	br_strbuf_add(&m->out, k->s[MS_TEXT], k->len[MS_TEXT]);
-	br_strbuf_addstr(&m->out, m->sh.jsonl ? "\n" : "\r\n");
+	br_strbuf_addstr(&m->out, m->sh.out_jsonl ? "\n" : "\r\n");
 	if (m->out.len >= OUTBUF && (rc = flush(m, err)) != 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
@@ -258,7 +258,7 @@ header(struct merge *m, struct br_err *err)
 	size_t i;
 	int rc;
 
-	if (m->sh.jsonl)
+	if (m->sh.out_jsonl)
 		return 0;
 	if (m->sh.bom)
 		br_strbuf_add(&sb, "\xef\xbb\xbf", 3);
@@ -284,16 +284,11 @@ header(struct merge *m, struct br_err *err)
 static int
 open_out(struct merge *m, struct br_err *err)
 {
-	struct br_report_opts ro = { .format = m->sh.jsonl ? BR_RF_JSONL :
-	    BR_RF_CSV, .delimiter = m->sh.delimiter, .staged = 1,
-	    .no_header = 1 };
+	struct br_report_opts ro = { .format = m->sh.out_jsonl ?
+	    BR_RF_JSONL : BR_RF_CSV, .delimiter = m->sh.delimiter,
+	    .staged = 1, .no_header = 1 };
 	int rc;
 
-	if ((br_report_format_for(m->o->out) == BR_RF_JSONL) != m->sh.jsonl)
-		return br_errf(err, BR_EINPUT, NULL, 0, "bulkrun: -o '%s': the "
-		    "reports are %s; merge writes them in their own format "
-		    "(give a %s name)", m->o->out, m->sh.jsonl ? "JSON Lines" :
-		    "CSV", m->sh.jsonl ? ".jsonl" : ".csv or .tsv");
 	if ((rc = br_report_open(&m->rp, m->o->out, &ro, NULL, 0, err)) != 0) {
 		if (rc == BR_EIO)
 			err->code = rc = BR_EOUTPUT;
@@ -374,6 +369,7 @@ br_merge(const struct br_merge_opts *o, struct br_merge_counts *c,
 	m.o = o;
 	m.c = c;
 	m.st = st;
+	m.sh.out_jsonl = br_report_format_for(o->out) == BR_RF_JSONL;
 	if (o->ninputs == 0)
 		return br_errf(err, BR_EINPUT, NULL, 0, "bulkrun: merge: no "
 		    "report to merge");

@@ -3,8 +3,12 @@
  * manifest's shards (--shard K/N), or a report and its --resume
  * continuation, back together in manifest row order, one line per row.
  *
+ * The output's format follows its name (br_report_format_for): CSV
+ * reports into CSV (lines byte for byte) or JSON Lines (converted);
+ * JSON Lines reports into JSON Lines only (lines as they are).
+ *
  * Refused (BR_EINPUT, "FILE:LINE: ...", nothing written): reports of
- * different formats, CSV reports with other columns or another
+ * different formats, JSON Lines into CSV, CSV reports with other columns or another
  * delimiter, a row that asks something else in two reports (another
  * operation, request_fp, manifest values or manifest line), rows out of
  * manifest line order, and a row that was sent twice: succeeded in two

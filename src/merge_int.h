@@ -35,6 +35,8 @@ void	br_mrec_decode(struct br_mrec *r, const void *p, size_t n);
 
 /* What every report of one merge shares, set by the first one opened. */
 struct br_mshape {
+	int		 out_jsonl;	/* the caller's: the merged report is
+					   JSON Lines (CSV reports converted) */
 	int		 set;
 	int		 jsonl;
 	int		 delimiter, bom;	/* CSV */

@@ -24,18 +24,27 @@
 
 /* The report columns a merge reads. */
 enum { C_ROW, C_LINE, C_OP, C_OUTCOME, C_CODE, C_ATTEMPTS, C_ELAPSED,
-	C_STARTED, C_FINISHED, C_RID, C_RFP, C_N };
+	C_STARTED, C_FINISHED, C_RID, C_RFP,
+	C_STATUS, C_MSG, C_RESPONSE, C_STATE, C_VMS, C_POLLS, C_N };
 static const char *const cname[C_N] = { "row", "line", "op", "outcome",
 	"error_code", "attempts", "elapsed_ms", "started_at", "finished_at",
-	"request_id", "request_fp" };
+	"request_id", "request_fp",
+	/* only to write a CSV line as a JSON line */
+	"http_status", "error_msg", "response", "state", "verify_ms",
+	"polls" };
+/* Any column a report may add, verification's too. */
+static const struct br_report_opts all_columns = { .verify = 1 };
 
 struct br_min {
 	const char		*path;
 	unsigned		 index;
+	const struct br_mshape	*sh;
 	struct br_manifest	*m;		/* CSV */
 	struct br_row		 raw;
 	size_t			 ix[C_N];	/* CSV: column, or SIZE_MAX */
 	int			 delimiter;
+	int			 verify;	/* CSV: has state, verify_ms,
+						   polls */
 	FILE			*f;		/* JSON Lines */
 	char			*line;
 	size_t			 cap;
@@ -185,37 +194,28 @@ csv_open(struct br_min *in, struct br_mshape *sh, struct br_err *err)
 	if ((rc = br_manifest_open(&in->m, in->path, &mo, err)) != 0)
 		return rc;
 	in->delimiter = br_manifest_delimiter(in->m);
+	in->sh = sh;
 	if (sh->set && in->delimiter != sh->delimiter)
 		return br_errf(err, BR_EINPUT, in->path, 1, "delimiter '%c' "
 		    "where the first report has '%c': reports of different "
 		    "manifests", in->delimiter, sh->delimiter);
 	if ((rc = csv_columns(in, sh, err)) != 0)
 		return rc;
+	in->verify = in->ix[C_STATE] != SIZE_MAX;
 	sh->delimiter = in->delimiter;
 	if (!sh->set)
 		sh->bom = br_manifest_had_bom(in->m);
 	return 0;
 }
 
+/* The CSV line again into in->text, cell by cell with the writer's own
+ * quoting: the bytes bulkrun wrote. */
 static int
-csv_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
-    struct br_err *err)
+csv_text(struct br_min *in, struct br_err *err)
 {
-	const char *v[C_N];
-	struct br_row view;
 	char *cell;
 	size_t i;
-	int k, rc;
 
-	while ((rc = br_manifest_next(in->m, &in->raw, err)) == 1 &&
-	    br_manifest_cut(in->m))
-		fprintf(notes, "bulkrun: %s:%ld: the last line is cut short "
-		    "(a crash?): passed over\n", in->path, in->raw.line);
-	if (rc != 1)
-		return rc;
-	for (k = 0; k < C_N; k++)
-		v[k] = in->ix[k] != SIZE_MAX ?
-		    in->raw.fields[in->ix[k]].value : NULL;
 	br_strbuf_reset(&in->text);
 	for (i = 0; i < in->raw.nfields; i++) {
 		if (i > 0)
@@ -228,6 +228,92 @@ csv_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
 		br_strbuf_addstr(&in->text, cell);
 		free(cell);
 	}
+	return 0;
+}
+
+/* The CSV line's result, as the writer had it before it wrote it. */
+static void
+csv_result(const char *const *v, int outcome, struct br_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->outcome = (enum br_outcome)outcome;
+	r->http_status = (long)count_of(v[C_STATUS]);
+	r->error_code = (char *)br_report_unguard(v[C_CODE]);
+	r->error_msg = (char *)br_report_unguard(v[C_MSG]);
+	r->attempts = (int)(count_of(v[C_ATTEMPTS]) & 0x7fffffff);
+	r->elapsed_ms = count_of(v[C_ELAPSED]);
+	r->started_ms = br_report_parse_time(v[C_STARTED]);
+	r->finished_ms = br_report_parse_time(v[C_FINISHED]);
+	r->request_id = (char *)br_report_unguard(v[C_RID]);
+	r->response = (char *)br_report_unguard(v[C_RESPONSE]);
+	snprintf(r->request_fp, sizeof(r->request_fp), "%s",
+	    v[C_RFP] != NULL ? v[C_RFP] : "");
+	r->state = (char *)br_report_unguard(v[C_STATE]);
+	r->verify_ms = v[C_VMS] != NULL ? count_of(v[C_VMS]) : -1;
+	r->polls = (long)count_of(v[C_POLLS]);
+}
+
+/* A CSV line written as a JSON line into in->text (-o FILE.jsonl):
+ * the manifest's columns under their own names ("input.row" was the
+ * manifest's "row"), the rest as the result. */
+static int
+csv_as_jsonl(struct br_min *in, const char *const *v, struct br_err *err)
+{
+	struct br_result res;
+	struct br_field *f;
+	struct br_row view;
+	size_t i, n = in->ix[C_ROW];
+	int64_t num = 0;
+	int rc = 0;
+
+	if ((f = calloc(n + 1, sizeof(*f))) == NULL)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	for (i = 0; i < n; i++) {
+		f[i] = in->raw.fields[i];
+		if (strncmp(f[i].name, "input.", 6) == 0 &&
+		    br_report_is_added_column(&all_columns, f[i].name + 6))
+			f[i].name += 6;
+	}
+	memset(&view, 0, sizeof(view));
+	view.fields = f;
+	view.nfields = n;
+	if (v[C_ROW] != NULL)
+		(void)br_text_int64(v[C_ROW], strlen(v[C_ROW]), &num);
+	view.num = (long)num;
+	view.line = (long)count_of(v[C_LINE]);
+	csv_result(v, outcome_of(v[C_OUTCOME]), &res);
+	br_strbuf_reset(&in->text);
+	if (br_report_jsonl_line(&in->text, &view, v[C_OP] != NULL &&
+	    *v[C_OP] != '\0' ? v[C_OP] : NULL, &res, in->verify) != 0)
+		rc = br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	else if (in->text.len > 0)		/* the newline: ours to add */
+		br_strbuf_setlen(&in->text, in->text.len - 1);
+	free(f);
+	return rc;
+}
+
+static int
+csv_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
+    struct br_err *err)
+{
+	const char *v[C_N];
+	struct br_row view;
+	int k, rc;
+
+	while ((rc = br_manifest_next(in->m, &in->raw, err)) == 1 &&
+	    br_manifest_cut(in->m))
+		fprintf(notes, "bulkrun: %s:%ld: the last line is cut short "
+		    "(a crash?): passed over\n", in->path, in->raw.line);
+	if (rc != 1)
+		return rc;
+	for (k = 0; k < C_N; k++)
+		v[k] = in->ix[k] != SIZE_MAX ?
+		    in->raw.fields[in->ix[k]].value : NULL;
+	if (in->sh->out_jsonl) {
+		if ((rc = csv_as_jsonl(in, v, err)) != 0)
+			return rc;
+	} else if ((rc = csv_text(in, err)) != 0)
+		return rc;
 	view = in->raw;
 	view.nfields = in->ix[C_ROW];	/* the manifest's columns */
 	return fill(in, v, in->raw.line, br_resume_fingerprint(&view,
@@ -314,9 +400,13 @@ br_min_open(struct br_min **ip, const char *path, unsigned index,
 		return br_errf(err, BR_EINPUT, path, 0, "a %s report among %s "
 		    "ones: merge reports of one format", jsonl ? "JSON Lines"
 		    : "CSV", jsonl ? "CSV" : "JSON Lines");
+	if (jsonl && !sh->out_jsonl)
+		return br_errf(err, BR_EINPUT, path, 0, "a JSON Lines report "
+		    "merges into JSON Lines only (give -o a .jsonl name)");
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	in->path = path;
+	in->sh = sh;
 	in->index = index;
 	if (!jsonl)
 		rc = csv_open(in, sh, err);

@@ -30,6 +30,7 @@
 
 #include <cJSON.h>
 
+#include "datetime.h"
 #include "jsontext.h"
 #include "report_int.h"
 #include "strbuf.h"
@@ -84,6 +85,17 @@ br_report_iso_ms(int64_t ms, char *buf, size_t n)
 	    tm.tm_min, tm.tm_sec, (int)frac);
 }
 
+int64_t
+br_report_parse_time(const char *s)
+{
+	char msg[128];
+	int64_t ms;
+
+	if (s == NULL || *s == '\0' ||
+	    br_datetime_parse(s, 0, "UTC", &ms, msg, sizeof(msg)) != 0)
+		return 0;
+	return ms;
+}
 
 int
 br_report_is_added_column(const struct br_report_opts *o, const char *name)

@@ -89,6 +89,20 @@ const char *br_report_path(const struct br_report *rp);
 int	br_report_is_added_column(const struct br_report_opts *o,
 	    const char *name);
 
+/* A network text cell as a CSV report guarded it ("'=...") back as it
+ * came; s itself otherwise (NULL for NULL). */
+const char *br_report_unguard(const char *s);
+/* A started_at / finished_at cell back in epoch ms; 0 when empty or not
+ * a time. */
+int64_t	br_report_parse_time(const char *s);
+
+struct br_strbuf;
+/* Appends row's JSON line (with its newline) to sb, as a JSON Lines
+ * report writes it; verify: with "state", "verify_ms" and "polls".  0 or
+ * -1 (out of memory). */
+int	br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row,
+	    const char *op, const struct br_result *res, int verify);
+
 /* Escapes one CSV cell into a new string (quoting as above; network
  * != 0 applies the formula guard). */
 char	*br_csv_cell(const char *s, size_t len, int delimiter, int network);

@@ -18,7 +18,6 @@
 
 #include <cJSON.h>
 
-#include "datetime.h"
 #include "jsontext.h"
 #include "resume.h"
 #include "text.h"
@@ -215,28 +214,6 @@ add_value(struct earlier *e, const char *name, const char *value)
 	return 0;
 }
 
-/* A network text cell as the report guarded it ('=...) back as sent. */
-static const char *
-unguard(const char *s)
-{
-	if (s != NULL && s[0] == '\'' && s[1] != '\0' &&
-	    strchr("=+-@\t\r", s[1]) != NULL)
-		return s + 1;
-	return s;
-}
-
-static int64_t
-iso_ms(const char *s)
-{
-	char msg[128];
-	int64_t ms;
-
-	if (s == NULL || *s == '\0' ||
-	    br_datetime_parse(s, 0, "UTC", &ms, msg, sizeof(msg)) != 0)
-		return 0;
-	return ms;
-}
-
 /* A count as the report wrote it; 0 when it is not one in [0, max]. */
 static int64_t
 num_of(const char *s, int64_t max)
@@ -262,10 +239,10 @@ set_result(struct earlier *e, const char *status, const char *attempts,
 	r->http_status = status ? num_of(status, 999) : 0;
 	r->attempts = attempts ? (int)num_of(attempts, INT_MAX) : 0;
 	r->elapsed_ms = elapsed ? num_of(elapsed, INT64_MAX / 2) : 0;
-	r->started_ms = iso_ms(started);
-	r->finished_ms = iso_ms(finished);
-	rid = unguard(rid);
-	response = e->cut ? NULL : unguard(response);	/* maybe partial */
+	r->started_ms = br_report_parse_time(started);
+	r->finished_ms = br_report_parse_time(finished);
+	rid = br_report_unguard(rid);
+	response = e->cut ? NULL : br_report_unguard(response);	/* maybe partial */
 	if ((rid != NULL && *rid && (r->request_id = strdup(rid)) == NULL) ||
 	    (response != NULL && *response &&
 	    (r->response = strdup(response)) == NULL))

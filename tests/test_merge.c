@@ -328,5 +328,41 @@ Test(merge, json_lines_reports_merge_as_they_are)
 	    NULL, "%s", msg);
 	cr_assert_eq(merge(tmp_path("m.csv"), NULL, NULL, msg, a, NULL,
 	    NULL), BR_EINPUT);
-	cr_assert(strstr(msg, "give a .jsonl name") != NULL, "%s", msg);
+	cr_assert(strstr(msg, "a.jsonl: a JSON Lines report merges into JSON "
+	    "Lines only (give -o a .jsonl name)") != NULL, "%s", msg);
+}
+
+Test(merge, csv_reports_merge_into_json_lines)
+{
+	const char *a = put("a.csv", HDR OK(2, T1, "r2") KO(1, T2, "'=r1"));
+	const char *b = put("b.csv", "input.row,x.y," HDR "7,,c3,3,31,"
+	    "css.restart_cluster,succeeded,200,,,1,5," T1 "," T1 ",r3,"
+	    "\"{\"\"jobId\"\":[1]}\",fp3\r\n");
+
+	cr_assert_eq(merge(tmp_path("m.jsonl"), NULL, NULL, NULL, a, NULL,
+	    NULL), 0);
+	assert_file(tmp_path("m.jsonl"),
+	    "{\"row\":1,\"line\":11,\"op\":\"css.restart_cluster\","
+	    "\"outcome\":\"failed\",\"http_status\":503,\"error_code\":"
+	    "\"HTTP.503\",\"error_msg\":\"busy\",\"attempts\":1,"
+	    "\"elapsed_ms\":5,\"started_at\":\"" T2 "\",\"finished_at\":\""
+	    T2 "\",\"request_id\":\"=r1\",\"response\":null,\"request_fp\":"
+	    "\"fp1\",\"input\":{\"cluster_id\":\"c1\"}}\n"
+	    "{\"row\":2,\"line\":21,\"op\":\"css.restart_cluster\","
+	    "\"outcome\":\"succeeded\",\"http_status\":200,\"error_code\":"
+	    "null,\"error_msg\":null,\"attempts\":1,\"elapsed_ms\":5,"
+	    "\"started_at\":\"" T1 "\",\"finished_at\":\"" T1 "\","
+	    "\"request_id\":\"r2\",\"response\":null,\"request_fp\":\"fp2\","
+	    "\"input\":{\"cluster_id\":\"c2\"}}\n");
+	/* a manifest column renamed in CSV has its own name again */
+	cr_assert_eq(merge(tmp_path("n.jsonl"), NULL, NULL, NULL, b, NULL,
+	    NULL), 0);
+	assert_file(tmp_path("n.jsonl"),
+	    "{\"row\":3,\"line\":31,\"op\":\"css.restart_cluster\","
+	    "\"outcome\":\"succeeded\",\"http_status\":200,\"error_code\":"
+	    "null,\"error_msg\":null,\"attempts\":1,\"elapsed_ms\":5,"
+	    "\"started_at\":\"" T1 "\",\"finished_at\":\"" T1 "\","
+	    "\"request_id\":\"r3\",\"response\":{\"jobId\":[1]},"
+	    "\"request_fp\":\"fp3\",\"input\":{\"row\":\"7\","
+	    "\"cluster_id\":\"c3\"}}\n");
 }

@@ -208,3 +208,56 @@ Test(merge, json_lines_shards_merge, .timeout = 60)
 	out_release(&o);
 	fx_end(&f);
 }
+
+/* The JSON lines of path, without the timing fields and request ids,
+ * by row: v[row - 1]. */
+static void
+lines_by_row(const char *path, cJSON **v, int n)
+{
+	static const char *const drop[] = { "elapsed_ms", "started_at",
+	    "finished_at", "request_id" };
+	char *text, *line, *save = NULL;
+	cJSON *o;
+	size_t k;
+	int row;
+
+	cr_assert_not_null(text = t_read(path), "%s", path);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		cr_assert_not_null(o = cJSON_Parse(line), "%s", line);
+		row = cJSON_GetObjectItem(o, "row")->valueint;
+		cr_assert(row >= 1 && row <= n && v[row - 1] == NULL);
+		for (k = 0; k < sizeof(drop) / sizeof(drop[0]); k++)
+			cJSON_DeleteItemFromObject(o, drop[k]);
+		v[row - 1] = o;
+	}
+	free(text);
+}
+
+Test(merge, csv_shards_merge_into_the_unsharded_json_lines_report,
+    .timeout = 60)
+{
+	struct fx f;
+	struct out o;
+	const char *m = manifest("m.csv");
+	cJSON *merged[NROWS] = { 0 }, *one[NROWS] = { 0 };
+	int i;
+
+	fx_start(&f, NULL);
+	shards(&f, m, "csv");
+	run_bulkrun(&o, NULL, "merge", t_path("s1.csv"), t_path("s2.csv"),
+	    t_path("s3.csv"), "-o", t_path("all.jsonl"), NULL);
+	cr_assert_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	out_release(&o);
+	fx_run(&f, m, "one.jsonl", 0, "-j", "4", OPTS, NULL);
+	lines_by_row(t_path("all.jsonl"), merged, NROWS);
+	lines_by_row(t_path("one.jsonl"), one, NROWS);
+	for (i = 0; i < NROWS; i++) {
+		cr_assert_not_null(merged[i], "row %d", i + 1);
+		cr_expect(cJSON_Compare(merged[i], one[i], 1), "row %d: %s",
+		    i + 1, cJSON_PrintUnformatted(merged[i]));
+		cJSON_Delete(merged[i]);
+		cJSON_Delete(one[i]);
+	}
+	fx_end(&f);
+}
