@@ -103,6 +103,20 @@ struct br_strbuf;
 int	br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row,
 	    const char *op, const struct br_result *res, int verify);
 
+/* Reading a report back (resume, merge): appends name = value to row
+ * as a string field, both copied, an "input." prefix dropped; such
+ * fields are freed by br_report_fields_release, not br_row_release.
+ * 0 or BR_ENOMEM. */
+int	br_report_field_add(struct br_row *row, const char *name,
+	    const char *value);
+struct cJSON;
+/* Appends the values of a JSON Lines report's "input" object, nested
+ * objects flattened on dots, numbers as written (integers in decimal),
+ * booleans as true/false, arrays as compact JSON, nulls left out.  0 or
+ * BR_ENOMEM. */
+int	br_report_input_fields(struct br_row *row, const struct cJSON *input);
+void	br_report_fields_release(struct br_row *row);
+
 /* Escapes one CSV cell into a new string (quoting as above; network
  * != 0 applies the formula guard). */
 char	*br_csv_cell(const char *s, size_t len, int delimiter, int network);

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,40 +177,10 @@ struct earlier {
 static void
 earlier_clear(struct earlier *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->row.nfields; i++) {
-		free(e->row.fields[i].name);
-		free(e->row.fields[i].value);
-	}
-	free(e->row.fields);
+	br_report_fields_release(&e->row);
 	free(e->op);
 	br_result_release(&e->res);
 	memset(e, 0, sizeof(*e));
-}
-
-static int
-add_value(struct earlier *e, const char *name, const char *value)
-{
-	struct br_field *nf, *f;
-
-	if (strncmp(name, "input.", 6) == 0)
-		name += 6;
-	if ((nf = realloc(e->row.fields, (e->row.nfields + 1) *
-	    sizeof(*nf))) == NULL)
-		return BR_ENOMEM;
-	e->row.fields = nf;
-	f = &nf[e->row.nfields];
-	memset(f, 0, sizeof(*f));
-	f->kind = BR_V_STRING;
-	if ((f->name = strdup(name)) == NULL ||
-	    (f->value = strdup(value)) == NULL) {
-		free(f->name);
-		return BR_ENOMEM;
-	}
-	f->len = strlen(value);
-	e->row.nfields++;
-	return 0;
 }
 
 /* A count as the report wrote it; 0 when it is not one in [0, max]. */
@@ -305,56 +274,13 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 		if (!br_report_is_added_column(&all_columns,
 		    raw->fields[i].name) &&
 		    raw->fields[i].value != NULL &&
-		    add_value(e, raw->fields[i].name,
+		    br_report_field_add(&e->row, raw->fields[i].name,
 		    raw->fields[i].value) != 0)
 			return BR_ENOMEM;
 	return set_result(e, get(raw, "http_status"), get(raw, "attempts"),
 	    get(raw, "elapsed_ms"), get(raw, "started_at"),
 	    get(raw, "finished_at"), get(raw, "request_id"),
 	    get(raw, "response")) == 0 ? 1 : BR_ENOMEM;
-}
-
-static int
-flatten(struct earlier *e, const cJSON *o, const char *prefix)
-{
-	const cJSON *v;
-	char name[1024], num[64], *text;
-	int rc = 0;
-
-	if (!cJSON_IsObject(o))		/* "input": [...] is no input */
-		return 0;
-	cJSON_ArrayForEach(v, o) {
-		snprintf(name, sizeof(name), "%s%s%s", prefix,
-		    *prefix ? "." : "", v->string);
-		if (cJSON_IsObject(v) && v->child != NULL)
-			rc = flatten(e, v, name);
-		else if (cJSON_IsString(v))
-			rc = add_value(e, name, v->valuestring);
-		else if (cJSON_IsNumber(v)) {
-			/* range first: the cast of a double out of range is
-			 * undefined */
-			if (v->valuedouble < 9007199254740992.0 &&
-			    v->valuedouble > -9007199254740992.0 &&
-			    v->valuedouble == floor(v->valuedouble))
-				snprintf(num, sizeof(num), "%lld",
-				    (long long)v->valuedouble);
-			else
-				snprintf(num, sizeof(num), "%.17g",
-				    v->valuedouble);
-			rc = add_value(e, name, num);
-		} else if (cJSON_IsBool(v))
-			rc = add_value(e, name, cJSON_IsTrue(v) ? "true" :
-			    "false");
-		else if (!cJSON_IsNull(v)) {
-			if ((text = cJSON_PrintUnformatted(v)) == NULL)
-				return BR_ENOMEM;
-			rc = add_value(e, name, text);
-			cJSON_free(text);
-		}
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
 }
 
 /* JSON Lines: one object a line.  A line that does not parse (a cut last
@@ -401,8 +327,8 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 			rtext = cJSON_IsString(resp) ? strdup(resp->valuestring)
 			    : cJSON_PrintUnformatted(resp);
 		if ((e->op = strdup(op)) == NULL ||
-		    flatten(e, cJSON_GetObjectItemCaseSensitive(o, "input"),
-		    "") != 0 ||
+		    br_report_input_fields(&e->row,
+		    cJSON_GetObjectItemCaseSensitive(o, "input")) != 0 ||
 		    set_result(e, br_jsontext_member(o, "http_status", b1, sizeof(b1)),
 		    br_jsontext_member(o, "attempts", b2, sizeof(b2)),
 		    br_jsontext_member(o, "elapsed_ms", b3, sizeof(b3)),
