@@ -235,8 +235,14 @@ emit(struct merge *m, struct br_err *err)
 		gap(m, m->prev_row + 1, k->row - 1);
 	m->prev_row = k->row;
 	m->prev_line = k->mline;
-	br_strbuf_add(&m->out, k->s[MS_TEXT], k->len[MS_TEXT]);
-	br_strbuf_addstr(&m->out, m->sh.out_jsonl ? "\n" : "\r\n");
+	if (m->sh.jsonl && !m->sh.out_jsonl) {	/* written as CSV */
+		if ((rc = br_min_write_as_csv(m->rp, k->s[MS_TEXT],
+		    k->len[MS_TEXT], err)) != 0)
+			return rc == BR_EIO ? (err->code = BR_EOUTPUT) : rc;
+	} else {
+		br_strbuf_add(&m->out, k->s[MS_TEXT], k->len[MS_TEXT]);
+		br_strbuf_addstr(&m->out, m->sh.out_jsonl ? "\n" : "\r\n");
+	}
 	if (m->out.len >= OUTBUF && (rc = flush(m, err)) != 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
@@ -287,14 +293,23 @@ open_out(struct merge *m, struct br_err *err)
 	struct br_report_opts ro = { .format = m->sh.out_jsonl ?
 	    BR_RF_JSONL : BR_RF_CSV, .delimiter = m->sh.delimiter,
 	    .staged = 1, .no_header = 1 };
-	int rc;
+	int rc, convert = m->sh.jsonl && !m->sh.out_jsonl;
 
-	if ((rc = br_report_open(&m->rp, m->o->out, &ro, NULL, 0, err)) != 0) {
+	if (convert) {		/* the report writer's header */
+		if ((rc = br_min_jsonl_columns(m->o->inputs, m->o->ninputs,
+		    &m->sh, err)) != 0)
+			return rc;
+		ro.no_header = 0;
+		ro.verify = m->sh.verify;
+	}
+	if ((rc = br_report_open(&m->rp, m->o->out, &ro, convert ?
+	    (const char *const *)m->sh.cols : NULL, convert ? m->sh.ncols : 0,
+	    err)) != 0) {
 		if (rc == BR_EIO)
 			err->code = rc = BR_EOUTPUT;
 		return rc;
 	}
-	return header(m, err);
+	return convert ? 0 : header(m, err);
 }
 
 /* The sorted lines, row by row. */

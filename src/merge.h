@@ -3,12 +3,14 @@
  * manifest's shards (--shard K/N), or a report and its --resume
  * continuation, back together in manifest row order, one line per row.
  *
- * The output's format follows its name (br_report_format_for): CSV
- * reports into CSV (lines byte for byte) or JSON Lines (converted);
- * JSON Lines reports into JSON Lines only (lines as they are).
+ * The output's format follows its name (br_report_format_for): each
+ * report's lines as they are when it is the reports' format (CSV cells
+ * byte for byte), else written again as the report writer would have
+ * (JSON Lines into CSV: a first pass collects the input names for the
+ * header).
  *
  * Refused (BR_EINPUT, "FILE:LINE: ...", nothing written): reports of
- * different formats, JSON Lines into CSV, CSV reports with other columns or another
+ * different formats, CSV reports with other columns or another
  * delimiter, a row that asks something else in two reports (another
  * operation, request_fp, manifest values or manifest line), rows out of
  * manifest line order, and a row that was sent twice: succeeded in two

@@ -40,8 +40,11 @@ struct br_mshape {
 	int		 set;
 	int		 jsonl;
 	int		 delimiter, bom;	/* CSV */
-	char		**cols;			/* CSV: the header */
+	char		**cols;			/* CSV: the header; JSON
+						   Lines into CSV: the input
+						   names */
 	size_t		 ncols;
+	int		 verify;		/* JSON Lines: has "state" */
 };
 
 struct br_min;
@@ -57,6 +60,16 @@ int	br_min_open(struct br_min **ip, const char *path, unsigned index,
 int	br_min_next(struct br_min *in, long *row, struct br_strbuf *sb,
 	    FILE *notes, struct br_err *err);
 void	br_min_close(struct br_min *in);
+
+struct br_report;
+/* JSON Lines reports into CSV: the names in the reports' "input"
+ * objects, in order of first appearance, into sh->cols (a first pass
+ * over the files), and whether they verify.  0 or BR_E*. */
+int	br_min_jsonl_columns(const char *const *paths, size_t n,
+	    struct br_mshape *sh, struct br_err *err);
+/* Writes the JSON line as rp's CSV line.  0 or BR_E*. */
+int	br_min_write_as_csv(struct br_report *rp, const char *line, size_t n,
+	    struct br_err *err);
 void	br_mshape_release(struct br_mshape *shape);
 
 #endif

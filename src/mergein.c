@@ -322,20 +322,27 @@ csv_next(struct br_min *in, long *row, struct br_strbuf *sb, FILE *notes,
 
 /* ---- JSON Lines ---- */
 
+/* The members a merge reads, as text (numbers in b). */
+static void
+members(const cJSON *o, const char **v, char (*b)[32])
+{
+	int k;
+
+	for (k = 0; k < C_N; k++)
+		v[k] = br_jsontext_member(o, cname[k], b[k], sizeof(b[k]));
+}
+
 static int
 jsonl_fill(struct br_min *in, cJSON *o, long *row, struct br_strbuf *sb,
     struct br_err *err)
 {
-	char b[4][32], *input;
+	char b[C_N][32], *input;
 	const char *v[C_N];
 	struct br_field f = { "input", NULL, 0, BR_V_STRING };
 	struct br_row view = { 0, 0, 1, &f, 0 };
-	int k, n = 0, rc;
+	int rc;
 
-	for (k = 0; k < C_N; k++)
-		v[k] = br_jsontext_member(o, cname[k], k == C_ROW ||
-		    k == C_LINE || k == C_ATTEMPTS || k == C_ELAPSED ?
-		    b[n++] : NULL, sizeof(b[0]));
+	members(o, v, b);
 	if ((input = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
 	    o, "input"))) == NULL && cJSON_GetObjectItemCaseSensitive(o,
 	    "input") != NULL)
@@ -400,9 +407,6 @@ br_min_open(struct br_min **ip, const char *path, unsigned index,
 		return br_errf(err, BR_EINPUT, path, 0, "a %s report among %s "
 		    "ones: merge reports of one format", jsonl ? "JSON Lines"
 		    : "CSV", jsonl ? "CSV" : "JSON Lines");
-	if (jsonl && !sh->out_jsonl)
-		return br_errf(err, BR_EINPUT, path, 0, "a JSON Lines report "
-		    "merges into JSON Lines only (give -o a .jsonl name)");
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
 	in->path = path;
@@ -453,4 +457,115 @@ br_mshape_release(struct br_mshape *sh)
 	br_text_free_all(sh->cols, sh->ncols);
 	free(sh->cols);
 	memset(sh, 0, sizeof(*sh));
+}
+
+/* ---- JSON Lines reports written as CSV ---- */
+
+/* Adds the names of row's fields that cols lacks, in order; sorted is
+ * the same names sorted, for the lookup. */
+static int
+add_names(struct br_mshape *sh, char ***sorted, const struct br_row *row)
+{
+	char **ns, **nc, *name;
+	size_t i, lo, hi, mid;
+	int c;
+
+	for (i = 0; i < row->nfields; i++) {
+		for (lo = 0, hi = sh->ncols, c = 1; lo < hi && c != 0;) {
+			mid = lo + (hi - lo) / 2;
+			if ((c = strcmp(row->fields[i].name,
+			    (*sorted)[mid])) < 0)
+				hi = mid;
+			else if (c > 0)
+				lo = mid + 1;
+		}
+		if (c == 0 && sh->ncols > 0)
+			continue;
+		if ((name = strdup(row->fields[i].name)) == NULL ||
+		    (nc = realloc(sh->cols, (sh->ncols + 1) *
+		    sizeof(*nc))) == NULL) {
+			free(name);
+			return BR_ENOMEM;
+		}
+		sh->cols = nc;
+		if ((ns = realloc(*sorted, (sh->ncols + 1) *
+		    sizeof(*ns))) == NULL) {
+			free(name);
+			return BR_ENOMEM;
+		}
+		*sorted = ns;
+		memmove(ns + lo + 1, ns + lo, (sh->ncols - lo) * sizeof(*ns));
+		ns[lo] = name;
+		sh->cols[sh->ncols++] = name;
+	}
+	return 0;
+}
+
+int
+br_min_jsonl_columns(const char *const *paths, size_t n,
+    struct br_mshape *sh, struct br_err *err)
+{
+	struct br_row row = { 0 };
+	char **sorted = NULL, *line = NULL;
+	size_t i, cap = 0;
+	ssize_t len;
+	cJSON *o;
+	FILE *f;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((f = fopen(paths[i], "r")) == NULL)
+			return br_errf(err, BR_EIO, paths[i], 0, "cannot read");
+		while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
+			if ((o = cJSON_ParseWithLength(line, (size_t)len)) ==
+			    NULL)
+				continue;	/* told in the main pass */
+			if (cJSON_GetObjectItemCaseSensitive(o, "state"))
+				sh->verify = 1;
+			rc = br_report_input_fields(&row,
+			    cJSON_GetObjectItemCaseSensitive(o, "input"));
+			if (rc == 0)
+				rc = add_names(sh, &sorted, &row);
+			br_report_fields_release(&row);
+			cJSON_Delete(o);
+		}
+		fclose(f);
+	}
+	free(sorted);		/* the names are sh->cols' */
+	free(line);
+	return rc != 0 ? br_errf(err, rc, NULL, 0, "out of memory") : 0;
+}
+
+int
+br_min_write_as_csv(struct br_report *rp, const char *line, size_t n,
+    struct br_err *err)
+{
+	struct br_row row = { 0 };
+	struct br_result res;
+	const cJSON *resp;
+	char b[C_N][32], *rtext = NULL;
+	const char *v[C_N];
+	cJSON *o;
+	int rc = BR_ENOMEM;
+
+	if ((o = cJSON_ParseWithLength(line, n)) == NULL)	/* read once */
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	members(o, v, b);
+	csv_result(v, outcome_of(v[C_OUTCOME]), &res);
+	resp = cJSON_GetObjectItemCaseSensitive(o, "response");
+	if (cJSON_IsObject(resp) || cJSON_IsArray(resp))
+		res.response = rtext = cJSON_PrintUnformatted(resp);
+	row.num = (long)count_of(v[C_ROW]);
+	row.line = (long)count_of(v[C_LINE]);
+	if ((res.response != NULL || !cJSON_IsObject(resp)) &&
+	    br_report_input_fields(&row, cJSON_GetObjectItemCaseSensitive(o,
+	    "input")) == 0)
+		rc = br_report_write(rp, &row, v[C_OP] != NULL &&
+		    *v[C_OP] != '\0' ? v[C_OP] : NULL, &res, err);
+	if (rc == BR_ENOMEM)
+		br_errf(err, rc, NULL, 0, "out of memory");
+	br_report_fields_release(&row);
+	cJSON_free(rtext);
+	cJSON_Delete(o);
+	return rc;
 }

@@ -290,6 +290,7 @@ Test(oom, merge_says_out_of_memory)
 {
 	char a[128], b[128], ja[128], jb[128];
 	const char *csv[2] = { a, b }, *jsonl[2] = { ja, jb }, *const *in;
+	const char *out;
 	long n;
 	int rc, hit, k;
 
@@ -306,13 +307,13 @@ Test(oom, merge_says_out_of_memory)
 	snprintf(jb, sizeof(jb), "%s", tmp_put("b.jsonl", "{\"row\":2,"
 	    "\"line\":3,\"op\":\"x\",\"outcome\":\"skipped\","
 	    "\"input\":{\"a\":{\"b\":1}}}\n"));
-	for (k = 0; k < 2; k++) {
-		in = k == 0 ? csv : jsonl;
-		cr_assert_eq(merge_all(in, tmp_path(k ? "m.jsonl" : "m.csv")),
-		    0);
+	for (k = 0; k < 4; k++) {	/* each into each format */
+		in = k % 2 == 0 ? csv : jsonl;
+		out = tmp_path(k < 2 ? "m.csv" : "m.jsonl");
+		cr_assert_eq(merge_all(in, out), 0);
 		for (n = 1, hit = 1; hit && n < TRIES; n++) {
 			fail_nth(n);
-			rc = merge_all(in, tmp_path(k ? "m.jsonl" : "m.csv"));
+			rc = merge_all(in, out);
 			hit = failed();
 			fail_nth(0);
 			if (hit)

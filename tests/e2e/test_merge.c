@@ -59,15 +59,40 @@ timing(const char *col)
 	    strcmp(col, "request_id") == 0;
 }
 
+/* The CSV report at path holds one's rows in row order, cell for cell
+ * but the timing columns and request ids. */
+static void
+same_rows(const char *path, const struct table *one)
+{
+	struct table merged;
+	char num[32];
+	size_t r, c;
+
+	cr_assert_eq(table_load(&merged, path, ','), 0);
+	cr_assert_eq(merged.nrows, one->nrows);
+	cr_assert_eq(merged.ncols, one->ncols);
+	for (c = 0; c < merged.ncols; c++)
+		cr_assert_str_eq(merged.cell[0][c], one->cell[0][c]);
+	for (r = 1; r <= NROWS; r++) {
+		snprintf(num, sizeof(num), "%zu", r);
+		cr_assert_str_eq(table_get(&merged, r, "row"), num,
+		    "row order");
+		for (c = 0; c < merged.ncols; c++)
+			if (!timing(merged.cell[0][c]))
+				cr_expect_str_eq(merged.cell[r][c],
+				    one->cell[table_find(one, "row", num)][c],
+				    "row %zu, %s", r, merged.cell[0][c]);
+	}
+	table_release(&merged);
+}
+
 Test(merge, three_shards_merge_into_the_unsharded_report, .timeout = 60)
 {
 	struct fx f;
-	struct table merged;
 	struct out o;
 	const char *m = manifest("m.csv");
 	const cJSON *e;
 	cJSON *log;
-	size_t r, c;
 	char path[64];
 	int i, n;
 
@@ -95,23 +120,7 @@ Test(merge, three_shards_merge_into_the_unsharded_report, .timeout = 60)
 	/* the same simulator: request_fp covers the endpoint */
 	fx_run(&f, m, "one.csv", ',', "-j", "4", OPTS, NULL);
 	cr_assert_eq(f.loaded, 0);
-	cr_assert_eq(table_load(&merged, t_path("all.csv"), ','), 0);
-	cr_assert_eq(merged.nrows, f.t.nrows);
-	cr_assert_eq(merged.ncols, f.t.ncols);
-	for (c = 0; c < merged.ncols; c++)
-		cr_assert_str_eq(merged.cell[0][c], f.t.cell[0][c]);
-	for (r = 1; r <= NROWS; r++) {
-		snprintf(path, sizeof(path), "%zu", r);
-		cr_assert_str_eq(table_get(&merged, r, "row"), path,
-		    "row order");
-		for (c = 0; c < merged.ncols; c++)
-			if (!timing(merged.cell[0][c]))
-				cr_expect_str_eq(merged.cell[r][c],
-				    f.t.cell[table_find(&f.t, "row",
-				    path)][c], "row %zu, %s", r,
-				    merged.cell[0][c]);
-	}
-	table_release(&merged);
+	same_rows(t_path("all.csv"), &f.t);
 	fx_end(&f);
 }
 
@@ -206,6 +215,14 @@ Test(merge, json_lines_shards_merge, .timeout = 60)
 	cr_expect_eq(n, NROWS);
 	free(text);
 	out_release(&o);
+
+	/* into CSV: the report a CSV run writes, timing aside */
+	run_bulkrun(&o, NULL, "merge", t_path("s2.jsonl"), t_path("s1.jsonl"),
+	    t_path("s3.jsonl"), "-o", t_path("all.csv"), NULL);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	out_release(&o);
+	fx_run(&f, m, "one.csv", ',', "-j", "4", OPTS, NULL);
+	same_rows(t_path("all.csv"), &f.t);
 	fx_end(&f);
 }
 
