@@ -17,7 +17,8 @@
 #      switch a request);
 #  (b) SLOW_N rows at -j 64 against the 20 ms server, against the ideal
 #      SLOW_N * 20 ms / 64;
-#  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest;
+#  (c) peak RSS of bulkrun on a MEM_SMALL- and a MEM_BIG-row manifest, and
+#      bulkrun merge of the MEM_BIG-row report cut into three shuffled shards;
 #  (d) rate precision: RATE_N rows at --rate 200/s (burst 1, -j 16), 3 x
 #      RATE_N at 1000/s, and RATE_N / 2 at --rate unlimited --rate
 #      css=100/s, against bulkrun-sim's request log: the span from the first
@@ -521,6 +522,24 @@ awk -v s="$(median mem-small | cut -d' ' -f3)" \
 	printf "peak RSS %d rows %.1f MiB, %d rows %.1f MiB: ratio %.2f" \
 	    " (target <= 1.5, and < 64 MiB)\n", ns, s / 1024, nb, b / 1024,
 	    (s > 0 ? b / s : 0) }'
+note ""
+
+# (c) merge: that report cut into three shards in shuffled order (shards
+# finish out of row order), put back together by bulkrun merge
+note "(c) bulkrun merge of the $MEM_BIG-row report, as three shuffled shards"
+for k in 0 1 2; do
+	{ head -n 1 "$T/report.csv"
+	  tail -n +2 "$T/report.csv" | awk -v k=$k 'NR % 3 == k' | shuf
+	} >"$T/shard$k.csv"
+done
+measure merge "$BULKRUN" merge "$T/shard0.csv" "$T/shard1.csv" \
+    "$T/shard2.csv" -o "$T/merged.csv" -q ||
+    note "WARNING: merge exited $?"
+[ "$(wc -l <"$T/merged.csv")" -eq "$(wc -l <"$T/report.csv")" ] ||
+    note "WARNING: the merged report has another number of lines"
+header
+row merge "$MEM_BIG"
+rm -f "$T"/shard?.csv "$T/merged.csv"
 note ""
 
 # (d)

@@ -129,6 +129,8 @@ br_cli_usage(const char *cmd, FILE *f)
 "usage: bulkrun run MANIFEST [options]       run every row; write the report\n"
 "       bulkrun validate MANIFEST [options]  check every row, send nothing\n"
 "       bulkrun status MANIFEST [options]    read every row's resource once\n"
+"       bulkrun merge REPORT... -o FILE      put shard reports (or a report and\n"
+"                                            its --resume continuation) together\n"
 "       bulkrun ops [NAME]                   list operations, or show one\n"
 "       bulkrun ops NAME --template FILE.xlsx  a workbook to start from\n"
 "       bulkrun --help | --version\n"
@@ -356,7 +358,7 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 
 	defaults(o);
 	if (argc < 2)
-		return bad("%s", "missing command: run, validate, status or ops");
+		return bad("%s", "missing command: run, validate, status, merge or ops");
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
@@ -375,8 +377,10 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 		o->cmd = BR_CMD_OPS;
 	else if (strcmp(cmd, "status") == 0)
 		o->cmd = BR_CMD_STATUS;
+	else if (strcmp(cmd, "merge") == 0)
+		o->cmd = BR_CMD_MERGE;
 	else
-		return bad("unknown command '%s': run, validate, status or ops",
+		return bad("unknown command '%s': run, validate, status, merge or ops",
 		    cmd);
 
 	for (i = 0; i < NSPECS; i++) {
@@ -521,7 +525,14 @@ br_cli_parse(struct br_opts *o, int argc, char **argv)
 			return bad("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->cmd == BR_CMD_OPS) {
+	if (o->cmd == BR_CMD_MERGE) {
+		if (optind >= argc || o->report == NULL)
+			return bad("%s", "merge: usage: bulkrun merge "
+			    "REPORT... -o FILE");
+		o->inputs = argv + optind;
+		o->ninputs = (size_t)(argc - optind);
+		optind = argc;
+	} else if (o->cmd == BR_CMD_OPS) {
 		if (optind < argc)
 			o->manifest = argv[optind++];
 	} else {

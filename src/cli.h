@@ -13,7 +13,7 @@
 #include "retry.h"
 
 enum br_cmd { BR_CMD_NONE = 0, BR_CMD_RUN, BR_CMD_VALIDATE, BR_CMD_OPS,
-	BR_CMD_HELP, BR_CMD_VERSION, BR_CMD_STATUS };
+	BR_CMD_HELP, BR_CMD_VERSION, BR_CMD_STATUS, BR_CMD_MERGE };
 
 #define BR_MAX_LIST	64	/* --set, --endpoint, --catalog, --rate S=R */
 
@@ -25,6 +25,8 @@ struct br_svc_rate {
 struct br_opts {
 	enum br_cmd	 cmd;
 	const char	*manifest;	/* run/validate; ops: NAME or NULL */
+	char *const	*inputs;	/* merge: the reports */
+	size_t		 ninputs;
 	int		 jobs;
 	double		 rate;		/* per second; 0: unlimited */
 	struct br_svc_rate svc_rates[BR_MAX_LIST];

@@ -1,6 +1,8 @@
 /*
  * jsontext.c - checks on pieces of JSON text; see jsontext.h.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,4 +256,23 @@ br_jsontext_item(const char *s, size_t n)
 		return j;
 	}
 	return br_jsontext_string(s, n);
+}
+
+const char *
+br_jsontext_member(const struct cJSON *o, const char *k, char *buf,
+    size_t bufsz)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v) && buf != NULL) {
+		if (v->valuedouble >= 0 && v->valuedouble < 9.0e15 &&
+		    v->valuedouble == floor(v->valuedouble))
+			snprintf(buf, bufsz, "%.0f", v->valuedouble);
+		else
+			snprintf(buf, bufsz, "%.17g", v->valuedouble);
+		return buf;
+	}
+	return NULL;
 }

@@ -42,5 +42,10 @@ struct cJSON *br_jsontext_string(const char *s, size_t n);
  * digits), else parsed with every string made valid UTF-8, else a string.
  * NULL when out of memory. */
 struct cJSON *br_jsontext_item(const char *s, size_t n);
+/* Member k of object o as text: a string as it is, a number as a report
+ * writes it (an integer in decimal) in buf (none when buf is NULL);
+ * NULL for anything else or when absent. */
+const char *br_jsontext_member(const struct cJSON *o, const char *k,
+	    char *buf, size_t bufsz);
 
 #endif

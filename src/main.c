@@ -14,6 +14,7 @@
 #include "datetime.h"
 #include "http.h"
 #include "lock.h"
+#include "merge.h"
 #include "sched.h"
 #include "template.h"
 #include "version.h"
@@ -120,6 +121,10 @@ main(int argc, char **argv)
 		break;
 	case BR_CMD_VALIDATE:
 		rc = br_sched_validate(&o, &cat);
+		break;
+	case BR_CMD_MERGE:
+		rc = br_merge_main((const char *const *)o.inputs, o.ninputs,
+		    o.report, o.quiet);
 		break;
 	case BR_CMD_RUN:
 	case BR_CMD_STATUS:

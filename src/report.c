@@ -30,6 +30,7 @@
 
 #include <cJSON.h>
 
+#include "datetime.h"
 #include "jsontext.h"
 #include "report_int.h"
 #include "strbuf.h"
@@ -84,6 +85,17 @@ br_report_iso_ms(int64_t ms, char *buf, size_t n)
 	    tm.tm_min, tm.tm_sec, (int)frac);
 }
 
+int64_t
+br_report_parse_time(const char *s)
+{
+	char msg[128];
+	int64_t ms;
+
+	if (s == NULL || *s == '\0' ||
+	    br_datetime_parse(s, 0, "UTC", &ms, msg, sizeof(msg)) != 0)
+		return 0;
+	return ms;
+}
 
 int
 br_report_is_added_column(const struct br_report_opts *o, const char *name)
@@ -318,7 +330,8 @@ br_report_open(struct br_report **rp, const char *path,
 			return rc;
 		}
 	}
-	if (r->opts.format == BR_RF_CSV && (rc = br_report_csv_header(r, err)) != 0) {
+	if (r->opts.format == BR_RF_CSV && !r->opts.no_header &&
+	    (rc = br_report_csv_header(r, err)) != 0) {
 		if (!r->is_stdout)
 			fclose(r->f);
 		report_free(r);
@@ -368,6 +381,13 @@ br_report_write(struct br_report *rp, const struct br_row *row,
 	rc = br_report_put_line(rp, sb.p, sb.len, err);
 	br_strbuf_release(&sb);
 	return rc;
+}
+
+int
+br_report_write_raw(struct br_report *rp, const char *s, size_t n,
+    struct br_err *err)
+{
+	return br_report_put_line(rp, s, n, err);
 }
 
 int

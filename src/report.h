@@ -41,6 +41,8 @@ struct br_report_opts {
 	int		 staged;	/* write a hidden file beside path
 					   until br_report_publish() */
 	int		 verify;	/* add state, verify_ms, polls */
+	int		 no_header;	/* CSV: write no header (merge writes
+					   its own with br_report_write_raw) */
 };
 
 struct br_report;
@@ -74,6 +76,10 @@ int	br_report_open(struct br_report **rp, const char *path,
  * op may be NULL (no operation known). 0 or BR_EIO. */
 int	br_report_write(struct br_report *rp, const struct br_row *row,
 	    const char *op, const struct br_result *res, struct br_err *err);
+/* Writes s[0..n), lines already in the report's format (merge), and
+ * flushes.  0 or BR_EIO. */
+int	br_report_write_raw(struct br_report *rp, const char *s, size_t n,
+	    struct br_err *err);
 /* A staged report becomes path (the one opened, or another in the same
  * directory): renamed over it, or with opts->exclusive linked (BR_EEXIST
  * when path exists: try another).  What is written later goes there too.
@@ -89,6 +95,34 @@ const char *br_report_path(const struct br_report *rp);
 /* Whether name (any case) is one of the columns a report adds. */
 int	br_report_is_added_column(const struct br_report_opts *o,
 	    const char *name);
+
+/* A network text cell as a CSV report guarded it ("'=...") back as it
+ * came; s itself otherwise (NULL for NULL). */
+const char *br_report_unguard(const char *s);
+/* A started_at / finished_at cell back in epoch ms; 0 when empty or not
+ * a time. */
+int64_t	br_report_parse_time(const char *s);
+
+struct br_strbuf;
+/* Appends row's JSON line (with its newline) to sb, as a JSON Lines
+ * report writes it; verify: with "state", "verify_ms" and "polls".  0 or
+ * -1 (out of memory). */
+int	br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row,
+	    const char *op, const struct br_result *res, int verify);
+
+/* Reading a report back (resume, merge): appends name = value to row
+ * as a string field, both copied, an "input." prefix dropped; such
+ * fields are freed by br_report_fields_release, not br_row_release.
+ * 0 or BR_ENOMEM. */
+int	br_report_field_add(struct br_row *row, const char *name,
+	    const char *value);
+struct cJSON;
+/* Appends the values of a JSON Lines report's "input" object, nested
+ * objects flattened on dots, numbers as written (integers in decimal),
+ * booleans as true/false, arrays as compact JSON, nulls left out.  0 or
+ * BR_ENOMEM. */
+int	br_report_input_fields(struct br_row *row, const struct cJSON *input);
+void	br_report_fields_release(struct br_row *row);
 
 /* Escapes one CSV cell into a new string (quoting as above; network
  * != 0 applies the formula guard). */

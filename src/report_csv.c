@@ -111,6 +111,15 @@ br_csv_cell(const char *s, size_t len, int delimiter, int network)
 	return out;
 }
 
+const char *
+br_report_unguard(const char *s)
+{
+	if (s != NULL && s[0] == '\'' && s[1] != '\0' &&
+	    strchr("=+-@\t\r", s[1]) != NULL)
+		return s + 1;
+	return s;
+}
+
 static void
 add_cell(struct br_strbuf *sb, const char *s, size_t len, int delim,
     int network)

@@ -47,9 +47,6 @@ int	br_report_csv_header(struct br_report *rp, struct br_err *err);
 void	br_report_csv_line(struct br_report *rp, struct br_strbuf *sb,
 	    const struct br_row *row, const char *op,
 	    const struct br_result *res);
-/* report_jsonl.c: 0 or -1 (out of memory).  verify: with "state",
- * "verify_ms" and "polls". */
-int	br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row,
-	    const char *op, const struct br_result *res, int verify);
+/* report_jsonl.c: br_report_jsonl_line (report.h) */
 
 #endif

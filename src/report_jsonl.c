@@ -3,6 +3,8 @@
  * row's input nested on dots (a name that would clash when nested stays
  * flat), every text valid UTF-8.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -271,4 +273,94 @@ br_report_jsonl_line(struct br_strbuf *sb, const struct br_row *row, const char 
 	cJSON_free(text);
 	cJSON_Delete(o);
 	return ok ? 0 : -1;
+}
+
+/* ---- reading an "input" object back ---- */
+
+int
+br_report_field_add(struct br_row *row, const char *name,
+    const char *value)
+{
+	struct br_field *nf, *f;
+
+	if (strncmp(name, "input.", 6) == 0)
+		name += 6;
+	if ((nf = realloc(row->fields, (row->nfields + 1) *
+	    sizeof(*nf))) == NULL)
+		return BR_ENOMEM;
+	row->fields = nf;
+	f = &nf[row->nfields];
+	memset(f, 0, sizeof(*f));
+	f->kind = BR_V_STRING;
+	if ((f->name = strdup(name)) == NULL ||
+	    (f->value = strdup(value)) == NULL) {
+		free(f->name);
+		return BR_ENOMEM;
+	}
+	f->len = strlen(value);
+	row->nfields++;
+	return 0;
+}
+
+void
+br_report_fields_release(struct br_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->nfields; i++) {
+		free(row->fields[i].name);
+		free(row->fields[i].value);
+	}
+	free(row->fields);
+	row->fields = NULL;
+	row->nfields = 0;
+}
+
+static int
+flatten(struct br_row *row, const cJSON *o, const char *prefix)
+{
+	const cJSON *v;
+	char name[1024], num[64], *text;
+	int rc = 0;
+
+	if (!cJSON_IsObject(o))		/* "input": [...] is no input */
+		return 0;
+	cJSON_ArrayForEach(v, o) {
+		snprintf(name, sizeof(name), "%s%s%s", prefix,
+		    *prefix ? "." : "", v->string);
+		if (cJSON_IsObject(v) && v->child != NULL)
+			rc = flatten(row, v, name);
+		else if (cJSON_IsString(v))
+			rc = br_report_field_add(row, name, v->valuestring);
+		else if (cJSON_IsNumber(v)) {
+			/* range first: the cast of a double out of range is
+			 * undefined */
+			if (v->valuedouble < 9007199254740992.0 &&
+			    v->valuedouble > -9007199254740992.0 &&
+			    v->valuedouble == floor(v->valuedouble))
+				snprintf(num, sizeof(num), "%lld",
+				    (long long)v->valuedouble);
+			else
+				snprintf(num, sizeof(num), "%.17g",
+				    v->valuedouble);
+			rc = br_report_field_add(row, name, num);
+		} else if (cJSON_IsBool(v))
+			rc = br_report_field_add(row, name, cJSON_IsTrue(v) ? "true" :
+			    "false");
+		else if (!cJSON_IsNull(v)) {
+			if ((text = cJSON_PrintUnformatted(v)) == NULL)
+				return BR_ENOMEM;
+			rc = br_report_field_add(row, name, text);
+			cJSON_free(text);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+br_report_input_fields(struct br_row *row, const struct cJSON *input)
+{
+	return flatten(row, input, "");
 }

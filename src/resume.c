@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 
 #include <cJSON.h>
 
-#include "datetime.h"
+#include "jsontext.h"
 #include "resume.h"
 #include "text.h"
 
@@ -195,62 +194,10 @@ struct earlier {
 static void
 earlier_clear(struct earlier *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->row.nfields; i++) {
-		free(e->row.fields[i].name);
-		free(e->row.fields[i].value);
-	}
-	free(e->row.fields);
+	br_report_fields_release(&e->row);
 	free(e->op);
 	br_result_release(&e->res);
 	memset(e, 0, sizeof(*e));
-}
-
-static int
-add_value(struct earlier *e, const char *name, const char *value)
-{
-	struct br_field *nf, *f;
-
-	if (strncmp(name, "input.", 6) == 0)
-		name += 6;
-	if ((nf = realloc(e->row.fields, (e->row.nfields + 1) *
-	    sizeof(*nf))) == NULL)
-		return BR_ENOMEM;
-	e->row.fields = nf;
-	f = &nf[e->row.nfields];
-	memset(f, 0, sizeof(*f));
-	f->kind = BR_V_STRING;
-	if ((f->name = strdup(name)) == NULL ||
-	    (f->value = strdup(value)) == NULL) {
-		free(f->name);
-		return BR_ENOMEM;
-	}
-	f->len = strlen(value);
-	e->row.nfields++;
-	return 0;
-}
-
-/* A network text cell as the report guarded it ('=...) back as sent. */
-static const char *
-unguard(const char *s)
-{
-	if (s != NULL && s[0] == '\'' && s[1] != '\0' &&
-	    strchr("=+-@\t\r", s[1]) != NULL)
-		return s + 1;
-	return s;
-}
-
-static int64_t
-iso_ms(const char *s)
-{
-	char msg[128];
-	int64_t ms;
-
-	if (s == NULL || *s == '\0' ||
-	    br_datetime_parse(s, 0, "UTC", &ms, msg, sizeof(msg)) != 0)
-		return 0;
-	return ms;
 }
 
 /* A count as the report wrote it; 0 when it is not one in [0, max]. */
@@ -278,10 +225,10 @@ set_result(struct earlier *e, const char *status, const char *attempts,
 	r->http_status = status ? num_of(status, 999) : 0;
 	r->attempts = attempts ? (int)num_of(attempts, INT_MAX) : 0;
 	r->elapsed_ms = elapsed ? num_of(elapsed, INT64_MAX / 2) : 0;
-	r->started_ms = iso_ms(started);
-	r->finished_ms = iso_ms(finished);
-	rid = unguard(rid);
-	response = e->cut ? NULL : unguard(response);	/* maybe partial */
+	r->started_ms = br_report_parse_time(started);
+	r->finished_ms = br_report_parse_time(finished);
+	rid = br_report_unguard(rid);
+	response = e->cut ? NULL : br_report_unguard(response);	/* maybe partial */
 	if ((rid != NULL && *rid && (r->request_id = strdup(rid)) == NULL) ||
 	    (response != NULL && *response &&
 	    (r->response = strdup(response)) == NULL))
@@ -345,76 +292,13 @@ next_csv(struct br_manifest *m, struct br_row *raw, struct earlier *e,
 		if (!br_report_is_added_column(&all_columns,
 		    raw->fields[i].name) &&
 		    raw->fields[i].value != NULL &&
-		    add_value(e, raw->fields[i].name,
+		    br_report_field_add(&e->row, raw->fields[i].name,
 		    raw->fields[i].value) != 0)
 			return BR_ENOMEM;
 	return set_result(e, get(raw, "http_status"), get(raw, "attempts"),
 	    get(raw, "elapsed_ms"), get(raw, "started_at"),
 	    get(raw, "finished_at"), get(raw, "request_id"),
 	    get(raw, "response")) == 0 ? 1 : BR_ENOMEM;
-}
-
-static int
-flatten(struct earlier *e, const cJSON *o, const char *prefix)
-{
-	const cJSON *v;
-	char name[1024], num[64], *text;
-	int rc = 0;
-
-	if (!cJSON_IsObject(o))		/* "input": [...] is no input */
-		return 0;
-	cJSON_ArrayForEach(v, o) {
-		snprintf(name, sizeof(name), "%s%s%s", prefix,
-		    *prefix ? "." : "", v->string);
-		if (cJSON_IsObject(v) && v->child != NULL)
-			rc = flatten(e, v, name);
-		else if (cJSON_IsString(v))
-			rc = add_value(e, name, v->valuestring);
-		else if (cJSON_IsNumber(v)) {
-			/* range first: the cast of a double out of range is
-			 * undefined */
-			if (v->valuedouble < 9007199254740992.0 &&
-			    v->valuedouble > -9007199254740992.0 &&
-			    v->valuedouble == floor(v->valuedouble))
-				snprintf(num, sizeof(num), "%lld",
-				    (long long)v->valuedouble);
-			else
-				snprintf(num, sizeof(num), "%.17g",
-				    v->valuedouble);
-			rc = add_value(e, name, num);
-		} else if (cJSON_IsBool(v))
-			rc = add_value(e, name, cJSON_IsTrue(v) ? "true" :
-			    "false");
-		else if (!cJSON_IsNull(v)) {
-			if ((text = cJSON_PrintUnformatted(v)) == NULL)
-				return BR_ENOMEM;
-			rc = add_value(e, name, text);
-			cJSON_free(text);
-		}
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* A member as text: strings as they are, numbers as a report writes
- * them (integers in decimal); NULL for anything else. */
-static const char *
-jstr(const cJSON *o, const char *k, char *buf, size_t bufsz)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsNumber(v) && buf != NULL) {
-		if (v->valuedouble >= 0 && v->valuedouble < 9.0e15 &&
-		    v->valuedouble == floor(v->valuedouble))
-			snprintf(buf, bufsz, "%.0f", v->valuedouble);
-		else
-			snprintf(buf, bufsz, "%.17g", v->valuedouble);
-		return buf;
-	}
-	return NULL;
 }
 
 /* JSON Lines: one object a line.  A line that does not parse (a cut last
@@ -441,18 +325,18 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 		cJSON_Delete(o);
 		return first ? BR_EINPUT : 1;
 	}
-	outcome = jstr(o, "outcome", NULL, 0);
-	op = jstr(o, "op", NULL, 0);
-	num = jstr(o, "row", b3, sizeof(b3));
-	ln = jstr(o, "line", b4, sizeof(b4));
+	outcome = br_jsontext_member(o, "outcome", NULL, 0);
+	op = br_jsontext_member(o, "op", NULL, 0);
+	num = br_jsontext_member(o, "row", b3, sizeof(b3));
+	ln = br_jsontext_member(o, "line", b4, sizeof(b4));
 	e->num = num != NULL ? (long)num_of(num, LONG_MAX) : 0;
 	e->line = ln != NULL ? (long)num_of(ln, LONG_MAX) : 0;
 	e->succeeded = outcome != NULL && strcmp(outcome, "succeeded") == 0 &&
 	    e->num > 0 && op != NULL;
-	e->unverified = unverified(outcome, jstr(o, "error_code", NULL, 0)) &&
+	e->unverified = unverified(outcome, br_jsontext_member(o, "error_code", NULL, 0)) &&
 	    e->num > 0 && op != NULL;
 	if (e->succeeded || e->unverified) {
-		if ((e->rfp = jstr(o, "request_fp", NULL, 0)) != NULL) {
+		if ((e->rfp = br_jsontext_member(o, "request_fp", NULL, 0)) != NULL) {
 			snprintf(e->rfpbuf, sizeof(e->rfpbuf), "%s", e->rfp);
 			e->rfp = e->rfpbuf;
 		}
@@ -461,14 +345,14 @@ next_jsonl(FILE *f, char **line, size_t *cap, struct earlier *e, int first)
 			rtext = cJSON_IsString(resp) ? strdup(resp->valuestring)
 			    : cJSON_PrintUnformatted(resp);
 		if ((e->op = strdup(op)) == NULL ||
-		    flatten(e, cJSON_GetObjectItemCaseSensitive(o, "input"),
-		    "") != 0 ||
-		    set_result(e, jstr(o, "http_status", b1, sizeof(b1)),
-		    jstr(o, "attempts", b2, sizeof(b2)),
-		    jstr(o, "elapsed_ms", b3, sizeof(b3)),
-		    jstr(o, "started_at", NULL, 0),
-		    jstr(o, "finished_at", NULL, 0),
-		    jstr(o, "request_id", NULL, 0), rtext) != 0)
+		    br_report_input_fields(&e->row,
+		    cJSON_GetObjectItemCaseSensitive(o, "input")) != 0 ||
+		    set_result(e, br_jsontext_member(o, "http_status", b1, sizeof(b1)),
+		    br_jsontext_member(o, "attempts", b2, sizeof(b2)),
+		    br_jsontext_member(o, "elapsed_ms", b3, sizeof(b3)),
+		    br_jsontext_member(o, "started_at", NULL, 0),
+		    br_jsontext_member(o, "finished_at", NULL, 0),
+		    br_jsontext_member(o, "request_id", NULL, 0), rtext) != 0)
 			rc = BR_ENOMEM;
 		free(rtext);
 	}

@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "encoding.h"
 #include "manifest.h"
+#include "merge.h"
 #include "report.h"
 #include "result.h"
 #include "resume.h"
@@ -270,6 +271,62 @@ Test(oom, the_resume_reader_says_out_of_memory)
 			cr_assert_neq(rc, 0, "allocation %ld failed unnoticed",
 			    n);
 	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
+}
+
+/* Merges a CSV shard and a JSON Lines pair (a row in both, another
+ * missing), through a sort buffer small enough to spill. */
+static int
+merge_all(const char *const *in, const char *out)
+{
+	struct br_merge_opts o = { in, 2, out, tmp_dir, 4096, NULL };
+	struct br_merge_counts c;
+	struct br_stats st;
+	struct br_err err = { 0 };
+	int rc;
+
+	o.notes = fopen("/dev/null", "w");
+	br_stats_init(&st, -1, 0);
+	rc = br_merge(&o, &c, &st, &err);
+	fclose(o.notes);
+	return rc;
+}
+
+Test(oom, merge_says_out_of_memory)
+{
+	char a[128], b[128], ja[128], jb[128];
+	const char *csv[2] = { a, b }, *jsonl[2] = { ja, jb }, *const *in;
+	const char *out;
+	long n;
+	int rc, hit, k;
+
+#define H "cluster_id,row,line,op,outcome,attempts,finished_at,request_fp\r\n"
+	snprintf(a, sizeof(a), "%s", tmp_put("a.csv", H "c3,3,4,css.x,"
+	    "failed,1,2026-11-21T00:00:01.000Z,fp3\r\nc1,1,2,css.x,"
+	    "succeeded,1,,fp1\r\n"));
+	snprintf(b, sizeof(b), "%s", tmp_put("b.csv", H "c3,3,4,css.x,"
+	    "succeeded,1,2026-11-21T00:00:02.000Z,fp3\r\n"));
+#undef H
+	snprintf(ja, sizeof(ja), "%s", tmp_put("a.jsonl", "{\"row\":2,"
+	    "\"line\":3,\"op\":\"x\",\"outcome\":\"failed\",\"attempts\":1,"
+	    "\"input\":{\"a\":{\"b\":1}}}\n"));
+	snprintf(jb, sizeof(jb), "%s", tmp_put("b.jsonl", "{\"row\":2,"
+	    "\"line\":3,\"op\":\"x\",\"outcome\":\"skipped\","
+	    "\"input\":{\"a\":{\"b\":1}}}\n"));
+	for (k = 0; k < 4; k++) {	/* each into each format */
+		in = k % 2 == 0 ? csv : jsonl;
+		out = tmp_path(k < 2 ? "m.csv" : "m.jsonl");
+		cr_assert_eq(merge_all(in, out), 0);
+		for (n = 1, hit = 1; hit && n < TRIES; n++) {
+			fail_nth(n);
+			rc = merge_all(in, out);
+			hit = failed();
+			fail_nth(0);
+			if (hit)
+				cr_assert_neq(rc, 0, "allocation %ld failed "
+				    "unnoticed", n);
+		}
+		cr_assert_gt(n, 3, "no allocation failed");
+	}
 }
 
 /* A verify block using every part of the format. */
