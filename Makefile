@@ -158,7 +158,7 @@ FUZZ_FLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 FUZZ_NOT	 = sched survey runsetup runcreds dryrun http xferdrv pool iam \
 		   creds sign progress stats svclimit ratelimit adaptive delayq \
 		   dispatch runwrite verifyrun \
-		   lock metrics runsummary shard \
+		   lock metrics runsummary shard merge mergein template \
 		   cli
 FUZZ_LIBSRC	 = $(filter-out $(FUZZ_NOT:%=src/%.c),$(LIBSRC))
 FUZZ_LIBOBJ	 = $(FUZZ_LIBSRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
