@@ -136,7 +136,7 @@ br_cli_usage(const char *cmd, FILE *f)
 "       bulkrun --help | --version\n"
 "\n"
 "MANIFEST is a .csv, .json or .jsonl file, or - for standard input.\n"
-"'bulkrun run --help' lists the options.\n", f);
+"'bulkrun run --help' lists the options; 'man bulkrun' tells it all.\n", f);
 		return;
 	}
 	fputs(
@@ -189,7 +189,7 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --poll-interval D       first poll D after the answer, then every D\n"
 "  --precheck              read each resource first; skip rows not healthy\n"
 "Report\n"
-"  -o, --report PATH       .csv or .jsonl (reports/NAME-UTCSTAMP.csv)\n"
+"  -o, --report PATH       .csv, .tsv, .jsonl or .xlsx (reports/NAME-UTCSTAMP.csv)\n"
 "  --progress auto|always|never, -q/--quiet\n"
 "Unattended runs\n"
 "  --lock FILE             hold an advisory lock on FILE for the whole run;\n"
