@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "datetime.h"
 #include "http.h"
+#include "region.h"
 #include "sched.h"
 #include "version.h"
 
@@ -37,6 +38,10 @@ load_catalog(struct br_catalog *cat, const struct br_opts *o)
 			fprintf(stderr, "%s\n", err.msg);
 			return BR_EXIT_USAGE;
 		}
+	if (br_region_check_cloud(cat, o->cloud, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		return BR_EXIT_USAGE;
+	}
 	return 0;
 }
 
