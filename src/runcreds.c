@@ -47,6 +47,12 @@ br_run_load_creds(struct run *r, struct br_err *err)
 		    err);
 	if (rc != 0)
 		br_err_prefix(err, "bulkrun");
+	else if (auth_url != NULL && r->creds.kind == BR_CREDS_PASSWORD &&
+	    strcmp(r->creds.auth_url, auth_url) == 0 && !r->o->quiet)
+		/* where the password goes is said, not guessed at */
+		fprintf(stderr, "bulkrun: OS_AUTH_URL is not set: the token "
+		    "comes from %s, IAM of region '%s'\n", auth_url,
+		    r->o->region);
 	free(auth_url);
 	return rc;
 }

@@ -244,3 +244,31 @@ Test(e2e_region, ops_shows_the_hosts_per_cloud, .timeout = 60)
 	expect_line(&o, "             otc          not offered\n");
 	out_release(&o);
 }
+
+Test(e2e_region, os_auth_url_defaults_to_the_iam_of_the_region, .timeout = 60)
+{
+	const char *m = three_services();
+	struct out o;
+
+	setenv("OS_USERNAME", "alice", 1);
+	setenv("OS_PASSWORD", "Pa55word-xyz", 1);
+	setenv("OS_USER_DOMAIN_NAME", "alice-domain", 1);
+	setenv("OS_PROJECT_ID", "p1", 1);
+	unsetenv("OS_AUTH_URL");
+	/* a dry run fetches no token: nothing goes to IAM */
+	run_bulkrun(&o, NULL, "run", m, "--region", "eu-nl", "--dry-run",
+	    NULL);
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.err, "bulkrun: OS_AUTH_URL is not set: the token "
+	    "comes from https://iam.eu-nl.otc.t-systems.com/v3, IAM of region "
+	    "'eu-nl'\n") != NULL, "%s", o.err);
+	expect_line(&o, "X-Auth-Token: ***\n");
+	cr_expect(strstr(o.out, "Pa55word") == NULL);
+	cr_expect(strstr(o.err, "Pa55word") == NULL);
+	out_release(&o);
+	run_bulkrun(&o, NULL, "run", m, "--region", "cn-north-4", "--dry-run",
+	    NULL);
+	cr_expect(strstr(o.err, "https://iam.cn-north-4.myhuaweicloud.com/v3")
+	    != NULL, "%s", o.err);
+	out_release(&o);
+}
