@@ -14,12 +14,18 @@
 #include "fuzz_common.h"
 #include "bind.h"
 #include "catalog.h"
+#include "region.h"
 #include "verify.h"
 
 static FILE *devnull;
 
 static const char base[] =
-    "{\"services\": {\"css\": {\"endpoint\": \"https://css.{region}.x\"},"
+    "{\"clouds\": {\"otc\": {\"title\": \"O\", \"regions\": [\"eu-de\","
+    " \"zz-*\"]}},"
+    " \"services\": {\"iam\": {\"hosts\": {\"otc\": {\"endpoint\":"
+    " \"https://iam.{region}.x\", \"regions\": {\"zz-1\": \"https://i\"}},"
+    " \"hw\": {\"offered\": false}}},"
+    " \"css\": {\"endpoint\": \"https://css.{region}.x\"},"
     " \"demo\": {\"endpoint\": \"https://demo.{region}.x\"}},"
     " \"operations\": ["
     "{\"name\": \"css.restart_cluster\", \"method\": \"POST\","
@@ -109,6 +115,40 @@ use_op(const struct br_catalog *c, const struct br_op *op)
 	free(f);
 }
 
+/* Where each service is, in a few regions, on the region's cloud and
+ * on each cloud said outright. */
+static void
+use_hosts(const struct br_catalog *c)
+{
+	static const char *const regions[] = { "eu-de", "cn-north-4", "zz-1",
+	    "EU-WEST-101" };
+	struct br_err err = { 0 };
+	const char *pat;
+	char *url;
+	size_t i, j, k;
+
+	for (i = 0; i < c->nservices; i++)
+		for (j = 0; j < sizeof(regions) / sizeof(regions[0]); j++)
+			for (k = 0; k <= c->nclouds; k++) {
+				const char *cl = k < c->nclouds ?
+				    c->clouds[k].name : NULL;
+
+				if (br_region_endpoint(c, &c->services[i],
+				    regions[j], cl, &pat, &err) == 0 &&
+				    pat != NULL) {
+					free(br_region_fill(pat, regions[j]));
+				} else if (err.code == 0 && pat == NULL &&
+				    c->services[i].nhosts > 0)
+					__builtin_trap();
+				br_err_clear(&err);
+				(void)br_region_offered(c,
+				    c->services[i].name, regions[j], cl);
+				(void)br_region_cloud(c, regions[j], cl);
+			}
+	url = br_region_auth_url(c, "eu-de", NULL, &err);
+	free(url);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -116,7 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct br_err err = { 0 };
 	const char *path;
 	struct br_op *ops;
-	size_t i, nops, nsvc;
+	size_t i, nops, nsvc, nclouds;
 
 	memset(&c, 0, sizeof(c));
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
@@ -131,9 +171,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops = c.ops;
 	nops = c.nops;
 	nsvc = c.nservices;
+	nclouds = c.nclouds;
 	if (br_catalog_load_file(&c, path, &err) != 0) {
 		if (err.code == 0 || c.ops != ops || c.nops != nops ||
-		    c.nservices != nsvc)
+		    c.nservices != nsvc || c.nclouds != nclouds)
 			__builtin_trap();
 		br_catalog_release(&c);
 		return 0;
@@ -141,6 +182,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	br_catalog_print_list(&c, devnull);
 	for (i = 0; i < c.nops; i++)
 		use_op(&c, &c.ops[i]);
+	use_hosts(&c);
 	nops = c.nops;
 	if (br_catalog_load_file(&c, path, &err) != 0 || c.nops != nops)
 		__builtin_trap();

@@ -75,6 +75,13 @@ br_catalog_service(const struct br_catalog *c, const char *name)
 	    sizeof(c->services[0]), name) : NULL;
 }
 
+const struct br_cloud *
+br_catalog_cloud(const struct br_catalog *c, const char *name)
+{
+	return c != NULL ? find_named(c->clouds, c->nclouds,
+	    sizeof(c->clouds[0]), name) : NULL;
+}
+
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
  * transpositions) of two lowercased strings of at most SUGGEST_MAX. */
 static size_t
@@ -205,9 +212,31 @@ br_catalog_op_free(struct br_op *op)
 void
 br_catalog_service_free(struct br_service *s)
 {
+	size_t i, j;
+
 	free(s->name);
 	free(s->endpoint);
+	for (i = 0; i < s->nhosts; i++) {
+		free(s->hosts[i].cloud);
+		free(s->hosts[i].endpoint);
+		for (j = 0; j < s->hosts[i].nregions; j++) {
+			free(s->hosts[i].regions[j].region);
+			free(s->hosts[i].regions[j].endpoint);
+		}
+		free(s->hosts[i].regions);
+	}
+	free(s->hosts);
 	memset(s, 0, sizeof(*s));
+}
+
+void
+br_catalog_cloud_free(struct br_cloud *cl)
+{
+	free(cl->name);
+	free(cl->title);
+	br_text_free_all(cl->regions, cl->nregions);
+	free(cl->regions);
+	memset(cl, 0, sizeof(*cl));
 }
 
 void
@@ -223,5 +252,8 @@ br_catalog_release(struct br_catalog *c)
 	for (i = 0; i < c->nservices; i++)
 		br_catalog_service_free(&c->services[i]);
 	free(c->services);
+	for (i = 0; i < c->nclouds; i++)
+		br_catalog_cloud_free(&c->clouds[i]);
+	free(c->clouds);
 	memset(c, 0, sizeof(*c));
 }

@@ -59,6 +59,30 @@
  * required.  "min"/"max" may be strings of digits for values beyond 2^53.
  * A failed load leaves the catalog unchanged.
  *
+ * Where a service is, per cloud (region.h resolves it):
+ *
+ *   "clouds": {
+ *     "otc": { "title": "Open Telekom Cloud", "regions": ["eu-de", "eu-nl"] },
+ *     "huaweicloud": { "title": "Huawei Cloud", "regions": ["cn-*", ...] }
+ *   },
+ *   "services": {
+ *     "kafka": { "hosts": {
+ *       "huaweicloud": { "endpoint": "https://dms.{region}.myhuaweicloud.com",
+ *                        "regions": { "eu-west-101":
+ *                            "https://dms.eu-west-101.myhuaweicloud.eu" } },
+ *       "otc": { "endpoint": "https://dms.{region}.otc.t-systems.com" } } },
+ *     "roma": { "hosts": { ..., "otc": { "offered": false } } }
+ *   }
+ *
+ * A cloud's "regions" are the region names it is chosen for: a name, or
+ * a prefix ending in '*' ("cn-*"); the first cloud that matches wins.  A
+ * service has "endpoint" (one pattern for every cloud), "hosts" (a
+ * pattern per cloud, "regions" the exceptions by exact region name, or
+ * "offered": false for a cloud that does not offer it), or both
+ * ("endpoint" then serves the clouds "hosts" does not name).  Endpoints
+ * start with https:// or http:// and hold no blank.  "clouds" merge by
+ * name like operations and services.
+ *
  * An operation may carry a "verify" block: how to read the resource back
  * after the call and judge the answer (verify.h does the judging).
  *
@@ -211,9 +235,35 @@ struct br_op {
 	struct br_verify *verify;	/* how to read it back, or NULL */
 };
 
+/* A region whose host differs from its cloud's pattern. */
+struct br_svc_region {
+	char	*region;
+	char	*endpoint;		/* a URL */
+};
+
+/* A service on one cloud. */
+struct br_svc_host {
+	char			*cloud;		/* "huaweicloud", "otc" */
+	char			*endpoint;	/* pattern with {region}; NULL:
+						   not offered on that cloud */
+	struct br_svc_region	*regions;
+	size_t			 nregions;
+};
+
 struct br_service {
-	char		*name;
-	char		*endpoint;	/* pattern with {region} */
+	char			*name;
+	char			*endpoint;	/* pattern with {region}, for
+						   any cloud; or NULL */
+	struct br_svc_host	*hosts;
+	size_t			 nhosts;
+};
+
+/* A cloud, and the regions that are chosen to be on it. */
+struct br_cloud {
+	char	*name;			/* as --cloud says it: "otc" */
+	char	*title;			/* "Open Telekom Cloud" */
+	char	**regions;		/* "eu-de", or a prefix: "cn-*" */
+	size_t	 nregions;
 };
 
 struct br_catalog {
@@ -221,6 +271,8 @@ struct br_catalog {
 	size_t			 nops;
 	struct br_service	*services;
 	size_t			 nservices;
+	struct br_cloud		*clouds;
+	size_t			 nclouds;
 };
 
 /* Loads the built-in catalog into an empty (zeroed) catalog. */
@@ -245,6 +297,9 @@ const struct br_op	*br_catalog_find(const struct br_catalog *c,
 const char		*br_catalog_suggest(const struct br_catalog *c,
 			    const char *name);
 const struct br_service	*br_catalog_service(const struct br_catalog *c,
+			    const char *name);
+/* The cloud named name (any ASCII case), or NULL. */
+const struct br_cloud	*br_catalog_cloud(const struct br_catalog *c,
 			    const char *name);
 const char		*br_ptype_name(enum br_ptype t);
 /* A parameter's limits as `bulkrun ops NAME` shows them ("1..100",

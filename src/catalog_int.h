@@ -21,10 +21,12 @@ extern const char *const	br_catalog_loc_names[];
  * either up, and catalog_load.c merges either, by it. */
 _Static_assert(offsetof(struct br_op, name) == 0, "name first");
 _Static_assert(offsetof(struct br_service, name) == 0, "name first");
+_Static_assert(offsetof(struct br_cloud, name) == 0, "name first");
 
 /* Frees what op (or s) holds and zeroes it. */
 void	br_catalog_op_free(struct br_op *op);
 void	br_catalog_service_free(struct br_service *s);
+void	br_catalog_cloud_free(struct br_cloud *cl);
 
 /* One catalog text being loaded. */
 struct loader {
@@ -84,5 +86,26 @@ int	br_catalog_parse_verify(struct loader *ld, const cJSON *jo,
 	    struct br_op *op, size_t off, const char *ctx);
 /* Frees v and all it holds; NULL is fine. */
 void	br_catalog_verify_free(struct br_verify *v);
+
+/* catalog_endpoint.c: where services are (see catalog.h). */
+
+/* An endpoint (what names it: "'endpoint'") starts with https:// or
+ * http:// and holds no blank or control character; else an error. */
+int	br_loader_check_endpoint(struct loader *ld, const char *url,
+	    const char *what, long line, const char *ctx);
+/* The service's "endpoint" and "hosts" (members of js, the service's
+ * object on line; ctx "service 'x': ") into s: at least one of them.
+ * s holds what was read even on failure (freed with it). */
+int	br_catalog_parse_hosts(struct loader *ld, const cJSON *js,
+	    struct br_service *s, long line, const char *ctx);
+/* The top-level "clouds" object into t->clouds. */
+int	br_catalog_parse_clouds(struct loader *ld, const cJSON *jc,
+	    struct br_catalog *t);
+/* Makes room in c for the clouds of t: 0 or BR_ENOMEM (c unchanged
+ * but for its capacity).  Then br_catalog_merge_clouds() moves them in,
+ * one of the same name (any case) replacing c's, and frees t's array. */
+int	br_catalog_reserve_clouds(struct br_catalog *c,
+	    const struct br_catalog *t);
+void	br_catalog_merge_clouds(struct br_catalog *c, struct br_catalog *t);
 
 #endif

@@ -595,10 +595,10 @@ static int
 parse_service(struct loader *ld, const cJSON *it, struct br_catalog *t,
     struct nameset *seen)
 {
-	static const char *const keys[] = { "endpoint", NULL };
+	static const char *const keys[] = { "endpoint", "hosts", NULL };
 	struct br_service *s;
 	char ctx[320], q[BR_QUOTE_BUF];
-	size_t n, off;
+	size_t off;
 	long line;
 	int r;
 
@@ -622,19 +622,7 @@ parse_service(struct loader *ld, const cJSON *it, struct br_catalog *t,
 	if ((s->name = strdup(it->string)) == NULL)
 		return br_loader_nomem(ld);
 	t->nservices++;
-	if ((r = br_loader_get_str(ld, it, "endpoint", 1, &s->endpoint, line,
-	    ctx)) != 0)
-		return r;
-	if (strncasecmp(s->endpoint, "https://", 8) != 0 &&
-	    strncasecmp(s->endpoint, "http://", 7) != 0)
-		return br_loader_err(ld, line, ctx, "'endpoint' must start "
-		    "with https:// or http://");
-	for (n = 0; s->endpoint[n] != '\0'; n++)
-		if ((unsigned char)s->endpoint[n] <= 0x20 ||
-		    s->endpoint[n] == 0x7f)
-			return br_loader_err(ld, line, ctx, "'endpoint' "
-			    "contains a blank or control character");
-	return 0;
+	return br_catalog_parse_hosts(ld, it, s, line, ctx);
 }
 
 static int
@@ -664,10 +652,11 @@ parse_services(struct loader *ld, const cJSON *js, struct br_catalog *t)
 static int
 parse_catalog(struct loader *ld, struct br_catalog *t)
 {
-	static const char *const keys[] = { "services", "operations", NULL };
+	static const char *const keys[] = { "services", "operations",
+	    "clouds", NULL };
 	const char *end = NULL;
 	cJSON *root;
-	const cJSON *js, *jo, *it;
+	const cJSON *js, *jo, *it, *jc;
 	struct nameset seen = { NULL, 0 };
 	size_t n, i, off;
 	long line;
@@ -700,7 +689,10 @@ parse_catalog(struct loader *ld, struct br_catalog *t)
 		goto out;
 	js = cJSON_GetObjectItemCaseSensitive(root, "services");
 	jo = cJSON_GetObjectItemCaseSensitive(root, "operations");
-	if (js == NULL && jo == NULL) {
+	jc = cJSON_GetObjectItemCaseSensitive(root, "clouds");
+	if (jc != NULL && (r = br_catalog_parse_clouds(ld, jc, t)) != 0)
+		goto out;
+	if (js == NULL && jo == NULL && jc == NULL) {
 		r = br_loader_err(ld, 0, "", "no \"operations\" and no "
 		    "\"services\"");
 		goto out;
@@ -799,12 +791,15 @@ merge(struct br_catalog *c, struct br_catalog *t, struct loader *ld)
 	if (svcs == NULL)
 		return br_loader_nomem(ld);
 	c->services = svcs;
+	if (br_catalog_reserve_clouds(c, t) != 0)
+		return br_loader_nomem(ld);
 	/* the names in t differ from each other (parse_catalog checked):
 	 * each is looked for among c's own only */
 	merge_named(c->ops, &c->nops, nold, t->ops, t->nops, sizeof(*ops),
 	    free_op);
 	merge_named(c->services, &c->nservices, sold, t->services,
 	    t->nservices, sizeof(*svcs), free_service);
+	br_catalog_merge_clouds(c, t);
 	free(t->ops);
 	free(t->services);
 	memset(t, 0, sizeof(*t));

@@ -168,6 +168,28 @@ print_gone(FILE *f, const struct br_verify *v)
 	fputc('\n', f);
 }
 
+/* Where the service is, per cloud: the pattern, the regions with a host
+ * of their own, or that the cloud does not offer it. */
+static void
+print_hosts(FILE *f, const struct br_service *svc)
+{
+	const struct br_svc_host *h;
+	size_t i, j, w = 0, n;
+
+	for (i = 0; i < svc->nhosts; i++)
+		if ((n = strlen(svc->hosts[i].cloud)) > w)
+			w = n;
+	for (i = 0; i < svc->nhosts; i++) {
+		h = &svc->hosts[i];
+		fprintf(f, "  %-10s %-*s  %s\n", i == 0 ? "hosts:" : "",
+		    (int)w, h->cloud, h->endpoint != NULL ? h->endpoint :
+		    "not offered");
+		for (j = 0; j < h->nregions; j++)
+			fprintf(f, "  %-10s %-*s    %s: %s\n", "", (int)w, "",
+			    h->regions[j].region, h->regions[j].endpoint);
+	}
+}
+
 /* The "verify" block: how --wait, status and --precheck read back. */
 static void
 print_verify(FILE *f, const struct br_verify *v)
@@ -228,9 +250,12 @@ br_catalog_print_op(const struct br_catalog *c, const char *name, FILE *f,
 	fprintf(f, "%s: %s\n\n", op->name, op->summary);
 	fprintf(f, "  request:   %s %s\n", op->method, op->path);
 	fprintf(f, "  service:   %s", op->service);
-	if (svc != NULL)
+	if (svc != NULL && svc->endpoint != NULL)
 		fprintf(f, " (%s)", svc->endpoint);
-	fprintf(f, "\n  success:   ");
+	fputc('\n', f);
+	if (svc != NULL)
+		print_hosts(f, svc);
+	fprintf(f, "  success:   ");
 	for (i = 0; i < op->nsuccess; i++)
 		fprintf(f, "%s%d", i > 0 ? ", " : "", op->success[i]);
 	fprintf(f, "\n  idempotent: %s", op->idempotent ? "yes (a call that "

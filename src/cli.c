@@ -28,7 +28,8 @@ enum {
 	O_REGION, O_TZ, O_TOKEN_FILE, O_CACERT, O_INSECURE, O_SEED, O_HELP,
 	O_VERSION, O_WAIT, O_WAIT_TIMEOUT, O_POLL_INTERVAL, O_PRECHECK,
 	O_RESUME_MISMATCH, O_ALLOW_OLD_DATES, O_TEMPLATE,
-	O_SHARD_ENV, O_LOCK, O_LOCK_WAIT, O_METRICS, O_SUMMARY_JSON
+	O_SHARD_ENV, O_LOCK, O_LOCK_WAIT, O_METRICS, O_SUMMARY_JSON,
+	O_CLOUD
 };
 
 /*
@@ -95,6 +96,7 @@ static const struct spec {
 	{ "catalog",	ARG,	O_CATALOG,	P_OWN,	0, 0, 0 },
 	{ "endpoint",	ARG,	O_ENDPOINT,	P_OWN,	0, 0, 0 },
 	{ "region",	ARG,	O_REGION,	P_STR,	F(region), 0, 0 },
+	{ "cloud",	ARG,	O_CLOUD,	P_STR,	F(cloud), 0, 0 },
 	{ "tz",		ARG,	O_TZ,		P_STR,	F(tz), 0, 0 },
 	{ "token-file",	ARG,	O_TOKEN_FILE,	P_STR,	F(token_file), 0, 0 },
 	{ "cacert",	ARG,	O_CACERT,	P_STR,	F(cacert), 0, 0 },
@@ -161,7 +163,8 @@ br_cli_usage(const char *cmd, FILE *f)
 "Where and as whom\n"
 "  --endpoint URL          send every service to URL\n"
 "  --endpoint SERVICE=URL  send one service to URL (repeatable)\n"
-"  --region REGION         fill the catalog's host pattern\n"
+"  --region REGION         the hosts of REGION (eu-de, cn-north-4, ...)\n"
+"  --cloud huaweicloud|otc the cloud of a region bulkrun does not know\n"
 "  --token-file FILE       IAM token (else env BULKRUN_AUTH_TOKEN)\n"
 "  --cacert FILE           trust this CA bundle too\n"
 "  --insecure              do not verify TLS certificates (dangerous)\n"

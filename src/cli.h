@@ -70,6 +70,7 @@ struct br_opts {
 	const char	*ep_urls[BR_MAX_LIST];
 	size_t		 neps;
 	const char	*region;
+	const char	*cloud;		/* --cloud huaweicloud|otc, or NULL */
 	const char	*tz;
 	const char	*token_file;
 	const char	*cacert;

@@ -185,24 +185,29 @@ fail:
 	return rc;
 }
 
+/* The password flow, from OS_AUTH_URL or (unset) from auth_url, the
+ * default for the region. */
 static int
-load_password(struct br_creds *c, struct br_err *err)
+load_password(struct br_creds *c, const char *auth_url, struct br_err *err)
 {
 	static const char *const need[] = { "OS_USERNAME", "OS_PASSWORD" };
+	const char *why = is_set("OS_AUTH_URL") ? "OS_AUTH_URL is set" :
+	    "OS_USERNAME is set (OS_AUTH_URL defaults to the region's IAM)";
 	size_t i;
 
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!is_set(need[i]))
 			return br_errf(err, BR_EINPUT, NULL, 0,
-			    "OS_AUTH_URL is set but %s is not", need[i]);
+			    "%s but %s is not", why, need[i]);
 	if (!is_set("OS_USER_DOMAIN_NAME") && !is_set("OS_DOMAIN_NAME"))
-		return br_errf(err, BR_EINPUT, NULL, 0, "OS_AUTH_URL is set "
-		    "but OS_USER_DOMAIN_NAME (or OS_DOMAIN_NAME) is not");
+		return br_errf(err, BR_EINPUT, NULL, 0, "%s but "
+		    "OS_USER_DOMAIN_NAME (or OS_DOMAIN_NAME) is not", why);
 	if (!is_set("OS_PROJECT_ID") && !is_set("OS_PROJECT_NAME"))
-		return br_errf(err, BR_EINPUT, NULL, 0, "OS_AUTH_URL is set "
-		    "but OS_PROJECT_ID (or OS_PROJECT_NAME) is not");
+		return br_errf(err, BR_EINPUT, NULL, 0, "%s but "
+		    "OS_PROJECT_ID (or OS_PROJECT_NAME) is not", why);
 	c->kind = BR_CREDS_PASSWORD;
-	c->auth_url = dup_env("OS_AUTH_URL");
+	c->auth_url = is_set("OS_AUTH_URL") ? dup_env("OS_AUTH_URL") :
+	    strdup(auth_url);
 	c->username = dup_env("OS_USERNAME");
 	c->password = dup_env("OS_PASSWORD");
 	c->user_domain = dup_env(is_set("OS_USER_DOMAIN_NAME") ?
@@ -251,6 +256,13 @@ load_aksk(struct br_creds *c, struct br_err *err)
 int
 br_creds_read(struct br_creds *c, const char *token_file, struct br_err *err)
 {
+	return br_creds_read_at(c, token_file, NULL, err);
+}
+
+int
+br_creds_read_at(struct br_creds *c, const char *token_file,
+    const char *auth_url, struct br_err *err)
+{
 	char *warning;
 	int rc, ak, sk;
 
@@ -280,8 +292,9 @@ br_creds_read(struct br_creds *c, const char *token_file, struct br_err *err)
 		rc = br_errf(err, BR_EINPUT, NULL, 0,
 		    "HUAWEICLOUD_SDK_SECURITY_TOKEN is set but "
 		    "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not");
-	} else if (is_set("OS_AUTH_URL")) {
-		rc = load_password(c, err);
+	} else if (is_set("OS_AUTH_URL") || (auth_url != NULL &&
+	    is_set("OS_USERNAME"))) {
+		rc = load_password(c, auth_url, err);
 	} else
 		rc = 0;			/* BR_CREDS_NONE */
 	if (rc != 0) {
@@ -296,9 +309,16 @@ br_creds_read(struct br_creds *c, const char *token_file, struct br_err *err)
 int
 br_creds_load(struct br_creds *c, const char *token_file, struct br_err *err)
 {
+	return br_creds_load_at(c, token_file, NULL, err);
+}
+
+int
+br_creds_load_at(struct br_creds *c, const char *token_file,
+    const char *auth_url, struct br_err *err)
+{
 	int rc;
 
-	rc = br_creds_read(c, token_file, err);
+	rc = br_creds_read_at(c, token_file, auth_url, err);
 	if (c->warning != NULL) {
 		fprintf(stderr, "bulkrun: warning: %s\n", c->warning);
 		fflush(stderr);

@@ -51,12 +51,24 @@ struct br_creds {
 int	br_creds_read(struct br_creds *c, const char *token_file,
 	    struct br_err *err);
 /*
+ * br_creds_read, with auth_url (not NULL) the default of OS_AUTH_URL: when
+ * OS_AUTH_URL is unset and OS_USERNAME is set (and nothing before it in
+ * the order above is), the password flow uses auth_url (the region's
+ * IAM, region.h's br_region_auth_url).  The errors name OS_USERNAME then.
+ */
+int	br_creds_read_at(struct br_creds *c, const char *token_file,
+	    const char *auth_url, struct br_err *err);
+
+/*
  * br_creds_read, then c->warning on stderr ("bulkrun: warning: ..."),
  * whether or not the read failed (a run loads its credentials once).  On
  * error c is left wholly released.
  */
 int	br_creds_load(struct br_creds *c, const char *token_file,
 	    struct br_err *err);
+/* br_creds_load with br_creds_read_at's auth_url. */
+int	br_creds_load_at(struct br_creds *c, const char *token_file,
+	    const char *auth_url, struct br_err *err);
 
 /*
  * Authenticates req: TOKEN and PASSWORD (once fetched) add or replace

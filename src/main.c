@@ -15,6 +15,7 @@
 #include "http.h"
 #include "lock.h"
 #include "merge.h"
+#include "region.h"
 #include "sched.h"
 #include "template.h"
 #include "version.h"
@@ -62,6 +63,10 @@ load_catalog(struct br_catalog *cat, const struct br_opts *o)
 			fprintf(stderr, "%s\n", err.msg);
 			return BR_EXIT_USAGE;
 		}
+	if (br_region_check_cloud(cat, o->cloud, &err) != 0) {
+		fprintf(stderr, "bulkrun: %s\n", err.msg);
+		return BR_EXIT_USAGE;
+	}
 	return 0;
 }
 

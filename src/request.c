@@ -27,6 +27,7 @@
 #include "jsontext.h"
 #include <openssl/evp.h>
 
+#include "region.h"
 #include "request.h"
 #include "strbuf.h"
 #include "text.h"
@@ -99,14 +100,24 @@ check_base(const char *url, struct br_err *err)
 	return 0;
 }
 
-/* The endpoint pattern of service svc, named exactly (any case is
- * enough for --endpoint SERVICE=URL, not here). */
-static const char *
-svc_pattern(const struct br_catalog *c, const char *svc)
+/* The endpoint pattern of service svc (named exactly: any case is
+ * enough for --endpoint SERVICE=URL, not here) in region (or NULL) on
+ * cloud (or NULL: the region's) into *pat, NULL when there is none;
+ * BR_EINPUT with err when region.h refuses the region. */
+static int
+svc_pattern(const struct br_catalog *c, const char *svc, const char *region,
+    const char *cloud, const char **pat, struct br_err *err)
 {
 	const struct br_service *s = br_catalog_service(c, svc);
 
-	return s != NULL && strcmp(s->name, svc) == 0 ? s->endpoint : NULL;
+	*pat = NULL;
+	if (s == NULL || strcmp(s->name, svc) != 0)
+		return 0;
+	if (region == NULL || s->nhosts == 0) {
+		*pat = s->endpoint;
+		return 0;
+	}
+	return br_region_endpoint(c, s, region, cloud, pat, err);
 }
 
 static int
@@ -148,19 +159,20 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 	if (url != NULL) {
 		br_strbuf_addstr(&sb, url);
 	} else {
-		pat = svc_pattern(c, svc);
 		region = b->region != NULL && b->region[0] != '\0' ?
 		    b->region : map != NULL ? map->region : NULL;
 		if (region != NULL && region[0] == '\0')
 			region = NULL;
+		if ((region != NULL && check_region(region, err) != 0) ||
+		    svc_pattern(c, svc, region, map != NULL ? map->cloud :
+		    NULL, &pat, err) != 0)
+			return NULL;
 		if (pat == NULL || pat[0] == '\0' ||
 		    (strstr(pat, "{region}") != NULL && region == NULL)) {
 			br_errf(err, BR_EINPUT, NULL, 0, "no endpoint for "
 			    "service '%s': give --endpoint or --region", svc);
 			return NULL;
 		}
-		if (region != NULL && check_region(region, err) != 0)
-			return NULL;
 		for (p = pat; (q = strstr(p, "{region}")) != NULL; p = q + 8) {
 			br_strbuf_add(&sb, p, (size_t)(q - p));
 			br_strbuf_addstr(&sb, region);

@@ -18,13 +18,16 @@ struct br_endpoint_map {
 	const char *const *svc_urls;
 	size_t		 nsvc;
 	const char	*region;	/* --region, or NULL */
+	const char	*cloud;		/* --cloud, or NULL */
 };
 
 /* The base URL (scheme://host[:port][/prefix], no trailing slash) for op
  * of b: the row's endpoint column, else --endpoint SERVICE=URL, else
- * --endpoint URL, else the service's pattern with the row's region or
- * --region.  Returns a new string, or NULL with err set ("no endpoint
- * for service 'css': give --endpoint or --region").  The URL, given or
+ * --endpoint URL, else the service's host in the row's region or
+ * --region, on --cloud or the region's cloud (region.h).  Returns a new
+ * string, or NULL with err set ("no endpoint for service 'css': give
+ * --endpoint or --region", or region.h's "unknown region 'x': ...",
+ * "service 'roma' is not offered on ...").  The URL, given or
  * from the pattern, must be http:// or https:// with a host and no
  * user:password@, '?' or '#' ("invalid endpoint 'x': must start with
  * http:// or https://"); a region may hold only letters, digits, '-',

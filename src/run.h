@@ -160,6 +160,11 @@ struct run {
 
 
 /* survey.c */
+/* check_ep: 0, 1 (every row must have somewhere to go), or this: where a
+ * row goes is checked when a region says it (its own, or --region), so
+ * that `validate` without --region checks values only, and with one
+ * refuses an unknown region or an operation its cloud does not offer. */
+#define BR_CHECK_EP_REGION	2
 /* Checks a row (and, with check_ep, that it has somewhere to go); fills
  * rfp (may be NULL) with br_request_fp.  0, BR_EINPUT with the problems
  * in r->probs (none: only no endpoint configured, in r->ep_err),

@@ -10,17 +10,50 @@
 #include <string.h>
 #include <strings.h>
 
+#include "region.h"
 #include "run.h"
 #include "sched.h"
 #include <time.h>
 
+/* OS_AUTH_URL's default, IAM's host for --region (and --cloud): only
+ * when the password flow would need it (OS_USERNAME set, OS_AUTH_URL
+ * not) and --region has one; *url NULL otherwise (a region bulkrun does
+ * not know is said once the rows are checked).  0 or BR_ENOMEM. */
+static int
+default_auth_url(struct run *r, char **url, struct br_err *err)
+{
+	struct br_err e = { 0 };
+	const char *v;
+
+	*url = NULL;
+	if (((v = getenv("OS_AUTH_URL")) != NULL && v[0] != '\0') ||
+	    (v = getenv("OS_USERNAME")) == NULL || v[0] == '\0' ||
+	    r->o->region == NULL || r->o->region[0] == '\0')
+		return 0;
+	*url = br_region_auth_url(r->cat, r->o->region, r->o->cloud, &e);
+	if (*url == NULL && e.code == BR_ENOMEM)
+		return br_errf(err, BR_ENOMEM, NULL, 0, "out of memory");
+	return 0;
+}
+
 int
 br_run_load_creds(struct run *r, struct br_err *err)
 {
+	char *auth_url;
 	int rc;
 
-	if ((rc = br_creds_load(&r->creds, r->o->token_file, err)) != 0)
+	if ((rc = default_auth_url(r, &auth_url, err)) == 0)
+		rc = br_creds_load_at(&r->creds, r->o->token_file, auth_url,
+		    err);
+	if (rc != 0)
 		br_err_prefix(err, "bulkrun");
+	else if (auth_url != NULL && r->creds.kind == BR_CREDS_PASSWORD &&
+	    strcmp(r->creds.auth_url, auth_url) == 0 && !r->o->quiet)
+		/* where the password goes is said, not guessed at */
+		fprintf(stderr, "bulkrun: OS_AUTH_URL is not set: the token "
+		    "comes from %s, IAM of region '%s'\n", auth_url,
+		    r->o->region);
+	free(auth_url);
 	return rc;
 }
 

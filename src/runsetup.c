@@ -184,6 +184,7 @@ br_run_setup(struct run *r, const struct br_opts *o, const struct br_catalog *c)
 	r->ep.svc_urls = o->ep_urls;
 	r->ep.nsvc = o->neps;
 	r->ep.region = o->region;
+	r->ep.cloud = o->cloud;
 	r->fail_limit = -1;
 	r->hopts.timeout_ms = o->timeout_ms;
 	r->hopts.connect_timeout_ms = o->connect_timeout_ms;

@@ -13,6 +13,7 @@
 
 #include "exitcode.h"
 #include "plausible.h"
+#include "region.h"
 #include "run.h"
 #include "sched.h"
 #include "sheetref.h"
@@ -114,7 +115,14 @@ br_run_bind(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
 		free(base);
 		return 0;
 	}
-	if (b->region == NULL && b->endpoint == NULL) {
+	/* not the row's own region or endpoint, nor an operation the
+	 * region's cloud does not offer: the command line's (validate
+	 * checks where rows go only when a region says it) */
+	if (b->region == NULL && b->endpoint == NULL &&
+	    br_region_offered(r->cat, b->op->service, r->ep.region,
+	    r->ep.cloud)) {
+		if (check_ep == BR_CHECK_EP_REGION && r->ep.region == NULL)
+			return 0;
 		if (r->ep_err.code == 0)
 			r->ep_err = err;
 		return BR_EINPUT;
@@ -250,7 +258,7 @@ br_sched_validate(const struct br_opts *o, const struct br_catalog *c)
 
 	br_run_setup(&r, o, c);
 	if (br_run_open_manifest(&r, 0, &err) == 0 &&
-	    br_survey_run(&r, &s, 1, 0, &err) == 0) {
+	    br_survey_run(&r, &s, 1, BR_CHECK_EP_REGION, &err) == 0) {
 		fprintf(stderr, "%s: %ld rows, %ld invalid\n",
 		    br_manifest_name(r.m), s.rows, s.invalid);
 		rc = s.invalid > 0 ? BR_EXIT_USAGE : BR_EXIT_OK;

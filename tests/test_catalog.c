@@ -215,7 +215,7 @@ Test(catalog, builtin_has_the_five_operations_of_the_spec, .init =
 		{ "dataarts.restart_job_instance", "dataarts", "POST",
 		  "/v1/{project_id}/jobs/{job_name}/instances/{instance_id}/"
 		  "restart", 204, "",
-		  "https://dayu.{region}.myhuaweicloud.com" },
+		  "https://dayu-dlf.{region}.myhuaweicloud.com" },
 		{ "roma.reset_multi_task", "roma", "POST",
 		  "/v2/{project_id}/fdi/instances/{instance_id}/multi-tasks/"
 		  "{task_id}/reset", 200, "message",
@@ -230,7 +230,8 @@ Test(catalog, builtin_has_the_five_operations_of_the_spec, .init =
 	size_t i, j;
 
 	cr_assert_eq(cat.nops, N(want));
-	cr_assert_eq(cat.nservices, 4);
+	cr_assert_eq(cat.nservices, 5);		/* and iam */
+	cr_assert_eq(cat.nclouds, 2);
 	for (i = 0; i < N(want); i++) {
 		op = br_catalog_find(&cat, want[i].name);
 		cr_assert_not_null(op, "%s", want[i].name);
@@ -252,7 +253,12 @@ Test(catalog, builtin_has_the_five_operations_of_the_spec, .init =
 		cr_assert_gt(strlen(op->summary), 0);
 		svc = br_catalog_service(&cat, op->service);
 		cr_assert_not_null(svc, "%s", op->service);
-		cr_assert_str_eq(svc->endpoint, want[i].endpoint);
+		/* a host per cloud, Huawei Cloud's first */
+		cr_assert_null(svc->endpoint);
+		cr_assert_eq(svc->nhosts, 2, "%s", op->service);
+		cr_assert_str_eq(svc->hosts[0].cloud, "huaweicloud");
+		cr_assert_str_eq(svc->hosts[0].endpoint, want[i].endpoint);
+		cr_assert_str_eq(svc->hosts[1].cloud, "otc");
 		for (j = 0; j < op->nparams; j++) {
 			cr_assert_not_null(op->params[j].description, "%s %s",
 			    op->name, op->params[j].name);
@@ -1184,7 +1190,7 @@ Test(catalog, user_catalog_adds_an_operation, .init = load_both,
 	const struct br_param *p;
 
 	cr_assert_eq(cat.nops, 6);
-	cr_assert_eq(cat.nservices, 5);
+	cr_assert_eq(cat.nservices, 6);
 	cr_assert_not_null(op);
 	cr_assert_str_eq(op->method, "PATCH");	/* canonical case */
 	cr_assert_str_eq(op->service, "demo");	/* from the name */
@@ -1218,7 +1224,7 @@ Test(catalog, user_catalog_replaces_an_operation, .init = load_builtin,
 	cr_assert_eq(br_catalog_load_file(&cat, data("replace_op.json"),
 	    &err), 0, "%s", err.msg);
 	cr_assert_eq(cat.nops, 5);
-	cr_assert_eq(cat.nservices, 4);
+	cr_assert_eq(cat.nservices, 5);
 	op = br_catalog_find(&cat, CSS);
 	cr_assert_not_null(op);
 	cr_assert_eq(op, &cat.ops[4]);		/* same place */
@@ -1407,7 +1413,7 @@ Test(catalog, malformed_catalogs, .init = load_builtin, .fini = release)
 		  "\"path\":\"/b\"}]}",
 		  "t.json:2: operation 'X.Y' given twice" },
 		{ "{\"services\":{\"demo\":{}}}", "t.json:1: service 'demo': "
-		  "missing 'endpoint'" },
+		  "missing 'endpoint' or 'hosts'" },
 		{ "{\"services\":{\"demo\":{\"endpoint\":\"demo.com\"}}}",
 		  "t.json:1: service 'demo': 'endpoint' must start with "
 		  "https:// or http://" },
@@ -1436,7 +1442,8 @@ Test(catalog, malformed_catalogs, .init = load_builtin, .fini = release)
 		    i, c[i].json);
 		cr_assert_str_eq(err.msg, c[i].msg, "#%zu %s", i, c[i].json);
 		cr_assert_eq(cat.nops, 5, "#%zu changed the catalog", i);
-		cr_assert_eq(cat.nservices, 4);
+		cr_assert_eq(cat.nservices, 5);
+		cr_assert_eq(cat.nclouds, 2);
 	}
 }
 

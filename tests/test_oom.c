@@ -343,7 +343,11 @@ Test(oom, merge_says_out_of_memory)
 Test(oom, the_catalog_loader_says_out_of_memory)
 {
 	static const char json[] =
-	    "{\"services\":{\"ecs\":{\"endpoint\":\"https://ecs.{region}.x\"}},"
+	    "{\"clouds\":{\"c\":{\"title\":\"C\",\"regions\":[\"r-*\"]}},"
+	    "\"services\":{\"ecs\":{\"endpoint\":\"https://ecs.{region}.x\","
+	    "\"hosts\":{\"c\":{\"endpoint\":\"https://e.{region}.c\","
+	    "\"regions\":{\"r-1\":\"https://e1\"}},\"d\":{\"offered\":"
+	    "false}}}},"
 	    "\"operations\":[{\"name\":\"ecs.reboot\",\"method\":\"POST\","
 	    "\"path\":\"/v1/{project_id}/servers/{id}/reboot\","
 	    "\"success\":[202],\"response\":[\"job_id\"],\"params\":["

@@ -659,7 +659,7 @@ Test(e2e, region_fills_the_host_pattern, .timeout = 60)
 	run_bulkrun(&o, NULL, "run", m, "--region", "eu-de", "--dry-run",
 	    NULL);
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.out, "POST https://css.eu-de.myhuaweicloud.com"
+	cr_expect(strstr(o.out, "POST https://css.eu-de.otc.t-systems.com"
 	    "/v1.0/p1/clusters/c1/restart") != NULL, "%s", o.out);
 	cr_expect(strstr(o.out, "POST https://css.ap-southeast-1."
 	    "myhuaweicloud.com/v1.0/p1/clusters/c2/restart") != NULL, "%s",
