@@ -2,6 +2,7 @@
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 BUILD	?= build
 SAN	?=
@@ -196,7 +197,7 @@ fuzz-quick:
 test: deps
 	$(MAKE) build-all
 	$(MAKE) unit e2e
-	$(MAKE) contrib-check
+	$(MAKE) contrib-check check-man
 	$(MAKE) fuzz-quick
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
@@ -205,8 +206,15 @@ demo: deps all
 	scripts/demo.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/bulkrun $(BUILD)/bulkrun-sim $(DESTDIR)$(BINDIR)/
+	install -m 644 man/bulkrun.1 $(DESTDIR)$(MANDIR)/man1/
+
+# The manual page, read by groff with every warning on: none may come.
+check-man:
+	@out=$$(groff -man -Tutf8 -ww -z man/bulkrun.1 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	    echo "man/bulkrun.1: groff -ww: no warnings"
 
 clean:
 	rm -rf build

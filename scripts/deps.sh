@@ -31,6 +31,7 @@ need python3-openpyxl      /usr/bin/python3 -c 'import openpyxl'
 need openssl               command -v openssl
 need tzdata                test -f /usr/share/zoneinfo/Europe/Berlin
 need make                  command -v make
+need groff-base            command -v groff	# make check-man
 need gcc                   command -v gcc
 # make fuzz (libFuzzer): clang, its runtime libraries (libclang_rt.fuzzer
 # and the sanitizers; only "recommended" by clang, so named here) and

@@ -98,6 +98,9 @@ check_harden() {
 	# outside /tmp, which becomes private; the parent traversable
 	W=$(mktemp -d /var/tmp/bulkrun-harden.XXXXXX) && chmod 755 "$W"
 	mkdir "$W/state" "$W/textfile" "$W/etc"
+	# the binary too: the checkout may be under /tmp (private below) or
+	# under a home nobody cannot enter
+	cp "$BIN" "$W/bulkrun" && chmod 755 "$W/bulkrun"
 	chown nobody "$W/state" "$W/textfile"
 	chmod 750 "$W/state"
 	printf 'op,project_id,cluster_id\ncss.restart_cluster,p1,c1\ncss.restart_cluster,p1,c2\n' \
@@ -121,7 +124,7 @@ check_harden() {
 		    --lock "$1/state/nightly.lock" \
 		    --metrics "$1/textfile/bulkrun-nightly.prom" \
 		    --summary-json "$1/state/last-summary.json"
-	' sh "$W" "$BIN" "$URL" >"$TMP/harden.out" 2>&1
+	' sh "$W" "$W/bulkrun" "$URL" >"$TMP/harden.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && ls "$W"/state/reports/nightly-*.csv >/dev/null 2>&1 &&
 	    [ -f "$W/state/nightly.lock" ] && [ -f "$W/state/last-summary.json" ] &&
