@@ -524,7 +524,8 @@ keep_mismatch(struct br_resume *r, const struct br_row *row, const char *op)
 	    NULL))
 		goto nomem;
 	r->nshown++;
-	for (i = 0; i < row->nfields; i++, m->row.nfields++) {
+	for (i = 0; i < row->nfields; i++) {
+		m->row.nfields++;	/* freed with r, whatever comes */
 		m->row.fields[i].name = strdup(row->fields[i].name);
 		m->row.fields[i].value = row->fields[i].value != NULL ?
 		    strndup(row->fields[i].value, row->fields[i].len) : NULL;
@@ -648,8 +649,15 @@ br_resume_free(struct br_resume *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nshown; i++) {
+		struct br_row *row = &r->shown[i].row;
+		size_t k;
+
 		free(r->shown[i].op);
-		br_row_release(&r->shown[i].row);
+		for (k = 0; k < row->nfields; k++) {	/* copies of our own */
+			free(row->fields[k].name);
+			free(row->fields[k].value);
+		}
+		free(row->fields);
 	}
 	free(r->v);
 	free(r->path);
