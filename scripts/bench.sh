@@ -360,7 +360,7 @@ check_report() {
 	if [ "$got" -ne "$2" ] || [ "$ok" -ne "$2" ]; then
 		note "WARNING: $1: report has $got rows, $ok succeeded; expected $2"
 	fi
-	rm -f "$T/report.csv"
+	mv -f "$T/report.csv" "$T/last-report.csv"	# (c) merges the last
 }
 
 # check_codes NAME ROWS: curl wrote ROWS status lines, all 200
@@ -528,18 +528,18 @@ note ""
 # finish out of row order), put back together by bulkrun merge
 note "(c) bulkrun merge of the $MEM_BIG-row report, as three shuffled shards"
 for k in 0 1 2; do
-	{ head -n 1 "$T/report.csv"
-	  tail -n +2 "$T/report.csv" | awk -v k=$k 'NR % 3 == k' | shuf
+	{ head -n 1 "$T/last-report.csv"
+	  tail -n +2 "$T/last-report.csv" | awk -v k=$k 'NR % 3 == k' | shuf
 	} >"$T/shard$k.csv"
 done
 measure merge "$BULKRUN" merge "$T/shard0.csv" "$T/shard1.csv" \
     "$T/shard2.csv" -o "$T/merged.csv" -q ||
     note "WARNING: merge exited $?"
-[ "$(wc -l <"$T/merged.csv")" -eq "$(wc -l <"$T/report.csv")" ] ||
+[ "$(wc -l <"$T/merged.csv")" -eq "$(wc -l <"$T/last-report.csv")" ] ||
     note "WARNING: the merged report has another number of lines"
 header
 row merge "$MEM_BIG"
-rm -f "$T"/shard?.csv "$T/merged.csv"
+rm -f "$T"/shard?.csv "$T/merged.csv" "$T/last-report.csv"
 note ""
 
 # (d)
