@@ -106,9 +106,14 @@ parse_iso(const char *p, struct dt *d, const char **why)
 		return 0;		/* midnight */
 	if (*p != 'T' && *p != 't' && *p != ' ')
 		return -1;
-	p++;
-	if (digits(&p, 2, &d->hour) != 0 || *p++ != ':' ||
-	    digits(&p, 2, &d->min) != 0)
+	/* a spreadsheet's date "as shown" may have a one-digit hour:
+	 * 2026-11-21 0:00:00 (LibreOffice), after a space only */
+	if (*p++ == ' ' && is_digit(p[0]) && p[1] == ':') {
+		if (digits(&p, 1, &d->hour) != 0)
+			return -1;
+	} else if (digits(&p, 2, &d->hour) != 0)
+		return -1;
+	if (*p++ != ':' || digits(&p, 2, &d->min) != 0)
 		return -1;
 	if (*p == ':') {
 		p++;

@@ -65,6 +65,9 @@ Test(datetime, utc_forms)
 		{ "2026-11-21T10:30Z", NOW, "UTC", NOW },
 		{ "2026-11-21 10:30", NOW, "UTC", NOW },
 		{ "2026-11-21 10:30:00", NOW, "UTC", NOW },
+		/* a spreadsheet's "as shown": a one-digit hour after a space */
+		{ "2026-11-21 0:00:00", NOW, "UTC", 1795219200000LL },
+		{ "2026-11-21 9:30", NOW, "UTC", 1795253400000LL },
 		{ "2026-11-21T10:30", NOW, "UTC", NOW },
 		{ "2026-11-21T22:00+01:00", NOW, "UTC", 1795294800000LL },
 		{ "2026-11-21T22:00+0100", NOW, "UTC", 1795294800000LL },
@@ -177,6 +180,9 @@ Test(datetime, rejected_forms)
 		{ "2026-11-00", "UTC", "'2026-11-00': day out of range" },
 		{ "2026-11-21T24:00", "UTC",
 		    "'2026-11-21T24:00': hour out of range" },
+		{ "2026-11-21T9:30", "UTC", "'2026-11-21T9:30': not a date or "
+		    "time (use 2026-11-21, 2026-11-21T00:00:00Z, 2026-11-21 "
+		    "00:00, now-24h, today, yesterday or epoch ms)" },
 		{ "2026-11-21 23:60", "UTC",
 		    "'2026-11-21 23:60': minute out of range" },
 		{ "2026-11-21T23:59:61Z", "UTC",
