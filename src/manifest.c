@@ -155,6 +155,7 @@ br_mf_row_build(struct br_row *row, const struct fsrc *src, size_t n,
 	char *p;
 	struct br_field *f;
 
+	row->problem[0] = '\0';
 	if (n == 0) {
 		row->nfields = 0;
 		return 0;

@@ -115,6 +115,9 @@ struct br_row {
 	size_t		 nfields;
 	struct br_field	*fields;
 	size_t		 _cap;
+	/* a problem of the row as read, "" when none (a cell beyond the
+	 * header): the row is invalid, the others are read on */
+	char		 problem[160];
 };
 
 struct br_manifest_opts {

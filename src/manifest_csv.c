@@ -361,21 +361,25 @@ int
 br_mf_csv_next(struct br_manifest *m, struct br_row *row,
     struct br_err *err)
 {
-	char col[16];
+	char col[16], hdr[16], problem[sizeof(row->problem)] = "";
 	size_t i;
 	int rv;
 
 	if ((rv = csv_record(m, err)) <= 0)
 		return rv;
 	if (m->csv.last_full > m->csv.ncols) {
+		/* a row's own problem: with --skip-invalid the others run */
 		br_sheetref_col(col, sizeof(col), m->csv.last_full - 1);
+		br_sheetref_col(hdr, sizeof(hdr), m->csv.ncols);
 		if (m->csv.last_full <= m->csv.hdr_cells)
-			return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
-			    "row %ld, column %s has a value but no name in the "
-			    "header", m->csv.rec_row, col);
-		return br_errf(err, BR_EINPUT, m->name, m->csv.rec_line,
-		    "row has %zu cells, the header has %zu", m->csv.last_full,
-		    m->csv.ncols);
+			snprintf(problem, sizeof(problem), "column %s has a "
+			    "value but no name in the header: name the column "
+			    "in the header row or delete the value", col);
+		else
+			snprintf(problem, sizeof(problem), "the row has %zu "
+			    "cells, the header %zu: a value in column %s or "
+			    "beyond has no column (delete it, or name the "
+			    "column)", m->csv.last_full, m->csv.ncols, hdr);
 	}
 	if (br_mf_grow(&m->src, &m->src_cap, m->csv.ncols,
 	    sizeof(*m->src)) != 0)
@@ -393,6 +397,7 @@ br_mf_csv_next(struct br_manifest *m, struct br_row *row,
 	}
 	if ((rv = br_mf_row_build(row, m->src, m->csv.ncols, err)) != 0)
 		return rv;
+	memcpy(row->problem, problem, sizeof(problem));
 	row->num = ++m->num;
 	row->line = m->csv.rec_line;
 	row->sheet_row = m->csv.rec_row;

@@ -100,6 +100,9 @@ br_run_bind(struct run *r, struct br_row *row, struct br_bound *b, int check_ep,
 	if (rfp != NULL)
 		rfp[0] = '\0';
 	br_problems_clear(&r->probs);
+	if (row->problem[0] != '\0')	/* as read: cells without a column */
+		return br_problems_addf(&r->probs, "CELLS", "%s",
+		    row->problem) != 0 ? BR_ENOMEM : BR_EINPUT;
 	if (br_catalog_bind(r->cat, row, &r->bo, b, &r->probs) != 0)
 		return BR_EINPUT;
 	if (br_run_reads(r) && b->op->verify == NULL)

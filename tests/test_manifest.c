@@ -152,6 +152,10 @@ dump_row(const struct br_row *r, char **p, char *end)
 			cr_assert_eq(f->kind, BR_V_STRING);
 		put_esc(p, end, f->value, f->len);
 	}
+	if (r->problem[0] != '\0') {		/* " !problem" */
+		put_esc(p, end, " !", 2);
+		put_esc(p, end, r->problem, strlen(r->problem));
+	}
 	if (*p < end - 1) {
 		*(*p)++ = '\n';
 		**p = '\0';
@@ -498,9 +502,11 @@ Test(manifest, csv_trailing_unnamed_header_columns)
 	/* a sheet that saved empty columns: allowed while they are empty */
 	expect_rows("tr.csv", "op,a,,\nx,1,,\ny,2\n",
 	    "1@2 op=x|a=1\n2@3 op=y|a=2\n");
-	expect_error("tr.csv", "op,a,,\nx,1,,\ny,2,,z\n", "1@2 op=x|a=1\n",
-	    "tr.csv:3: row 3, column D has a value but no name in the "
-	    "header");
+	/* a value there: that row's problem, the others read on */
+	expect_rows("tr.csv", "op,a,,\nx,1,,\ny,2,,z\nw,3\n", "1@2 op=x|a=1\n"
+	    "2@3 op=y|a=2 !column D has a value but no name in the header: "
+	    "name the column in the header row or delete the value\n"
+	    "3@4 op=w|a=3\n");
 }
 
 Test(manifest, csv_short_and_long_records)
@@ -509,11 +515,15 @@ Test(manifest, csv_short_and_long_records)
 	    "1@2 op=x|a=~|b=~|c=~\n"
 	    "2@3 op=y|a=1|b=~|c=~\n"
 	    "3@4 op=z|a=1|b=2|c=3\n");
-	expect_error("l.csv", "op,a,b,c,d\nx,1,2,3,4\ny,1,2,3,4,5,6\n",
-	    "1@2 op=x|a=1|b=2|c=3|d=4\n",
-	    "l.csv:3: row has 7 cells, the header has 5");
-	expect_error("l2.csv", "op,a\nx,\"1\n2\",,, z\n", "",
-	    "l2.csv:2: row has 5 cells, the header has 2");
+	expect_rows("l.csv", "op,a,b,c,d\nx,1,2,3,4\ny,1,2,3,4,5,6\n",
+	    "1@2 op=x|a=1|b=2|c=3|d=4\n"
+	    "2@3 op=y|a=1|b=2|c=3|d=4 !the row has 7 cells, the header 5: a "
+	    "value in column F or beyond has no column (delete it, or name "
+	    "the column)\n");
+	expect_rows("l2.csv", "op,a\nx,\"1\n2\",,, z\n",
+	    "1@2 op=x|a=1\\n2 !the row has 5 cells, the header 2: a value in "
+	    "column C or beyond has no column (delete it, or name the "
+	    "column)\n");
 }
 
 Test(manifest, csv_unterminated_quote_reports_record_start)

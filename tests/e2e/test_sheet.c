@@ -232,7 +232,31 @@ Test(sheet, other_problems_name_row_and_column, .timeout = 60)
 	    "'css.restart_cluster'?\n") != NULL, "%s", o.err);
 	cr_expect(strstr(o.err, "x.csv:4: row 3: missing required parameter "
 	    "'cluster_id'\n") != NULL, "%s", o.err);
-	cr_expect(strstr(o.err, "x.csv:5: row 4, column G has a value but no "
-	    "name in the header") != NULL, "%s", o.err);
+	cr_expect(strstr(o.err, "x.csv:5: row 4: column G has a value but no "
+	    "name in the header: name the column in the header row or delete "
+	    "the value\n") != NULL, "%s", o.err);
+	cr_expect(strstr(o.err, "3 rows, 3 invalid") != NULL, "every row "
+	    "read, the stray cell is its row's problem: %s", o.err);
 	out_release(&o);
+}
+
+/* A stray cell is its row's problem: with --skip-invalid the others run
+ * (issue 12: it used to stop the whole file). */
+Test(sheet, a_stray_cell_makes_only_its_row_invalid, .timeout = 60)
+{
+	struct fx f;
+	const char *m = t_write("s.csv", "op,project_id,cluster_id\n"
+	    "css.restart_cluster,p,c1\n"
+	    "css.restart_cluster,p,c2,stray\n"
+	    "css.restart_cluster,p,c3\n");
+
+	fx_start(&f, NULL);
+	fx_run(&f, m, "r.csv", ',', "--skip-invalid", "--rate", "unlimited",
+	    "-q", NULL);
+	cr_expect_eq(f.o.status, 1, "%s", f.o.err);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(sim_count(&f.s), 2, "the other rows were sent");
+	cr_expect_eq(table_count(&f.t, "invalid", "INPUT.CELLS"), 1);
+	cr_expect_eq(table_count(&f.t, "succeeded", NULL), 2);
+	fx_end(&f);
 }
