@@ -138,7 +138,8 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
     const struct br_endpoint_map *map, struct br_err *err)
 {
 	struct br_strbuf sb = BR_STRBUF_INIT;
-	const char *url = NULL, *pat, *region, *p, *q;
+	const char *url = NULL, *pat, *region;
+	char *host;
 	const char *svc;
 	size_t i, n;
 
@@ -173,11 +174,12 @@ br_request_base_url(const struct br_catalog *c, const struct br_bound *b,
 			    "service '%s': give --endpoint or --region", svc);
 			return NULL;
 		}
-		for (p = pat; (q = strstr(p, "{region}")) != NULL; p = q + 8) {
-			br_strbuf_add(&sb, p, (size_t)(q - p));
-			br_strbuf_addstr(&sb, region);
-		}
-		br_strbuf_addstr(&sb, p);
+		if ((host = br_region_fill(pat, region != NULL ? region :
+		    "")) == NULL)
+			sb.oom = 1;
+		else
+			br_strbuf_addstr(&sb, host);
+		free(host);
 	}
 	if (sb.oom) {
 		br_strbuf_release(&sb);
