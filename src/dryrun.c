@@ -96,14 +96,14 @@ br_run_dry(struct run *r, struct br_err *fail)
 	    (rc = br_manifest_next(r->m, &row, fail)) == 1) {
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
-		if (r->resume != NULL && br_resume_carried(r->resume,
-		    row.num)) {
+		if (br_resume_row(r->resume, row.num, NULL) ==
+		    BR_RS_CARRIED) {
 			printf("# row %ld (line %ld): succeeded in the earlier "
 			    "report, not sent again\n\n", row.num, row.line);
 			continue;
 		}
-		if (r->resume != NULL && !r->o->resume_send &&
-		    br_resume_mismatched(r->resume, row.num)) {
+		if (!r->o->resume_send && br_resume_row(r->resume, row.num,
+		    NULL) == BR_RS_MISMATCH) {
 			printf("# row %ld (line %ld): succeeded in the earlier "
 			    "report and differs from it now: not sent "
 			    "(--resume-mismatch send)\n\n", row.num, row.line);

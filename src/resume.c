@@ -572,12 +572,22 @@ br_resume_match(struct br_resume *r, const struct br_row *row,
 	return 1;
 }
 
-int
-br_resume_carried(const struct br_resume *r, long num)
-{
-	struct slot *s = find(r, num);
 
-	return s != NULL && s->carried;
+enum br_resume_row
+br_resume_row(const struct br_resume *r, long num, int64_t *call_ms)
+{
+	struct slot *s = r != NULL ? find(r, num) : NULL;
+
+	if (s == NULL)
+		return BR_RS_NEW;
+	if (s->carried)
+		return BR_RS_CARRIED;
+	if (s->verify) {
+		if (call_ms != NULL)
+			*call_ms = s->call_ms;
+		return BR_RS_VERIFY;
+	}
+	return s->mismatch ? BR_RS_MISMATCH : BR_RS_NEW;
 }
 
 long
@@ -586,16 +596,6 @@ br_resume_ncarried(const struct br_resume *r)
 	return r->ncarried;
 }
 
-int
-br_resume_verify_only(const struct br_resume *r, long num, int64_t *call_ms)
-{
-	struct slot *s = find(r, num);
-
-	if (s == NULL || !s->verify)
-		return 0;
-	*call_ms = s->call_ms;
-	return 1;
-}
 
 long
 br_resume_nverify(const struct br_resume *r)
@@ -664,13 +664,6 @@ br_resume_free(struct br_resume *r)
 	free(r);
 }
 
-int
-br_resume_mismatched(const struct br_resume *r, long num)
-{
-	struct slot *s = find(r, num);
-
-	return s != NULL && s->mismatch;
-}
 
 long
 br_resume_nmismatch(const struct br_resume *r)

@@ -34,18 +34,20 @@ int	br_resume_load(struct br_resume **rp, const char *path,
  * same manifest values.  If so it is marked to be carried. */
 int	br_resume_match(struct br_resume *r, const struct br_row *row,
 	    const char *op, const char *rfp);
-/* Pass two: whether row number num was marked. */
-int	br_resume_carried(const struct br_resume *r, long num);
-/* Whether row num was called in the earlier run and never verified
- * (CANCELLED.UNVERIFIED, VERIFY.TIMEOUT) and matched: this run verifies
- * it without calling again; *call_ms: when it was called. */
-int	br_resume_verify_only(const struct br_resume *r, long num,
+/* Pass two: what the earlier report says of row num (r NULL: nothing). */
+enum br_resume_row {
+	BR_RS_NEW = 0,		/* send it */
+	BR_RS_CARRIED,		/* succeeded asking the same: carried */
+	BR_RS_VERIFY,		/* called, never verified (CANCELLED.UNVERIFIED,
+				   VERIFY.TIMEOUT): verified without calling
+				   again; *call_ms (may be NULL): when called */
+	BR_RS_MISMATCH		/* succeeded, and asks for something else now
+				   (a value, the op, the request): not sent
+				   unless --resume-mismatch send */
+};
+enum br_resume_row br_resume_row(const struct br_resume *r, long num,
 	    int64_t *call_ms);
 long	br_resume_nverify(const struct br_resume *r);
-/* Whether row num succeeded in the earlier report and asks for something
- * else now (a value, the op, the request): not sent again unless
- * --resume-mismatch send. */
-int	br_resume_mismatched(const struct br_resume *r, long num);
 long	br_resume_nmismatch(const struct br_resume *r);
 /* Says on f which rows differ and how (the first few, read again from the
  * earlier report), and warns when the report looks re-saved by a

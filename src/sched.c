@@ -134,11 +134,11 @@ read_next(struct run *r)
 			r->io_error = 1;
 			break;
 		}
-		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
-		    br_resume_carried(r->resume, j->row.num)))
+		if (!br_run_in_shard(r->o, j->row.num) || br_resume_row(r->resume,
+		    j->row.num, NULL) == BR_RS_CARRIED)
 			continue;	/* not ours, or done in an earlier run */
-		if (r->resume != NULL && !r->o->resume_send &&
-		    br_resume_mismatched(r->resume, j->row.num)) {
+		if (!r->o->resume_send && br_resume_row(r->resume, j->row.num,
+		    NULL) == BR_RS_MISMATCH) {
 			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
 			    "SKIPPED.MISMATCH", "not sent: it succeeded in the "
 			    "resumed report and differs from it now "
@@ -505,8 +505,7 @@ admit(struct run *r, int64_t now, int64_t *wait)
 		return 0;
 	j->rq.num = j->row.num;
 	j->rq.svc = br_svclimit_index(&r->limits, j->b.op->service, now);
-	if (r->resume != NULL && br_resume_verify_only(r->resume, j->row.num,
-	    &call_ms)) {
+	if (br_resume_row(r->resume, j->row.num, &call_ms) == BR_RS_VERIFY) {
 		br_vrun_verify_only(r, j, call_ms, now);   /* no call again */
 		return 1;
 	}
