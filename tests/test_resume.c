@@ -73,7 +73,10 @@ Test(resume, succeeded_rows_are_carried_when_the_request_is_the_same)
 	cr_assert(!br_resume_match(r, &c, "css.restart_cluster", FP2),
 	    "another request");
 	cr_assert_eq(br_resume_row(r, 1, NULL), BR_RS_CARRIED);
-	cr_assert_eq(br_resume_row(r, 3, NULL), BR_RS_NEW);
+	cr_assert_eq(br_resume_row(r, 3, NULL), BR_RS_MISMATCH,
+	    "it succeeded asking something else: not sent unasked");
+	cr_assert_eq(br_resume_row(r, 2, NULL), BR_RS_NEW, "it failed");
+	cr_assert_eq(br_resume_nmismatch(r), 1);
 	cr_assert_eq(br_resume_ncarried(r), 1);
 	br_resume_free(r);
 }
