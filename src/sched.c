@@ -137,6 +137,12 @@ read_next(struct run *r)
 		if (!br_run_in_shard(r->o, j->row.num) || (r->resume != NULL &&
 		    br_resume_carried(r->resume, j->row.num)))
 			continue;	/* not ours, or done in an earlier run */
+		if (j->row.hidden) {
+			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
+			    "SKIPPED.HIDDEN", "not run: the row is hidden in "
+			    "the sheet");
+			continue;
+		}
 		if (r->resume != NULL && !r->o->resume_send &&
 		    br_resume_mismatched(r->resume, j->row.num)) {
 			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
