@@ -209,6 +209,8 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep,
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
 		s->rows++;
+		if (row.hidden)
+			continue;	/* not run: reported SKIPPED.HIDDEN */
 		memset(&b, 0, sizeof(b));
 		rc = br_run_bind(r, &row, &b, check_ep, r->resume != NULL ? rfp :
 		    NULL);
