@@ -60,6 +60,28 @@ def bignum():
     wb.save(os.path.join(HERE, "bignum.xlsx"))
 
 
+def cells():
+    """Cells the CSV must quote, gaps, booleans; and a 1904 workbook."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cells"
+    ws.append(["a", "b", "c", "d", "e"])
+    ws.append(["x,y", 'say "hi"', "two\nlines", "#not a comment", True])
+    ws.append([" lead", None, None, 3.5, False])
+    ws.append([])
+    ws.append([None, None, "c5"])
+    fixed(wb)
+    wb.save(os.path.join(HERE, "cells.xlsx"))
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(["date_from"])
+    ws.append([datetime.date(2026, 11, 21)])
+    ws["A2"].number_format = "d/m/yy"
+    fixed(wb)
+    wb.save(os.path.join(HERE, "mac1904.xlsx"))
+
+
 def big(n, out):
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Orders")
@@ -80,3 +102,4 @@ if __name__ == "__main__":
     else:
         plain()
         bignum()
+        cells()
