@@ -129,6 +129,27 @@ Test(xlsxin, a_sheet_becomes_one_csv_line_a_row)
 	br_xlsx_release(&x);
 }
 
+Test(xlsxin, shared_strings_read_as_inline_ones)
+{
+	struct br_xlsx x, y;
+	struct br_err err = { 0 };
+	char *a, *b;
+	int rv;
+
+	a = convert("plain.xlsx", NULL, &x, &rv, &err);
+	cr_assert_eq(rv, 0, "%s", err.msg);
+	/* the same sheet, its text in xl/sharedStrings.xml; the op as rich
+	 * text with a phonetic run (not part of the text) */
+	b = convert("shared.xlsx", NULL, &y, &rv, &err);
+	cr_assert_eq(rv, 0, "%s", err.msg);
+	cr_expect_str_eq(b, a);
+	cr_expect(br_xlsx_row_hidden(&y, 4));
+	free(a);
+	free(b);
+	br_xlsx_release(&x);
+	br_xlsx_release(&y);
+}
+
 Test(xlsxin, cells_are_quoted_gaps_filled_and_1904_dates_read)
 {
 	struct br_xlsx x;

@@ -10,7 +10,9 @@ run it again (/usr/bin/python3 tests/data/xlsx/make.py) after a change.
 """
 import datetime
 import os
+import re
 import sys
+import zipfile
 
 import openpyxl
 
@@ -82,6 +84,55 @@ def cells():
     wb.save(os.path.join(HERE, "mac1904.xlsx"))
 
 
+SST_TYPE = ("http://schemas.openxmlformats.org/officeDocument/2006/"
+            "relationships/sharedStrings")
+SST_CT = ("application/vnd.openxmlformats-officedocument.spreadsheetml."
+          "sharedStrings+xml")
+INLINE = re.compile(r'<c ([^>]*?) ?t="inlineStr"><is><t(?: [^>]*)?>(.*?)'
+                    r'</t></is></c>')
+
+
+def shared(src, dst, rich=False):
+    """src with its text cells moved to xl/sharedStrings.xml, as Excel and
+    LibreOffice write them (openpyxl writes inline strings); rich: the op
+    as rich text with a phonetic run, which is no part of the text."""
+    strings, index = [], {}
+
+    def one(m):
+        if m.group(2) not in index:
+            index[m.group(2)] = len(strings)
+            strings.append(m.group(2))
+        return '<c %s t="s"><v>%d</v></c>' % (m.group(1), index[m.group(2)])
+
+    def si(t):
+        if rich and t == ROMA:
+            return ('<si><r><t>roma.</t></r><r><rPr><b/></rPr>'
+                    '<t>reset_multi_task</t></r><rPh sb="0" eb="1">'
+                    '<t>x</t></rPh></si>')
+        return '<si><t xml:space="preserve">%s</t></si>' % t
+
+    with zipfile.ZipFile(src) as zin, \
+            zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename).decode("utf-8")
+            if item.filename.startswith("xl/worksheets/"):
+                data = INLINE.sub(one, data)
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship '
+                                    'Type="%s" Target="sharedStrings.xml" '
+                                    'Id="rIdSST"/></Relationships>' % SST_TYPE)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/'
+                                    'sharedStrings.xml" ContentType="%s"/>'
+                                    '</Types>' % SST_CT)
+            zout.writestr(item, data)
+        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.'
+                      'openxmlformats.org/spreadsheetml/2006/main" count='
+                      '"%d" uniqueCount="%d">%s</sst>' % (
+                          len(strings), len(strings),
+                          "".join(si(t) for t in strings)))
+
+
 def big(n, out):
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Orders")
@@ -93,7 +144,9 @@ def big(n, out):
                    "2026-11-21"]
             ws.append(row)
             f.write(",".join(row) + "\n")
-    wb.save(out)
+    wb.save(out + ".inline.xlsx")
+    shared(out + ".inline.xlsx", out)
+    os.unlink(out + ".inline.xlsx")
 
 
 if __name__ == "__main__":
@@ -103,3 +156,5 @@ if __name__ == "__main__":
         plain()
         bignum()
         cells()
+        shared(os.path.join(HERE, "plain.xlsx"),
+               os.path.join(HERE, "shared.xlsx"), rich=True)
