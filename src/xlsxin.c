@@ -93,7 +93,7 @@ br_xlsx_serial_iso(double serial, int date1904, char *buf, size_t bufsz)
 	if (date1904)
 		days -= 24107;		/* 1904-01-01 .. 1970-01-01 */
 	else {
-		if (days < 60)		/* before the 1900-02-29 there was not */
+		if (days < 60)	/* before Excel's 1900-02-29 */
 			days += 1;
 		days -= 25569;		/* 1899-12-30 .. 1970-01-01 */
 	}

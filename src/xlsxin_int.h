@@ -27,7 +27,7 @@ struct conv {
 	char		*rid;		/* the sheet's relationship id */
 	char		*sheet_part, *styles_part, *sst_part;
 	struct br_strbuf names;		/* the sheets, for a message */
-	int		*fmt_date;	/* custom number formats that are dates */
+	int		*fmt_date;	/* custom number formats: dates */
 	size_t		 nfmt, fmt_cap;
 	int		*xf_date;	/* per cell format: a date */
 	size_t		 nxf, xf_cap;

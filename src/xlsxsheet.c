@@ -112,8 +112,9 @@ number_value(struct conv *c, struct br_strbuf *out)
 	const char *name;
 	double d = strtod(c->raw.p, &end);
 
-	if (end == c->raw.p || *end != '\0')
-		return br_strbuf_try_add(out, c->raw.p, c->raw.len) ? nomem(c) : 0;
+	if (end == c->raw.p || *end != '\0')		/* not a number: as is */
+		return br_strbuf_try_add(out, c->raw.p, c->raw.len) ?
+		    nomem(c) : 0;
 	if (br_xc_xf_date(c, c->cstyle) &&
 	    br_xlsx_serial_iso(d, c->date1904, iso, sizeof(iso)) == 0)
 		return br_strbuf_try_add(out, iso, strlen(iso)) ? nomem(c) : 0;
