@@ -112,7 +112,7 @@ number_value(struct conv *c, struct br_strbuf *out)
 	const char *name;
 	double d = strtod(c->raw.p, &end);
 
-	if (end == c->raw.p || *end != '\0')		/* not a number: as is */
+	if (end == c->raw.p || *end != '\0')	/* no number: as is */
 		return br_strbuf_try_add(out, c->raw.p, c->raw.len) ?
 		    nomem(c) : 0;
 	if (br_xc_xf_date(c, c->cstyle) &&
