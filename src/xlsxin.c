@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "xlsxin_int.h"
 
 #define NS_REL	"http://schemas.openxmlformats.org/officeDocument/2006/" \
@@ -120,6 +121,51 @@ br_xlsx_ref_col(const char *ref)
 			return -1;
 	}
 	return col - 1;
+}
+
+/* The value of the 4 hex digits at s, or -1. */
+static long
+hex4(const char *s)
+{
+	long v = 0;
+	int i, d;
+
+	for (i = 0; i < 4; i++) {
+		d = br_text_hexval((unsigned char)s[i]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+size_t
+br_xlsx_unescape(char *s, size_t len)
+{
+	size_t i, j;
+	long u;
+
+	for (i = j = 0; i < len; ) {
+		if (i + 7 <= len && s[i] == '_' && s[i + 1] == 'x' &&
+		    s[i + 6] == '_' && (u = hex4(s + i + 2)) > 0 &&
+		    (u < 0xd800 || u > 0xdfff)) {
+			if (u < 0x80)
+				s[j++] = (char)u;
+			else if (u < 0x800) {
+				s[j++] = (char)(0xc0 | u >> 6);
+				s[j++] = (char)(0x80 | (u & 0x3f));
+			} else {
+				s[j++] = (char)(0xe0 | u >> 12);
+				s[j++] = (char)(0x80 | ((u >> 6) & 0x3f));
+				s[j++] = (char)(0x80 | (u & 0x3f));
+			}
+			i += 7;
+		} else
+			s[j++] = s[i++];
+	}
+	if (j < len)
+		s[j] = '\0';
+	return j;
 }
 
 int

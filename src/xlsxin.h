@@ -13,7 +13,7 @@
  *
  * The CSV has one line per sheet row, blank rows as empty lines, so that
  * its records keep the sheet's row numbers.  Cells: a shared, inline or
- * formula string as its text; a number as written in the file; a number
+ * formula string as its text (escapes such as _x000D_ undone); a number as written in the file; a number
  * in a date format as ISO text (2026-11-21, or 2026-11-21T08:30:00 with
  * a time of day; local time, as the sheet shows it); a boolean as true
  * or false; an error as its text (#N/A).  A number in an id column (a
@@ -65,6 +65,11 @@ int	br_xlsx_serial_iso(double serial, int date1904, char *buf,
 	    size_t bufsz);
 /* The 0-based column of a cell reference ("AB12" gives 27), -1 if none. */
 long	br_xlsx_ref_col(const char *ref);
+/* Undoes the escapes of text in a workbook, in place: _xHHHH_ is the
+ * character U+HHHH (Excel writes a carriage return as _x000D_, and a
+ * "_x" of the text as _x005F_x); U+0000 and surrogates stay as written.
+ * Returns the new length (never longer). */
+size_t	br_xlsx_unescape(char *s, size_t len);
 /* Whether a header name names an id column (see above). */
 int	br_xlsx_id_column(const char *name);
 

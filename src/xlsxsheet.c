@@ -155,6 +155,9 @@ cell_end(struct conv *c)
 		rv = nomem(c);		/* str, inlineStr, e, d: the text */
 	if (rv != 0)
 		return rv;
+	if (strcmp(t, "s") == 0 || strcmp(t, "str") == 0 ||
+	    strcmp(t, "inlineStr") == 0)
+		br_strbuf_setlen(v, br_xlsx_unescape(v->p, v->len));
 	if (!c->have_hdr && (rv = hdr_keep(c, c->col, v->p, v->len)) != 0)
 		return rv;
 	return v->len > 0 ? line_put(c, c->col, v->p, v->len) : 0;

@@ -98,6 +98,30 @@ Test(xlsxin, references_and_id_columns)
 	cr_expect(!br_xlsx_id_column("d"));
 }
 
+Test(xlsxin, escapes_are_undone)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "a_x000D_b", "a\rb" },
+		{ "_x005F_x0041_", "_x0041_", },	/* a "_x" of the text */
+		{ "_x00E4_", "\xc3\xa4" },
+		{ "_x20AC_", "\xe2\x82\xac" },
+		{ "_x0000_", "_x0000_" },		/* NUL: as written */
+		{ "_xD800_", "_xD800_" },		/* a surrogate too */
+		{ "_x00G1_", "_x00G1_" },
+		{ "_x0041", "_x0041" },
+		{ "plain", "plain" },
+	};
+	char buf[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", t[i].in);
+		n = br_xlsx_unescape(buf, strlen(buf));
+		cr_expect_eq(n, strlen(t[i].want), "%s", t[i].in);
+		cr_expect_str_eq(buf, t[i].want, "%s", t[i].in);
+	}
+}
+
 Test(xlsxin, a_sheet_becomes_one_csv_line_a_row)
 {
 	struct br_xlsx x;
