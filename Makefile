@@ -8,7 +8,7 @@ BUILD	?= build
 SAN	?=
 CC	?= cc
 
-PKGS	 = libcurl libcjson libcrypto xlsxwriter
+PKGS	 = libcurl libcjson libcrypto xlsxwriter minizip libxml-2.0
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes
 CFLAGS	?= -O2 -g

@@ -28,6 +28,9 @@ need libcsv-dev            test -f /usr/include/csv.h
 # openpyxl, as a spreadsheet user's script would
 need libxlsxwriter-dev     have_pc xlsxwriter
 need python3-openpyxl      /usr/bin/python3 -c 'import openpyxl'
+# a workbook as the manifest: its zip (minizip), its XML (libxml2)
+need libminizip-dev        have_pc minizip
+need libxml2-dev           have_pc libxml-2.0
 need openssl               command -v openssl
 need tzdata                test -f /usr/share/zoneinfo/Europe/Berlin
 need make                  command -v make

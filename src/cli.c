@@ -20,8 +20,8 @@
 #include "text.h"
 
 enum {
-	O_ENCODING = 256, O_RATE, O_BURST, O_RETRIES, O_RETRY_ON, O_BACKOFF,
-	O_MAX_BACKOFF,
+	O_ENCODING = 256, O_SHEET, O_RATE, O_BURST, O_RETRIES, O_RETRY_ON,
+	O_BACKOFF, O_MAX_BACKOFF,
 	O_TIMEOUT, O_CONNECT_TIMEOUT, O_MAX_FAILURES, O_CANARY, O_NOT_BEFORE,
 	O_NOT_AFTER, O_WINDOW, O_RESUME, O_SHARD, O_DRY_RUN, O_PROGRESS,
 	O_OP, O_SET, O_DELIMITER, O_SKIP_INVALID, O_CATALOG, O_ENDPOINT,
@@ -90,6 +90,7 @@ static const struct spec {
 	{ "set",	ARG,	O_SET,		P_OWN,	0, 0, 0 },
 	{ "delimiter",	ARG,	O_DELIMITER,	P_OWN,	0, 0, 0 },
 	{ "encoding",	ARG,	O_ENCODING,	P_STR,	F(encoding), 0, 0 },
+	{ "sheet",	ARG,	O_SHEET,	P_STR,	F(sheet), 0, 0 },
 	{ "skip-invalid", NOARG, O_SKIP_INVALID, P_FLAG, F(skip_invalid), 0, 0 },
 	{ "allow-old-dates", NOARG, O_ALLOW_OLD_DATES, P_FLAG,
 	    F(allow_old_dates), 0, 0 },
@@ -149,6 +150,7 @@ br_cli_usage(const char *cmd, FILE *f)
 "  --set NAME=VALUE        fill a parameter the row leaves empty (repeatable)\n"
 "  --delimiter C           CSV delimiter: ',' ';' or 'tab' (default: detect)\n"
 "  --encoding E            the manifest is cp1252 or latin1, not UTF-8\n"
+"  --sheet NAME            a workbook (.xlsx): the sheet to read (the first)\n"
 "  --catalog FILE          add operations from FILE (repeatable)\n"
 "  --skip-invalid          run the valid rows, report the others 'invalid'\n"
 "  --tz ZONE               time zone for local dates (default: local)\n"

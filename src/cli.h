@@ -63,6 +63,7 @@ struct br_opts {
 	size_t		 nsets;
 	int		 delimiter;	/* 0: detect */
 	const char	*encoding;	/* --encoding as given, or NULL */
+	const char	*sheet;		/* --sheet, or NULL: the first */
 	const char	*catalogs[BR_MAX_LIST];
 	size_t		 ncatalogs;
 	const char	*endpoint_all;

@@ -96,6 +96,11 @@ br_run_dry(struct run *r, struct br_err *fail)
 	    (rc = br_manifest_next(r->m, &row, fail)) == 1) {
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
+		if (row.hidden) {
+			printf("# row %ld (line %ld): hidden in the sheet, not "
+			    "run\n\n", row.num, row.line);
+			continue;
+		}
 		if (br_resume_row(r->resume, row.num, NULL) ==
 		    BR_RS_CARRIED) {
 			printf("# row %ld (line %ld): succeeded in the earlier "

@@ -304,12 +304,66 @@ convert(struct br_manifest *m, FILE *f, int enc, struct br_err *err)
 	return 0;
 }
 
+/* Whether f (seekable) starts as a zip does; leaves f at its start. */
+static int
+is_zip(FILE *f)
+{
+	unsigned char b[4];
+	size_t n;
+
+	if (fseeko(f, 0, SEEK_SET) != 0)
+		return 0;
+	n = fread(b, 1, sizeof(b), f);
+	clearerr(f);
+	if (fseeko(f, 0, SEEK_SET) != 0)
+		return 0;
+	return br_xlsx_is_zip(b, n);
+}
+
+/* The workbook at path (or the open copy f, when path is NULL): its
+ * sheet converted to CSV into a temporary file, m->rd.f (xlsxin.h). */
+static int
+open_workbook(struct br_manifest *m, const char *path, FILE *f, int enc,
+    struct br_err *err)
+{
+	char fdpath[64];
+	FILE *t;
+	int rv;
+
+	if (enc != BR_ENC_UTF8)
+		return br_errf(err, BR_EINPUT, m->name, 0, "is a workbook "
+		    "(.xlsx), read as it is: leave out --encoding");
+	if (path == NULL) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d",
+		    fileno(f));
+		path = fdpath;
+	}
+	if ((t = tmpfile()) == NULL)
+		return br_reader_io_err(&m->rd, err,
+		    "cannot create a temporary file");
+	rv = br_xlsx_to_csv(path, m->name, m->want_sheet, t, &m->xlsx, err);
+	if (rv == 0 && fseeko(t, 0, SEEK_SET) != 0)
+		rv = br_reader_io_err(&m->rd, err, "cannot seek");
+	if (rv != 0) {
+		fclose(t);
+		return rv;
+	}
+	m->rd.f = t;
+	m->is_xlsx = 1;
+	return 0;
+}
+
 /* Takes the temporary copy t as m->rd.f, converted first if need be. */
 static int
 take_copy(struct br_manifest *m, FILE *t, int enc, struct br_err *err)
 {
 	int from, rv;
 
+	if (is_zip(t)) {
+		rv = open_workbook(m, NULL, t, enc, err);
+		fclose(t);
+		return rv;
+	}
 	if ((rv = source_encoding(m, t, enc, &from, err)) == 0 &&
 	    from == BR_ENC_UTF8) {
 		m->rd.f = t;
@@ -353,6 +407,11 @@ open_file(struct br_manifest *m, const char *path, int snapshot, int enc,
 			fclose(f);
 			return br_mf_nomem(err);
 		}
+	}
+	if (S_ISREG(st.st_mode) && (is_zip(f) || ext_is(path, ".xlsx"))) {
+		rv = open_workbook(m, path, NULL, enc, err);
+		fclose(f);
+		return rv;
 	}
 	if (!S_ISREG(st.st_mode)) {	/* a pipe: copied, then looked at */
 		rv = br_reader_spool(&m->rd, f, &t, err);
@@ -400,6 +459,7 @@ open_input(struct br_manifest *m, const char *path,
 
 	if (opts == NULL)
 		opts = &none;
+	m->want_sheet = opts->sheet;
 	if (strcmp(path, "-") != 0)
 		rv = open_file(m, path, opts->snapshot, opts->encoding, err);
 	else if ((rv = br_reader_spool(&m->rd, stdin, &t, err)) == 0)
@@ -431,6 +491,11 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 	}
 	if ((rv = open_input(m, path, opts, err)) != 0)
 		goto fail;
+	if (opts != NULL && opts->sheet != NULL && !m->is_xlsx) {
+		rv = br_errf(err, BR_EINPUT, m->name, 0, "--sheet: not a "
+		    "workbook (.xlsx)");
+		goto fail;
+	}
 	if (opts != NULL) {
 		m->hash_is_data = opts->hash_is_data;
 		m->cut_ok = opts->cut_ok;
@@ -438,6 +503,8 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 	fmt = opts != NULL ? opts->format : 0;
 	if (fmt == 0 && !stdin_)
 		fmt = format_from_name(path, &dflt);
+	if (m->is_xlsx)
+		fmt = BR_MF_CSV;
 	if (m->enc == BR_ENC_UTF16LE || m->enc == BR_ENC_UTF16BE)
 		dflt = '\t';		/* Excel's "Unicode Text" */
 	if (fmt == 0 && (rv = sniff(m, &fmt, err)) != 0)
@@ -445,8 +512,8 @@ br_manifest_open(struct br_manifest **mp, const char *path,
 	m->fmt = (enum br_mformat)fmt;
 	switch (fmt) {
 	case BR_MF_CSV:
-		rv = br_mf_csv_open(m, opts != NULL ? opts->delimiter : 0,
-		    dflt, err);
+		rv = br_mf_csv_open(m, m->is_xlsx ? ',' : opts != NULL ?
+		    opts->delimiter : 0, dflt, err);
 		break;
 	case BR_MF_JSON:
 		m->bom = 0;
@@ -610,6 +677,7 @@ br_manifest_close(struct br_manifest *m)
 	br_reader_release(&m->rd);
 	br_mf_csv_release(m);
 	br_mf_json_release(m);
+	br_xlsx_release(&m->xlsx);
 	free(m->name);
 	free(m->snap_path);
 	free(m->set.slot);

@@ -112,6 +112,9 @@ struct br_row {
 	long		 num;
 	long		 line;
 	long		 sheet_row;
+	int		 hidden;	/* a workbook's hidden row: not run */
+	const char	*sheet;		/* a workbook's sheet (the manifest's
+					   memory), or NULL */
 	size_t		 nfields;
 	struct br_field	*fields;
 	size_t		 _cap;
@@ -135,6 +138,8 @@ struct br_manifest_opts {
 					   --encoding); 0: UTF-8 */
 	int		 utf8_only;	/* refuse a file that is not UTF-8
 					   (after a conversion) at open */
+	const char	*sheet;		/* a workbook: the sheet to read
+					   (NULL: the first) */
 };
 
 struct br_manifest;

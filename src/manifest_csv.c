@@ -401,6 +401,11 @@ br_mf_csv_next(struct br_manifest *m, struct br_row *row,
 	row->num = ++m->num;
 	row->line = m->csv.rec_line;
 	row->sheet_row = m->csv.rec_row;
+	if (m->is_xlsx) {	/* one line a sheet row: FILE:ROW */
+		row->line = row->sheet_row;
+		row->sheet = m->xlsx.sheet;
+		row->hidden = br_xlsx_row_hidden(&m->xlsx, row->sheet_row);
+	}
 	return 1;
 }
 

@@ -14,6 +14,7 @@
 #include "manifest.h"
 #include "reader.h"
 #include "strbuf.h"
+#include "xlsxin.h"
 
 #define MAX_ROW		((size_t)BR_MANIFEST_MAX_ROW)
 #define MAX_FIELDS	((size_t)BR_MANIFEST_MAX_FIELDS)
@@ -112,6 +113,9 @@ struct br_manifest {
 	enum br_mformat	 fmt;
 	int		 bom;
 	int		 enc;		/* BR_ENC_* converted from, or 0 */
+	int		 is_xlsx;	/* a workbook, converted to CSV */
+	struct br_xlsx	 xlsx;
+	const char	*want_sheet;	/* at open: opts->sheet */
 	off_t		 start;		/* after the BOM */
 	struct reader	 rd;
 	struct br_err	 fail;		/* sticky error of next() */

@@ -22,7 +22,7 @@ br_run_open_manifest(struct run *r, int snapshot, struct br_err *err)
 {
 	/* run reads a private copy: what is sent is what was checked */
 	struct br_manifest_opts mo = { .delimiter = r->o->delimiter,
-	    .snapshot = snapshot, .utf8_only = 1 };
+	    .snapshot = snapshot, .utf8_only = 1, .sheet = r->o->sheet };
 
 	if (r->o->encoding != NULL &&
 	    (mo.encoding = br_enc_parse(r->o->encoding)) < 0)

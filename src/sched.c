@@ -137,6 +137,12 @@ read_next(struct run *r)
 		if (!br_run_in_shard(r->o, j->row.num) || br_resume_row(r->resume,
 		    j->row.num, NULL) == BR_RS_CARRIED)
 			continue;	/* not ours, or done in an earlier run */
+		if (j->row.hidden) {
+			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
+			    "SKIPPED.HIDDEN", "not run: the row is hidden in "
+			    "the sheet");
+			continue;
+		}
 		if (!r->o->resume_send && br_resume_row(r->resume, j->row.num,
 		    NULL) == BR_RS_MISMATCH) {
 			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,

@@ -5,6 +5,7 @@
  * report, mark the rows --resume carries; and `bulkrun validate`.
  */
 #define MAX_COLUMNS	4096	/* distinct keys of a JSON manifest */
+#define WHERE_BUF	(BR_SHEETREF_BUF + 96)	/* and a sheet's name */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +25,16 @@
 static void
 row_where(char *buf, size_t bufsz, const struct br_row *row, size_t field)
 {
+	char w[BR_SHEETREF_BUF];
+
 	if (field > row->nfields)
 		field = 0;
-	br_sheetref_where(buf, bufsz, row->sheet_row, field,
+	br_sheetref_where(w, sizeof(w), row->sheet_row, field,
 	    field > 0 ? row->fields[field - 1].name : NULL);
+	if (row->sheet != NULL && w[0] != '\0')
+		snprintf(buf, bufsz, "sheet '%.64s', %s", row->sheet, w);
+	else
+		snprintf(buf, bufsz, "%s", w);
 }
 
 /* FILE:LINE: message, and for a CSV manifest the sheet's row and column
@@ -37,7 +44,7 @@ print_problems(const char *file, const struct br_row *row,
     const struct br_problems *p)
 {
 	const struct br_problem *pr;
-	char where[BR_SHEETREF_BUF];
+	char where[WHERE_BUF];
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
@@ -58,7 +65,7 @@ static void
 print_dates(const char *file, const struct br_row *row,
     const struct br_bound *b)
 {
-	char where[BR_SHEETREF_BUF], shown[64];
+	char where[WHERE_BUF], shown[64];
 	const struct br_arg *a;
 	size_t i, k;
 
@@ -205,6 +212,8 @@ br_survey_run(struct run *r, struct br_survey *s, int print, int check_ep,
 		if (!br_run_in_shard(r->o, row.num))
 			continue;
 		s->rows++;
+		if (row.hidden)
+			continue;	/* not run: reported SKIPPED.HIDDEN */
 		memset(&b, 0, sizeof(b));
 		rc = br_run_bind(r, &row, &b, check_ep, r->resume != NULL ? rfp :
 		    NULL);
