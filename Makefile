@@ -149,7 +149,7 @@ TSAN = build/tsan
 # the threaded parts: every suite that runs rows through the pool, not
 # those that only check input (sheet, encoding), resolve hosts (a dry run),
 # merge reports or convert one (single-threaded)
-TSAN_SUITES = !(sheet|encoding|e2e_region|merge|xlsx)/*
+TSAN_SUITES = !(sheet|encoding|e2e_region|merge|xlsx|xlsxin)/*
 check-tsan: $(BUILD)/e2e-tests
 	$(MAKE) BUILD=$(TSAN) SAN="-fsanitize=thread" CFLAGS="-O1 -g" \
 	    $(TSAN)/bulkrun $(TSAN)/bulkrun-sim

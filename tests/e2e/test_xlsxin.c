@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <criterion/criterion.h>
 
@@ -135,5 +136,65 @@ Test(xlsxin, an_id_stored_as_a_number_is_refused_before_anything_is_sent,
 	    "digits lost (a spreadsheet keeps 15 digits): format the column "
 	    "as Text and type the ids again") != NULL, "%s", f.o.err);
 	cr_expect_eq(sim_count(&f.s), 0, "nothing sent");
+	fx_end(&f);
+}
+
+/* A sheet's usual accidents in a workbook openpyxl wrote (a date typed
+ * into a General column, epoch seconds for milliseconds, a trailing
+ * no-break space in an id, 'OP' + no-break space as the header): refused
+ * before anything is sent, each named by sheet, row and column; with
+ * --skip-invalid only the good row goes. */
+Test(xlsxin, a_sheets_accidents_are_refused_before_anything_is_sent,
+    .timeout = 60)
+{
+	struct fx f;
+	cJSON *log;
+
+	fx_start(&f, NULL);
+	fx_run(&f, fixture("accidents.xlsx"), "r.csv", 0, "--rate",
+	    "unlimited", "-q", NULL);
+	cr_expect_eq(f.o.status, 2, "%s", f.o.err);
+	cr_expect(strstr(f.o.err, "accidents.xlsx:2: sheet 'Resets', row 2, "
+	    "column E 'date_from': looks like a spreadsheet date serial "
+	    "(46347 = 2026-11-21); format the column as YYYY-MM-DD\n") != NULL,
+	    "%s", f.o.err);
+	cr_expect(strstr(f.o.err, "accidents.xlsx:3: sheet 'Resets', row 3, "
+	    "column E 'date_from': looks like epoch seconds (1795219200 = "
+	    "2026-11-21T00:00:00Z), the field takes milliseconds\n") != NULL,
+	    "%s", f.o.err);
+	cr_expect(strstr(f.o.err, "accidents.xlsx:4: sheet 'Resets', row 4, "
+	    "column D 'task_id': ends with a no-break space (U+00A0)") != NULL,
+	    "%s", f.o.err);
+	cr_expect_eq(sim_count(&f.s), 0, "nothing sent");
+	fx_run(&f, fixture("accidents.xlsx"), "r.csv", ',', "--rate",
+	    "unlimited", "-q", "--skip-invalid", NULL);
+	cr_expect_eq(f.o.status, 1, "%s", f.o.err);
+	log = sim_log(&f.s);
+	cr_expect_eq(cJSON_GetArraySize(log), 1, "only the good row went");
+	expect_body(log, "ins-1", "t-good", "{\"date_from\":1795219200000}");
+	cJSON_Delete(log);
+	cr_assert_eq(f.loaded, 0);
+	cr_expect_eq(table_count(&f.t, "invalid", "INPUT.OLD_DATE"), 2);
+	cr_expect_eq(table_count(&f.t, "invalid", "INPUT.BLANK"), 1);
+	fx_end(&f);
+}
+
+/* In and out: a workbook openpyxl wrote runs into an .xlsx report that
+ * openpyxl reads back with text cells for every id, the rows in manifest
+ * order (the hidden one skipped) and a summary sheet. */
+Test(xlsxin, a_workbook_in_gives_a_workbook_out, .timeout = 60)
+{
+	struct fx f;
+	char cmd[1024];
+	int st;
+
+	fx_start(&f, NULL);
+	fx_run(&f, fixture("plain.xlsx"), "r.xlsx", 0, "--rate", "unlimited",
+	    "-q", NULL);
+	cr_expect_eq(f.o.status, 0, "%s", f.o.err);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/e2e/xlsx_check.py "
+	    "'%s' 4 3 0 task_id >&2", t_path("r.xlsx"));
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xlsx_check: %d", st);
 	fx_end(&f);
 }

@@ -144,6 +144,24 @@ def shared(src, dst, rich=False):
                           "".join(si(t) for t in strings)))
 
 
+def accidents():
+    """A sheet's usual accidents, as a spreadsheet keeps them: a date typed
+    into a General column (its serial), epoch seconds typed for
+    milliseconds, an id with a trailing no-break space, and a header cell
+    'OP' + no-break space; one good row.  (A long id pasted as a number
+    is bignum.xlsx: it stops the whole file.)"""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Resets"
+    ws.append(["OP\u00a0"] + HEAD[1:])
+    ws.append([ROMA, "p1", "ins-1", "t-serial", 46347])
+    ws.append([ROMA, "p1", "ins-1", "t-seconds", 1795219200])
+    ws.append([ROMA, "p1", "ins-1", "t-nbsp\u00a0", "2026-11-21"])
+    ws.append([ROMA, "p1", "ins-1", "t-good", "2026-11-21"])
+    fixed(wb)
+    wb.save(os.path.join(HERE, "accidents.xlsx"))
+
+
 def big(n, out):
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Orders")
@@ -167,7 +185,9 @@ if __name__ == "__main__":
         plain()
         bignum()
         cells()
+        accidents()
         shared(os.path.join(HERE, "plain.xlsx"),
                os.path.join(HERE, "shared.xlsx"), rich=True)
-        for name in ("plain", "bignum", "cells", "mac1904", "shared"):
+        for name in ("plain", "bignum", "cells", "mac1904", "shared",
+                     "accidents"):
             stable(os.path.join(HERE, name + ".xlsx"))
