@@ -47,9 +47,13 @@ br_dispatch_add(struct br_dispatch *d, struct br_ready *it)
 	struct br_readyq *q;
 	struct br_ready **pp;
 	size_t i = (size_t)(it->svc + 1) * 2 + (it->read != 0);
+	int fell_back = 0;
 
-	if (grow(d, i + 1) != 0)
-		return -1;
+	if (grow(d, i + 1) != 0) {	/* out of memory: the global limit */
+		it->svc = -1;
+		i = it->read != 0;	/* made at init */
+		fell_back = 1;
+	}
 	q = &d->q[i];
 	if (q->tail == NULL || q->tail->num < it->num) {
 		it->next = NULL;		/* a new row: at the tail */
@@ -65,7 +69,7 @@ br_dispatch_add(struct br_dispatch *d, struct br_ready *it)
 		*pp = it;
 	}
 	d->n++;
-	return 0;
+	return fell_back;
 }
 
 static struct br_ready *

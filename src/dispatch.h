@@ -50,8 +50,10 @@ int	br_dispatch_init(struct br_dispatch *d, struct br_svclimit *lim);
 void	br_dispatch_release(struct br_dispatch *d);
 
 /* Queues it by it->svc, after the rows before it in the manifest (a new
- * row at the tail; a retry among the rows read before it).  0, or -1 when
- * out of memory (for a new service's queue). */
+ * row at the tail; a retry among the rows read before it).  Never fails:
+ * 0, or 1 when there was no memory for a new service's queue and it went
+ * to the queue of rows of no service (it->svc -1: the global limit
+ * only). */
 int	br_dispatch_add(struct br_dispatch *d, struct br_ready *it);
 
 /*

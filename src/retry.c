@@ -112,8 +112,8 @@ br_retry_wanted(const struct br_retry_policy *p, int net, int maybe_applied,
 	return 0;
 }
 
-static uint64_t
-xorshift(uint64_t *s)
+uint64_t
+br_retry_rand(uint64_t *s)
 {
 	uint64_t x = *s;
 
@@ -135,7 +135,7 @@ br_retry_backoff(const struct br_retry_policy *p, int n, uint64_t *rng)
 		cap = p->max_ms;
 	if (cap <= 0)
 		return 0;
-	return (int64_t)(xorshift(rng) % (uint64_t)(cap + 1));
+	return (int64_t)(br_retry_rand(rng) % (uint64_t)(cap + 1));
 }
 
 int64_t

@@ -44,6 +44,9 @@ int	br_retry_wanted(const struct br_retry_policy *p, int net,
  * [0, min(max, base * 2^(n-1))].  *rng is xorshift state (non-zero). */
 int64_t	br_retry_backoff(const struct br_retry_policy *p, int n,
 	    uint64_t *rng);
+/* The next number of the xorshift state *rng (non-zero; the run's one
+ * generator, for backoff and poll jitter alike). */
+uint64_t br_retry_rand(uint64_t *rng);
 /* Parses a Retry-After value (delta seconds or an HTTP date) into ms from
  * now_ms (epoch); -1 when absent or unreadable. */
 int64_t	br_retry_after_ms(const char *value, int64_t now_ms);

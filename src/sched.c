@@ -519,10 +519,7 @@ admit(struct run *r, int64_t now, int64_t *wait)
 		(void)br_vrun_read_first(r, j, now);	/* its read first */
 		return 1;
 	}
-	if (br_dispatch_add(&r->ready, &j->rq) != 0) {
-		j->rq.svc = -1;		/* out of memory: the global limit */
-		(void)br_dispatch_add(&r->ready, &j->rq);	/* made at init */
-	}
+	(void)br_dispatch_add(&r->ready, &j->rq);
 	return 1;
 }
 
@@ -540,10 +537,7 @@ start_rows(struct run *r, int64_t now, int64_t *wait)
 
 	while ((it = br_delayq_pop_due(&r->waiting, now)) != NULL) {
 		job_of(it)->rq.read = job_of(it)->phase != BR_PH_CALL;
-		if (br_dispatch_add(&r->ready, &job_of(it)->rq) != 0) {
-			job_of(it)->rq.svc = -1;	/* made at init */
-			(void)br_dispatch_add(&r->ready, &job_of(it)->rq);
-		}
+		(void)br_dispatch_add(&r->ready, &job_of(it)->rq);
 	}
 	if (r->halt != BR_HALT_NONE)
 		br_dispatch_remove_if(&r->ready, never_started, drop_queued, r);

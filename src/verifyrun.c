@@ -33,12 +33,9 @@ br_run_reads(const struct run *r)
 static int64_t
 jitter(struct run *r, int64_t ms)
 {
-	uint64_t x = r->rng += 0x9e3779b97f4a7c15ULL;
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return ms + (ms >= 10 ? (int64_t)(x % (uint64_t)(ms / 10 + 1)) : 0);
+	if (ms < 10)
+		return ms;
+	return ms + (int64_t)(br_retry_rand(&r->rng) % (uint64_t)(ms / 10 + 1));
 }
 
 static int

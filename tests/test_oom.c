@@ -17,6 +17,7 @@
 
 #include "bind.h"
 #include "catalog.h"
+#include "dispatch.h"
 #include "encoding.h"
 #include "manifest.h"
 #include "merge.h"
@@ -460,4 +461,34 @@ Test(oom, verification_says_out_of_memory_or_retries)
 		br_request_release(&req);
 	}	cr_assert_gt(n, 3, "no allocation failed: is malloc wrapped?");
 	br_catalog_release(&c);
+}
+
+/* A row whose service gets no queue for want of memory still queues, in
+ * the queue of rows of no service (the global limit only), and goes. */
+Test(oom, the_dispatcher_never_loses_a_row)
+{
+	struct br_svclimit l;
+	struct br_dispatch d;
+	struct br_ready a = { .num = 1 }, b = { .num = 2 };
+	struct br_ready *got;
+	int64_t wait = 1000;
+	int global;
+
+	br_svclimit_init(&l, 0, 1, NULL, 0, 0);
+	cr_assert_eq(br_dispatch_init(&d, &l), 0);
+	a.svc = br_svclimit_index(&l, "a", 0);
+	b.svc = br_svclimit_index(&l, "b", 0);
+	cr_assert_eq(b.svc, 1);
+	fail_nth(1);			/* the queue of service b */
+	cr_assert_eq(br_dispatch_add(&d, &b), 1, "fell back");
+	cr_assert(failed());
+	cr_assert_eq(b.svc, -1);
+	cr_assert_eq(br_dispatch_add(&d, &a), 0);
+	cr_assert_eq(d.n, 2);
+	got = br_dispatch_next(&d, 0, &wait, &global, 1);
+	cr_assert(got == &a || got == &b);
+	cr_assert_not_null(br_dispatch_next(&d, 0, &wait, &global, 1));
+	cr_assert_eq(d.n, 0, "both went");
+	br_dispatch_release(&d);
+	br_svclimit_release(&l);
 }
