@@ -8,10 +8,10 @@
 #include "catalog.h"
 #include "err.h"
 #include "manifest.h"
+#include "builtin.h"
 
 #define NOW	1795257000000LL		/* 2026-11-21T10:30:00Z */
 
-static struct br_catalog cat;
 static char datadir[512];
 
 static const char *
@@ -27,15 +27,6 @@ data(const char *file)
 }
 
 static void
-load_builtin(void)
-{
-	struct br_err err = { 0 };
-
-	memset(&cat, 0, sizeof(cat));
-	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
-}
-
-static void
 load_both(void)
 {
 	struct br_err err = { 0 };
@@ -43,12 +34,6 @@ load_both(void)
 	load_builtin();
 	cr_assert_eq(br_catalog_load_file(&cat, data("add_op.json"), &err), 0,
 	    "%s", err.msg);
-}
-
-static void
-release(void)
-{
-	br_catalog_release(&cat);
 }
 
 /* ---- rows built by hand ---- */

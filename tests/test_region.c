@@ -14,25 +14,10 @@
 #include "creds.h"
 #include "region.h"
 #include "request.h"
+#include "builtin.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
-static struct br_catalog cat;
-
-static void
-load_builtin(void)
-{
-	struct br_err err = { 0 };
-
-	memset(&cat, 0, sizeof(cat));
-	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
-}
-
-static void
-release(void)
-{
-	br_catalog_release(&cat);
-}
 
 TestSuite(region, .init = load_builtin, .fini = release);
 

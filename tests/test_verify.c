@@ -16,6 +16,7 @@
 #include "jpath.h"
 #include "manifest.h"
 #include "verify.h"
+#include "builtin.h"
 
 #define CALL	1700000000000LL		/* when the write was sent */
 #define NOW	(CALL + 30000)
@@ -26,22 +27,6 @@
 #define ROMA	"roma.reset_multi_task"
 #define CSS	"css.restart_cluster"
 
-static struct br_catalog cat;
-
-static void
-load(void)
-{
-	struct br_err err = { 0 };
-
-	memset(&cat, 0, sizeof(cat));
-	cr_assert_eq(br_catalog_load_builtin(&cat, &err), 0, "%s", err.msg);
-}
-
-static void
-release(void)
-{
-	br_catalog_release(&cat);
-}
 
 static const struct br_op *
 op(const char *name)
@@ -119,7 +104,7 @@ read_request(const char *name, const struct kv *kv, size_t n,
 	br_problems_release(&probs);
 }
 
-Test(verify, read_requests_of_the_five_operations, .init = load,
+Test(verify, read_requests_of_the_five_operations, .init = load_builtin,
     .fini = release)
 {
 	static const struct kv kafka[] = { { "project_id", "p 1" },
@@ -196,7 +181,7 @@ Test(verify, no_verify_block_is_an_error)
 	"\"compression_type\": \"none\"}, \"sink_type\": \"NONE\", " \
 	"\"sink_task\": null, \"create_time\": 1708427753133}"
 
-Test(verify, kafka_restart_healthy_after_restarting, .init = load,
+Test(verify, kafka_restart_healthy_after_restarting, .init = load_builtin,
     .fini = release)
 {
 	struct br_vtrack t = track();
@@ -213,7 +198,8 @@ Test(verify, kafka_restart_healthy_after_restarting, .init = load,
 	cr_assert_eq(t.last_ms, NOW);
 }
 
-Test(verify, stale_first_read_is_not_healthy, .init = load, .fini = release)
+Test(verify, stale_first_read_is_not_healthy,
+    .init = load_builtin, .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
@@ -232,7 +218,7 @@ Test(verify, stale_first_read_is_not_healthy, .init = load, .fini = release)
 	    "\"instances\": [{\"status\": \"200\"}]}", &t, &rd), BR_VV_AGAIN);
 }
 
-Test(verify, kafka_paused_is_failed_once_fresh, .init = load,
+Test(verify, kafka_paused_is_failed_once_fresh, .init = load_builtin,
     .fini = release)
 {
 	struct br_vtrack t = track();
@@ -247,7 +233,7 @@ Test(verify, kafka_paused_is_failed_once_fresh, .init = load,
 	cr_assert_str_eq(rd.msg, "state 'PAUSED'");
 }
 
-Test(verify, kafka_gone_and_throttled, .init = load, .fini = release)
+Test(verify, kafka_gone_and_throttled, .init = load_builtin, .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
@@ -265,7 +251,8 @@ Test(verify, kafka_gone_and_throttled, .init = load, .fini = release)
 	cr_assert_str_eq(rd.code, "DMS.10240407");
 }
 
-Test(verify, unknown_values_are_in_progress, .init = load, .fini = release)
+Test(verify, unknown_values_are_in_progress,
+    .init = load_builtin, .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
@@ -288,7 +275,7 @@ Test(verify, unknown_values_are_in_progress, .init = load, .fini = release)
 	cr_assert_str_eq(rd.text, "");
 }
 
-Test(verify, throttled_and_broken_answers_are_retried, .init = load,
+Test(verify, throttled_and_broken_answers_are_retried, .init = load_builtin,
     .fini = release)
 {
 	static const struct {
@@ -341,7 +328,7 @@ modify_poll(const char *sent_body, const char *body, struct br_vtrack *t,
 #define SENT	"{\"topics\": \"topic-1643449744\", \"source_task\": " \
 	"{\"task_num\": 2, \"sasl_mechanism\": \"PLAIN\"}}"
 
-Test(verify, kafka_modify_compares_what_was_sent, .init = load,
+Test(verify, kafka_modify_compares_what_was_sent, .init = load_builtin,
     .fini = release)
 {
 	struct br_vtrack t = track();
@@ -384,7 +371,7 @@ Test(verify, kafka_modify_compares_what_was_sent, .init = load,
 #define NEW	"1700000005000"
 
 Test(verify, dataarts_rerun_with_old_start_time_is_not_healthy,
-    .init = load, .fini = release)
+    .init = load_builtin, .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
@@ -417,7 +404,7 @@ first_poll(const char *name, long status, const char *fmt, const char *arg,
 	return poll(name, status, body, &t, rd);
 }
 
-Test(verify, dataarts_failed_and_gone, .init = load, .fini = release)
+Test(verify, dataarts_failed_and_gone, .init = load_builtin, .fini = release)
 {
 	static const char *const fails[] = { "fail", "running-exception",
 	    "manual-stop" };
@@ -456,7 +443,7 @@ Test(verify, dataarts_failed_and_gone, .init = load, .fini = release)
 	"\"execute_status\": \"" ex "\", \"ext_type\": \"CDC\", " \
 	"\"last_modified_time\": 1708427753133}]}"
 
-Test(verify, roma_status_as_integer_or_string, .init = load,
+Test(verify, roma_status_as_integer_or_string, .init = load_builtin,
     .fini = release)
 {
 	static const char *const running[] = { "1", "\"1\"", "\"running\"" };
@@ -487,7 +474,7 @@ Test(verify, roma_status_as_integer_or_string, .init = load,
 	cr_assert_eq(rd.state, BR_VS_PROGRESS);
 }
 
-Test(verify, roma_failed_and_gone, .init = load, .fini = release)
+Test(verify, roma_failed_and_gone, .init = load_builtin, .fini = release)
 {
 	struct br_vtrack t = track();
 	struct br_vread rd;
@@ -516,7 +503,7 @@ Test(verify, roma_failed_and_gone, .init = load, .fini = release)
 	" \"status\": \"200\", \"type\": \"ess\"}, {\"id\": \"i2\", " \
 	"\"status\": \"" inst "\", \"type\": \"ess\"}]}"
 
-Test(verify, css_actions_as_strings_or_objects, .init = load,
+Test(verify, css_actions_as_strings_or_objects, .init = load_builtin,
     .fini = release)
 {
 	struct br_vtrack t = track();
@@ -547,7 +534,8 @@ Test(verify, css_actions_as_strings_or_objects, .init = load,
 	    BR_VV_HEALTHY);
 }
 
-Test(verify, css_failed_with_either_spelling_of_the_reason, .init = load,
+Test(verify, css_failed_with_either_spelling_of_the_reason,
+    .init = load_builtin,
     .fini = release)
 {
 	static const struct {
@@ -578,7 +566,7 @@ Test(verify, css_failed_with_either_spelling_of_the_reason, .init = load,
 	}
 }
 
-Test(verify, css_gone_is_a_403_errcode_or_a_404, .init = load,
+Test(verify, css_gone_is_a_403_errcode_or_a_404, .init = load_builtin,
     .fini = release)
 {
 	struct br_vtrack t = track();
@@ -604,7 +592,7 @@ Test(verify, css_gone_is_a_403_errcode_or_a_404, .init = load,
 
 /* ---- one read, no freshness ---- */
 
-Test(verify, classify_reads_once, .init = load, .fini = release)
+Test(verify, classify_reads_once, .init = load_builtin, .fini = release)
 {
 	struct br_vread rd;
 
@@ -668,7 +656,7 @@ Test(verify, jpath_selects_and_checks)
 	"\"header\"}],\n\"verify\": " verify "}]}"
 
 Test(verify, bad_verify_blocks_are_refused_with_file_and_line,
-    .init = load, .fini = release)
+    .init = load_builtin, .fini = release)
 {
 	static const struct {
 		const char	*json;
@@ -738,7 +726,7 @@ Test(verify, bad_verify_blocks_are_refused_with_file_and_line,
 	cr_assert_null(br_catalog_find(&cat, "x.y"));
 }
 
-Test(verify, a_user_verify_block_loads_with_defaults, .init = load,
+Test(verify, a_user_verify_block_loads_with_defaults, .init = load_builtin,
     .fini = release)
 {
 	static const char json[] = VOP("{\"path\": \"/a/{id}\", \"state\": "
@@ -763,7 +751,7 @@ Test(verify, a_user_verify_block_loads_with_defaults, .init = load,
 	cr_assert_eq(op(MODIFY)->verify->match_sent, 1);
 }
 
-Test(verify, ops_name_shows_the_verify_block, .init = load,
+Test(verify, ops_name_shows_the_verify_block, .init = load_builtin,
     .fini = release)
 {
 	struct br_err err = { 0 };
@@ -784,7 +772,8 @@ Test(verify, ops_name_shows_the_verify_block, .init = load,
 	free(buf);
 }
 
-Test(verify, a_read_needs_its_path_values, .init = load, .fini = release)
+Test(verify, a_read_needs_its_path_values,
+    .init = load_builtin, .fini = release)
 {
 	static const char json[] = VOP("{\"path\": \"/a/{id}/{ws}\", "
 	    "\"state\": \"s\", \"healthy\": [\"ok\"]}");
@@ -813,7 +802,7 @@ Test(verify, a_read_needs_its_path_values, .init = load, .fini = release)
 	cr_assert_null(req.url);
 }
 
-Test(verify, ops_name_says_when_there_is_no_verify_block, .init = load,
+Test(verify, ops_name_says_when_there_is_no_verify_block, .init = load_builtin,
     .fini = release)
 {
 	static const char json[] = "{\"operations\": [{\"name\": \"x.y\", "

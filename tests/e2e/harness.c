@@ -537,3 +537,41 @@ fx_end(struct fx *f)
 	out_release(&f->o);
 	sim_stop(&f->s);
 }
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double *
+log_times(const cJSON *log, int *n)
+{
+	const cJSON *e;
+	double *t;
+	int i = 0;
+
+	*n = cJSON_GetArraySize(log);
+	t = calloc((size_t)*n + 1, sizeof(*t));
+	cr_assert_not_null(t);
+	cJSON_ArrayForEach(e, log)
+		t[i++] = cJSON_GetObjectItem(e, "time_ms")->valuedouble;
+	qsort(t, (size_t)*n, sizeof(*t), cmp_d);
+	return t;
+}
+
+int
+window_max(const double *t, int n, double len)
+{
+	int i, k = 0, most = 0;
+
+	for (i = 0; i < n; i++) {
+		while (t[i] - t[k] >= len)
+			k++;
+		if (i - k + 1 > most)
+			most = i - k + 1;
+	}
+	return most;
+}

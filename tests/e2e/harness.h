@@ -61,6 +61,11 @@ size_t	 table_count(const struct table *t, const char *outcome,
 	    const char *code);
 void	 table_release(struct table *t);
 
+/* The times (time_ms) of every request in the log, sorted (malloc'd;
+ * *n of them). */
+double	*log_times(const cJSON *log, int *n);
+/* The most times in t[0..n) (sorted, ms) within any [x, x + len). */
+int	 window_max(const double *t, int n, double len);
 /* A request header as the simulator logged it (name case-insensitive). */
 const char *log_header(const cJSON *entry, const char *name);
 /* Writes a css.restart_cluster manifest of n rows, cluster ids from fmt

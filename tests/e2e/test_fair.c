@@ -175,21 +175,6 @@ Test(fair, retries_hold_no_slot, .timeout = 60)
 	fx_end(&f);
 }
 
-/* The most times in t[0..n) (sorted, ms) within any [x, x + len). */
-static int
-window_max(const double *t, int n, double len)
-{
-	int i, k = 0, most = 0;
-
-	for (i = 0; i < n; i++) {
-		while (t[i] - t[k] >= len)
-			k++;
-		if (i - k + 1 > most)
-			most = i - k + 1;
-	}
-	return most;
-}
-
 /*
  * Scenario 2.  420 rows: a css.restart_cluster row first and then every
  * 21st (20 in all), kafka.restart_connector_task rows between (400);

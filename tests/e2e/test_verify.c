@@ -350,9 +350,8 @@ Test(verify, polls_stay_inside_the_rate, .timeout = 60)
 {
 	struct fx f;
 	cJSON *log;
-	const cJSON *e;
-	double t[512];
-	int n = 0, i, j, most = 0;
+	double *t;
+	int n, most;
 
 	fx_start(&f, "--restart-ms", "500", NULL);
 	fx_run(&f, t_css_manifest("m.csv", 12, "c%d"), "r.csv", ',', "--rate",
@@ -361,17 +360,11 @@ Test(verify, polls_stay_inside_the_rate, .timeout = 60)
 	cr_assert_eq(f.loaded, 0, "exit %d: %s", f.o.status, f.o.err);
 	cr_expect_eq(f.o.status, 0, "%s", f.o.err);
 	log = sim_log(&f.s);
-	cJSON_ArrayForEach(e, log)
-		if (n < 512)
-			t[n++] = cJSON_GetObjectItem(e, "time_ms")->valuedouble;
-	for (i = 0; i < n; i++) {
-		for (j = i; j < n && t[j] < t[i] + 1000.0; j++)
-			;
-		if (j - i > most)
-			most = j - i;
-	}
+	t = log_times(log, &n);
+	most = window_max(t, n, 1000.0);
 	cr_expect_gt(n, 24, "the polls went out too: %d requests", n);
 	cr_expect_leq(most, 21, "a second held %d requests (limit 21)", most);
+	free(t);
 	cJSON_Delete(log);
 	fx_end(&f);
 }
