@@ -43,12 +43,6 @@ br_delayq_push(struct br_delayq *q, struct br_delayq_item *it)
 }
 
 struct br_delayq_item *
-br_delayq_peek(const struct br_delayq *q)
-{
-	return q->n > 0 ? q->v[0] : NULL;
-}
-
-struct br_delayq_item *
 br_delayq_pop(struct br_delayq *q)
 {
 	struct br_delayq_item *top, *t;

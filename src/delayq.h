@@ -1,8 +1,8 @@
 /*
  * delayq.h - rows waiting for their retry, ordered by due time (a binary
  * min-heap of pointers).  Pure: times are whatever clock the caller uses.
- * The caller owns the items; capacity is fixed at init (at most --jobs
- * rows wait at once, so it never grows).
+ * The caller owns the items; capacity is fixed at init (a row of the
+ * lookahead waits at most once at a time, so it never grows).
  */
 #ifndef BR_DELAYQ_H
 #define BR_DELAYQ_H
@@ -24,8 +24,6 @@ int	br_delayq_init(struct br_delayq *q, size_t cap);	/* 0 or -1 */
 void	br_delayq_release(struct br_delayq *q);
 /* Adds it; -1 when full. */
 int	br_delayq_push(struct br_delayq *q, struct br_delayq_item *it);
-/* The earliest item, or NULL when empty. */
-struct br_delayq_item *br_delayq_peek(const struct br_delayq *q);
 /* Removes and returns the earliest item if it is due at now, else NULL. */
 struct br_delayq_item *br_delayq_pop_due(struct br_delayq *q, int64_t now);
 /* Removes and returns the earliest item, due or not; NULL when empty. */

@@ -119,6 +119,7 @@ read_next(struct run *r)
 {
 	struct br_err err = { 0 };
 	struct job *j = r->free;
+	enum br_resume_row earlier;
 	enum br_halt why;
 	int rc;
 
@@ -134,17 +135,18 @@ read_next(struct run *r)
 			r->io_error = 1;
 			break;
 		}
-		if (!br_run_in_shard(r->o, j->row.num) || br_resume_row(r->resume,
-		    j->row.num, NULL) == BR_RS_CARRIED)
-			continue;	/* not ours, or done in an earlier run */
+		if (!br_run_in_shard(r->o, j->row.num))
+			continue;	/* not ours */
+		earlier = br_resume_row(r->resume, j->row.num, NULL);
+		if (earlier == BR_RS_CARRIED)
+			continue;	/* done in an earlier run */
 		if (j->row.hidden) {
 			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
 			    "SKIPPED.HIDDEN", "not run: the row is hidden in "
 			    "the sheet");
 			continue;
 		}
-		if (!r->o->resume_send && br_resume_row(r->resume, j->row.num,
-		    NULL) == BR_RS_MISMATCH) {
+		if (!r->o->resume_send && earlier == BR_RS_MISMATCH) {
 			br_run_write_row_unsent(r, &j->row, BR_OUT_SKIPPED,
 			    "SKIPPED.MISMATCH", "not sent: it succeeded in the "
 			    "resumed report and differs from it now "
