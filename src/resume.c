@@ -513,33 +513,20 @@ same(const struct slot *s, const struct br_row *row, const char *op,
 static int
 keep_mismatch(struct br_resume *r, const struct br_row *row, const char *op)
 {
-	struct mism *m = &r->shown[r->nshown];
+	struct mism *m = &r->shown[r->nshown++];
 	size_t i;
 
-	memset(m, 0, sizeof(*m));
+	memset(m, 0, sizeof(*m));	/* freed with r, whatever comes */
 	m->num = row->num;
 	m->line = row->line;
-	if ((m->op = strdup(op)) == NULL || (row->nfields > 0 &&
-	    (m->row.fields = calloc(row->nfields, sizeof(*m->row.fields))) ==
-	    NULL))
-		goto nomem;
-	r->nshown++;
-	for (i = 0; i < row->nfields; i++) {
-		m->row.nfields++;	/* freed with r, whatever comes */
-		m->row.fields[i].name = strdup(row->fields[i].name);
-		m->row.fields[i].value = row->fields[i].value != NULL ?
-		    strndup(row->fields[i].value, row->fields[i].len) : NULL;
-		m->row.fields[i].len = row->fields[i].len;
-		if (m->row.fields[i].name == NULL ||
-		    (row->fields[i].value != NULL &&
-		    m->row.fields[i].value == NULL))
-			return BR_ENOMEM;	/* freed with r */
-	}
+	if ((m->op = strdup(op)) == NULL)
+		return BR_ENOMEM;
+	for (i = 0; i < row->nfields; i++)
+		if (br_report_field_add(&m->row, row->fields[i].name,
+		    row->fields[i].value != NULL ? row->fields[i].value : "") !=
+		    0)
+			return BR_ENOMEM;
 	return 0;
-nomem:
-	free(m->op);
-	m->op = NULL;
-	return BR_ENOMEM;
 }
 
 int
@@ -649,15 +636,8 @@ br_resume_free(struct br_resume *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nshown; i++) {
-		struct br_row *row = &r->shown[i].row;
-		size_t k;
-
 		free(r->shown[i].op);
-		for (k = 0; k < row->nfields; k++) {	/* copies of our own */
-			free(row->fields[k].name);
-			free(row->fields[k].value);
-		}
-		free(row->fields);
+		br_report_fields_release(&r->shown[i].row);
 	}
 	free(r->v);
 	free(r->path);
