@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -215,5 +216,45 @@ Test(cli, allow_old_dates)
 	br_cli_release(&o);
 	cr_assert_eq(parse(&o, on), 0);
 	cr_assert_eq(o.allow_old_dates, 1);
+	br_cli_release(&o);
+}
+
+/* The options of unattended runs on the command line. */
+Test(cli, reads_shard_env_lock_and_metrics)
+{
+	const char *a[] = { "run", "m.csv", "--shard-env",
+	    "BR_TEST_INDEX/3", "--lock", "/run/b.lock", "--lock-wait", "2m",
+	    "--metrics", "m.prom", "--summary-json", "s.json", NULL };
+	const char *both[] = { "run", "m.csv", "--shard", "1/3",
+	    "--shard-env", "BR_TEST_INDEX/3", NULL };
+	const char *both2[] = { "run", "m.csv", "--shard-env",
+	    "BR_TEST_INDEX/3", "--shard", "1/3", NULL };
+	const char *unset[] = { "run", "m.csv", "--shard-env",
+	    "BR_TEST_UNSET_INDEX/3", NULL };
+	const char *range[] = { "run", "m.csv", "--shard-env",
+	    "BR_TEST_INDEX/2", NULL };
+	const char *nolock[] = { "run", "m.csv", "--lock-wait", "1m", NULL };
+	struct br_opts o;
+
+	cr_assert_eq(setenv("BR_TEST_INDEX", "2", 1), 0);
+	unsetenv("BR_TEST_UNSET_INDEX");
+	cr_assert_eq(parse(&o, a), 0);
+	cr_assert_eq(o.shard_k, 3);
+	cr_assert_eq(o.shard_n, 3);
+	cr_assert_str_eq(o.shard_env, "BR_TEST_INDEX/3");
+	cr_assert_str_eq(o.lock, "/run/b.lock");
+	cr_assert_eq(o.lock_wait_ms, 120000);
+	cr_assert_str_eq(o.metrics, "m.prom");
+	cr_assert_str_eq(o.summary_json, "s.json");
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, both), 2, "--shard and --shard-env");
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, both2), 2);
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, unset), 2, "unset");
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, range), 2, "index 2 of 2 shards");
+	br_cli_release(&o);
+	cr_assert_eq(parse(&o, nolock), 2, "--lock-wait without --lock");
 	br_cli_release(&o);
 }

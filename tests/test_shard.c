@@ -4,7 +4,6 @@
 
 #include <criterion/criterion.h>
 
-#include "cli.h"
 #include "shard.h"
 
 /* VAR/N splits into a variable's name and a shard count; anything else
@@ -61,57 +60,4 @@ Test(shard, the_index_is_zero_based_and_checked)
 		    sizeof(msg)), -1, "'%s' accepted", bad[i]);
 		cr_assert_not_null(strstr(msg, "from 0 to 2"), "%s", msg);
 	}
-}
-
-static int
-parse(struct br_opts *o, const char *const *args)
-{
-	char *argv[64];
-	int argc = 0;
-
-	argv[argc++] = "bulkrun";
-	while (*args != NULL)
-		argv[argc++] = (char *)*args++;
-	argv[argc] = NULL;
-	return br_cli_parse(o, argc, argv);
-}
-
-/* The options of unattended runs on the command line. */
-Test(shard, cli_reads_shard_env_lock_and_metrics)
-{
-	const char *a[] = { "run", "m.csv", "--shard-env",
-	    "BR_TEST_INDEX/3", "--lock", "/run/b.lock", "--lock-wait", "2m",
-	    "--metrics", "m.prom", "--summary-json", "s.json", NULL };
-	const char *both[] = { "run", "m.csv", "--shard", "1/3",
-	    "--shard-env", "BR_TEST_INDEX/3", NULL };
-	const char *both2[] = { "run", "m.csv", "--shard-env",
-	    "BR_TEST_INDEX/3", "--shard", "1/3", NULL };
-	const char *unset[] = { "run", "m.csv", "--shard-env",
-	    "BR_TEST_UNSET_INDEX/3", NULL };
-	const char *range[] = { "run", "m.csv", "--shard-env",
-	    "BR_TEST_INDEX/2", NULL };
-	const char *nolock[] = { "run", "m.csv", "--lock-wait", "1m", NULL };
-	struct br_opts o;
-
-	cr_assert_eq(setenv("BR_TEST_INDEX", "2", 1), 0);
-	unsetenv("BR_TEST_UNSET_INDEX");
-	cr_assert_eq(parse(&o, a), 0);
-	cr_assert_eq(o.shard_k, 3);
-	cr_assert_eq(o.shard_n, 3);
-	cr_assert_str_eq(o.shard_env, "BR_TEST_INDEX/3");
-	cr_assert_str_eq(o.lock, "/run/b.lock");
-	cr_assert_eq(o.lock_wait_ms, 120000);
-	cr_assert_str_eq(o.metrics, "m.prom");
-	cr_assert_str_eq(o.summary_json, "s.json");
-	br_cli_release(&o);
-	cr_assert_eq(parse(&o, both), 2, "--shard and --shard-env");
-	br_cli_release(&o);
-	cr_assert_eq(parse(&o, both2), 2);
-	br_cli_release(&o);
-	cr_assert_eq(parse(&o, unset), 2, "unset");
-	br_cli_release(&o);
-	cr_assert_eq(parse(&o, range), 2, "index 2 of 2 shards");
-	br_cli_release(&o);
-	cr_assert_eq(parse(&o, nolock), 2, "--lock-wait without --lock");
-	br_cli_release(&o);
 }
